@@ -1,0 +1,62 @@
+"""Authentication and role checks for the API, done before any body is read.
+
+Views declare the least role they need with `@requires("contributor")`; reads need
+`viewer`, and an undeclared write needs `ops`. For every route with an `org_id`, the
+organization is resolved once, through `services.access.org_for`, and kept in `g.org`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from tracker.api.errors import problem
+from tracker.extensions import csrf
+from tracker.services import access
+
+F = TypeVar("F", bound=Callable[..., Any])
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def requires(role: str) -> Callable[[F], F]:
+    """Declare the least role a view needs in the organization of its URL."""
+
+    def mark(view: F) -> F:
+        view._min_role = role  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anonymous callers (health, token creation)."""
+    view._public = True  # type: ignore[attr-defined]
+    return view
+
+
+def check_request(app: Flask) -> Any:
+    """Before an API view runs: signed in, CSRF for cookie writes, role in the org."""
+    view = _view_method(app)
+    if view is None or getattr(view, "_public", False):
+        return None
+    if not current_user.is_authenticated:
+        return problem(401, "Unauthorized", "Sign in or send 'Authorization: Bearer <token>'.",
+                       headers={"WWW-Authenticate": "Bearer"})
+    if request.method not in SAFE_METHODS and not g.get("token_auth"):
+        csrf.protect()
+    org_id = (request.view_args or {}).get("org_id")
+    if org_id is not None:
+        default = "viewer" if request.method in SAFE_METHODS else "ops"
+        g.org = access.org_for(current_user, org_id, getattr(view, "_min_role", default))
+    return None
+
+
+def _view_method(app: Flask) -> Any:
+    view = app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), None)
+    return view

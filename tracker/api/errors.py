@@ -1,0 +1,82 @@
+"""Every API error as RFC 9457 problem+json, translated in this one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, json, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tracker.domain.errors import TrackerError
+from tracker.schemas.common import flatten_messages
+
+PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/"
+
+
+def problem(status: int, title: str, detail: str = "", *, errors: dict[str, Any] | None = None,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    """A problem+json response; `errors` holds validation messages per field."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                            "detail": detail or title}
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def is_api_request() -> bool:
+    """Whether the current request is for the JSON API (errors then speak problem+json)."""
+    return request.path.startswith(API_PREFIX)
+
+
+def tracker_error(error: TrackerError) -> Response:
+    """Our own exceptions keep their status, message, field errors and extras."""
+    return problem(error.status, error.title, error.detail, errors=error.errors or None,
+                   **error.extra)
+
+
+def http_error(error: HTTPException) -> Response:
+    """werkzeug and webargs errors (404, 405, 422 validation...) as problems."""
+    data = getattr(error, "data", None) or {}
+    errors = _location_messages(data.get("messages")) if "messages" in data else None
+    detail = ("The request is not valid; see errors." if errors else error.description or "")
+    headers = dict(data.get("headers") or {})
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return problem(error.code or 500, error.name, detail, errors=errors, headers=headers)
+
+
+def unexpected_error(error: Exception) -> Response:
+    """A bug: logged with its traceback, answered without one."""
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path,
+                                 exc_info=error)
+    return problem(500, InternalServerError.name,
+                   "Something went wrong on our side; it has been logged.")
+
+
+def register(app: Flask, fallback_http: Any, fallback_unexpected: Any) -> None:
+    """Route errors to problem+json on API paths and to `fallback_*` elsewhere."""
+
+    def on_tracker_error(error: TrackerError) -> Any:
+        return tracker_error(error) if is_api_request() else fallback_http(error)
+
+    def on_http_error(error: HTTPException) -> Any:
+        return http_error(error) if is_api_request() else fallback_http(error)
+
+    def on_unexpected(error: Exception) -> Any:
+        return unexpected_error(error) if is_api_request() else fallback_unexpected(error)
+
+    app.register_error_handler(TrackerError, on_tracker_error)
+    app.register_error_handler(HTTPException, on_http_error)
+    app.register_error_handler(Exception, on_unexpected)
+
+
+def _location_messages(messages: Any) -> dict[str, list[str]]:
+    """webargs nests messages under their location (`json`, `query`); fields suffice."""
+    flat: dict[str, list[str]] = {}
+    for location_messages in (messages or {}).values():
+        flat.update(flatten_messages(location_messages))
+    return flat

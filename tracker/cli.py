@@ -1,0 +1,114 @@
+"""The `tracker` command: every `flask` command plus tracker's own admin and bulk work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from tracker import create_app
+from tracker.domain.errors import TrackerError
+from tracker.services import accounts, demo, frameworks, seeds
+
+
+def _create_app(*_args: object) -> object:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def cli() -> None:
+    """tracker: transformation backlog and roadmap tracker."""
+
+
+def _fail(error: TrackerError) -> None:
+    details = "".join(f"\n  {field}: {'; '.join(map(str, messages))}"
+                      for field, messages in error.errors.items())
+    raise click.ClickException(f"{error.detail}{details}")
+
+
+@cli.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+@click.option("--admin", is_flag=True, help="Instance admin: lead rights everywhere.")
+def create_user(email: str, password: str, name: str, admin: bool) -> None:
+    """Create a user."""
+    try:
+        user = accounts.create_user(email, password, name=name, admin=admin)
+    except TrackerError as error:
+        _fail(error)
+    click.echo(f"Created {'admin ' if admin else ''}user {user.email} (id {user.id}).")
+
+
+@cli.group()
+def tokens() -> None:
+    """API tokens."""
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.option("--name", default="cli")
+def create_token(email: str, name: str) -> None:
+    """Create an API token for a user; the token is the last line printed."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    token, secret = accounts.create_token(user, name)
+    click.echo(f"Token {token.id} for {user.email} (shown once):")
+    click.echo(secret)
+
+
+@cli.group()
+def seed() -> None:
+    """Built-in content."""
+
+
+@seed.command("frameworks")
+def seed_frameworks() -> None:
+    """Load the built-in frameworks (idempotent)."""
+    for result in seeds.seed_frameworks():
+        state = "loaded" if result.created else "already there"
+        click.echo(f"{result.code} v{result.version}: {state}")
+
+
+@seed.command("demo")
+@click.option("--password", default=demo.DEMO_PASSWORD, show_default=True,
+              help="Password of the demo users.")
+def seed_demo(password: str) -> None:
+    """Load the demo organization NovaTechna (idempotent)."""
+    seeds.seed_frameworks()
+    try:
+        result = demo.load_demo(password)
+    except TrackerError as error:
+        _fail(error)
+    click.echo(f"{result.organization}: {'loaded' if result.created else 'already there'} "
+               f"(organization id {result.org_id}).")
+    click.echo(f"Sign in as {result.login} / {password}")
+
+
+@cli.group(name="frameworks")
+def frameworks_group() -> None:
+    """Assessment frameworks."""
+
+
+@frameworks_group.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["tracker", "samm"]), default="tracker",
+              show_default=True, help="tracker YAML/JSON file, or a SAMM v2 model/ folder.")
+@click.option("--org", "org_id", type=int, default=None,
+              help="Organization that owns it (default: shared).")
+def import_framework(path: Path, fmt: str, org_id: int | None) -> None:
+    """Import a framework from a file (or a SAMM model folder)."""
+    try:
+        framework = frameworks.import_framework_path(path, fmt, org_id=org_id)
+    except TrackerError as error:
+        _fail(error)
+    dimensions = sum(len(axis.dimensions) for axis in framework.axes)
+    click.echo(f"Imported {framework.code} v{framework.version} (id {framework.id}): "
+               f"{len(framework.axes)} axes, {dimensions} dimensions.")

@@ -1,0 +1,1 @@
+"""marshmallow schemas: the API's input validation and output shape."""

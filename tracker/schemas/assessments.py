@@ -1,0 +1,103 @@
+"""Assessment, respondent, rating, evidence and score schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+
+from tracker.models.assessments import KINDS, SOURCES, STATUSES, TONES
+from tracker.schemas.common import PageArgsSchema
+
+SHORT = validate.Length(max=100)
+
+
+class AssessmentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    framework_id = fields.Integer(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(load_default="diagnostic", validate=validate.OneOf(KINDS))
+    status = fields.String(dump_only=True)
+    opened_at = fields.DateTime(dump_only=True, allow_none=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class AssessmentPatchSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class AssessmentListArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class RespondentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(load_default=None, allow_none=True)
+    role = fields.String(load_default=None, allow_none=True, validate=SHORT)
+    team = fields.String(load_default=None, allow_none=True, validate=SHORT)
+    level = fields.String(load_default=None, allow_none=True, validate=SHORT,
+                          metadata={"description": "Hierarchy level; `leader` feeds blind spots"})
+    source = fields.String(load_default="survey", validate=validate.OneOf(SOURCES))
+    survey_url = fields.Method("_survey_url", dump_only=True)
+
+    def _survey_url(self, respondent: Any) -> str:
+        return f"{current_app.config['TRACKER_BASE_URL']}/survey/{respondent.survey_token}"
+
+
+class RatingSchema(Schema):
+    respondent_id = fields.Integer(required=True)
+    dimension = fields.String(required=True, metadata={"description": "Dimension code"})
+    value = fields.Float(required=True, allow_none=True,
+                         metadata={"description": "A level within the scale; null: cannot say"})
+    comment = fields.String(load_default="", allow_none=True)
+
+
+class UpsertResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+
+
+class EvidenceSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    source = fields.String(load_default="interview", validate=validate.OneOf(SOURCES))
+    tone = fields.String(load_default="neutral", validate=validate.OneOf(TONES))
+    dimensions = fields.Method("_codes", deserialize="_load_codes", load_default=list)
+    respondent_id = fields.Integer(load_default=None, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+    def _codes(self, evidence: Any) -> list[str]:
+        return [d.code for d in evidence.dimensions]
+
+    def _load_codes(self, value: Any) -> list[str]:
+        return fields.List(fields.String(validate=validate.Length(min=1))).deserialize(value)
+
+
+class EvidenceListArgsSchema(PageArgsSchema):
+    dimension = fields.String(metadata={"description": "Only verbatims on this dimension code"})
+
+
+class DimensionScoreSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    score = fields.Float(allow_none=True)
+    n = fields.Integer()
+    stdev = fields.Float(allow_none=True)
+    source_means = fields.Dict(keys=fields.String(), values=fields.Float())
+    source_spread = fields.Float(allow_none=True)
+
+
+class AxisScoreSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    score = fields.Float(allow_none=True)
+    dimensions = fields.List(fields.Nested(DimensionScoreSchema))
+
+
+class ScoresSchema(Schema):
+    overall = fields.Float(allow_none=True)
+    axes = fields.List(fields.Nested(AxisScoreSchema))

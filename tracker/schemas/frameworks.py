@@ -1,0 +1,166 @@
+"""Framework schemas: the grid format of DESIGN section 5, in and out."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from tracker.models.assessments import SOURCES
+from tracker.schemas.common import PageArgsSchema
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+                       error="Use letters, digits, '.', '-' or '_' (no spaces).")
+POSITIVE = validate.Range(min=0, min_inclusive=False)
+
+
+def _code(**kwargs: Any) -> fields.String:
+    return fields.String(required=True, validate=[validate.Length(min=1, max=100), CODE],
+                         **kwargs)
+
+
+class ScaleLevelSchema(Schema):
+    value = fields.Float(required=True)
+    label = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    descriptor = fields.String(load_default="")
+
+
+class AnswerSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    value = fields.Float(required=True)
+
+
+class QuestionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = _code()
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    stream = fields.String(load_default=None, allow_none=True)
+    answers = fields.List(fields.Nested(AnswerSchema), required=True,
+                          validate=validate.Length(min=1))
+
+
+class DimensionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = _code()
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="")
+    weight = fields.Float(load_default=1.0, validate=POSITIVE)
+    levels = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    questions = fields.List(fields.Nested(QuestionSchema), load_default=list)
+
+    @pre_load
+    def _level_keys_as_text(self, data: Any, **_: Any) -> Any:
+        """YAML writes `levels: {1: ...}` with integer keys; they are stored as text."""
+        if isinstance(data, dict) and isinstance(data.get("levels"), dict):
+            data = {**data, "levels": {_level_key(k): v for k, v in data["levels"].items()}}
+        return data
+
+
+class AxisSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = _code()
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="")
+    weight = fields.Float(load_default=1.0, validate=POSITIVE)
+    dimensions = fields.List(fields.Nested(DimensionSchema), required=True,
+                             validate=validate.Length(min=1))
+
+
+class FrameworkSchema(Schema):
+    """A whole framework; `org_id` set means owned by that organization, else shared."""
+
+    id = fields.Integer(dump_only=True)
+    org_id = fields.Integer(load_default=None, allow_none=True)
+    code = _code()
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    version = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    description = fields.String(load_default="")
+    scale = fields.List(fields.Nested(ScaleLevelSchema), required=True,
+                        validate=validate.Length(min=2))
+    source_weights = fields.Dict(keys=fields.String(validate=validate.OneOf(SOURCES)),
+                                 values=fields.Float(validate=validate.Range(min=0)),
+                                 load_default=dict)
+    question_rule = fields.String(load_default="mean", validate=validate.OneOf(["mean", "samm"]))
+    axes = fields.List(fields.Nested(AxisSchema), required=True, validate=validate.Length(min=1))
+    created_at = fields.DateTime(dump_only=True)
+
+    @validates_schema
+    def _check_grid(self, data: dict[str, Any], **_: Any) -> None:
+        """Scale ascending, codes unique, level descriptors on scale values."""
+        errors: dict[str, list[str]] = {}
+        values = [level["value"] for level in data.get("scale", [])]
+        if any(b <= a for a, b in pairwise(values)):
+            errors["scale"] = ["Level values must be strictly ascending."]
+        for path, message in _grid_problems(data.get("axes", []), set(values)):
+            errors.setdefault(path, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+
+class FrameworkSummarySchema(Schema):
+    """A framework in lists: without its axes."""
+
+    id = fields.Integer()
+    org_id = fields.Integer(allow_none=True)
+    code = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    description = fields.String()
+    question_rule = fields.String()
+
+
+class FrameworkListArgsSchema(PageArgsSchema):
+    code = fields.String(metadata={"description": "Only frameworks with this code"})
+
+
+class FrameworkImportSchema(Schema):
+    """`POST /frameworks/import`: a framework file's content and its format."""
+
+    format = fields.String(load_default="tracker", validate=validate.OneOf(["tracker"]))
+    content = fields.Raw(required=True, metadata={
+        "description": "The framework document: a JSON object, or YAML/JSON text"})
+    org_id = fields.Integer(load_default=None, allow_none=True)
+
+
+def _level_key(key: Any) -> Any:
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key) if isinstance(key, int | float) else key
+
+
+def _grid_problems(axes: list[dict[str, Any]], scale_values: set[float]) -> list[tuple[str, str]]:
+    """Duplicate codes and level descriptors off the scale, with their field paths."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, set[str]] = {"axis": set(), "dimension": set(), "question": set()}
+
+    def check_unique(kind: str, code: str, path: str) -> None:
+        if code in seen[kind]:
+            problems.append((path, f"Duplicate {kind} code {code!r}."))
+        seen[kind].add(code)
+
+    for a, axis in enumerate(axes):
+        check_unique("axis", axis["code"], f"axes[{a}].code")
+        for d, dim in enumerate(axis["dimensions"]):
+            path = f"axes[{a}].dimensions[{d}]"
+            check_unique("dimension", dim["code"], f"{path}.code")
+            for key in dim.get("levels", {}):
+                if _as_number(key) not in scale_values:
+                    problems.append((f"{path}.levels", f"Level {key!r} is not on the scale."))
+            for q, question in enumerate(dim.get("questions", [])):
+                check_unique("question", question["code"], f"{path}.questions[{q}].code")
+    return problems
+
+
+def _as_number(key: str) -> float | None:
+    try:
+        return float(key)
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""Use cases: load from the database, call the domain, persist. Each owns its transaction."""

@@ -1,0 +1,101 @@
+"""Ratings: the bulk upsert (all or nothing) and the assessment's scores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from tracker.domain.errors import InvalidInput
+from tracker.domain.scoring import AssessmentScores, RatingPoint, score_assessment
+from tracker.extensions import db
+from tracker.models import Assessment, Framework, Organization, Rating, Respondent
+from tracker.services import assessments, frameworks
+from tracker.services.unit_of_work import transaction
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """How many ratings a bulk write created and updated."""
+
+    created: int
+    updated: int
+
+
+def upsert_ratings(org: Organization, assessment_id: int,
+                   rows: Sequence[Mapping[str, Any]]) -> UpsertResult:
+    """Create or update ratings; every row is checked first, and one bad row rejects all.
+
+    Errors name the row and field (`[3].dimension`), so a caller can fix them all at once.
+    """
+    assessment = assessments.get_assessment(org, assessment_id)
+    assessments.ensure_writable(assessment)
+    framework = frameworks.load_framework(assessment.framework_id)
+    dimension_ids = {code: d.id for code, d in frameworks.dimensions_by_code(framework).items()}
+    respondent_ids = set(db.session.scalars(
+        select(Respondent.id).where(Respondent.assessment_id == assessment.id)))
+    errors = _row_errors(rows, framework, dimension_ids, respondent_ids)
+    if errors:
+        raise InvalidInput(f"{len(errors)} rating field(s) are invalid; nothing was saved.",
+                           errors=errors)
+    existing = {(r.respondent_id, r.dimension_id): r for r in db.session.scalars(
+        select(Rating).where(Rating.assessment_id == assessment.id))}
+    created = updated = 0
+    with transaction() as session:
+        for row in rows:
+            key = (row["respondent_id"], dimension_ids[row["dimension"]])
+            rating = existing.get(key)
+            if rating is None:
+                session.add(Rating(org_id=org.id, assessment_id=assessment.id,
+                                   respondent_id=key[0], dimension_id=key[1],
+                                   value=row["value"], comment=row.get("comment") or ""))
+                created += 1
+            else:
+                rating.value = row["value"]
+                rating.comment = row.get("comment") or ""
+                updated += 1
+    return UpsertResult(created=created, updated=updated)
+
+
+def _row_errors(rows: Sequence[Mapping[str, Any]], framework: Framework,
+                dimension_ids: Mapping[str, int], respondent_ids: set[int]) -> dict[str, list[str]]:
+    low, high = framework.scale_min, framework.scale_max
+    errors: dict[str, list[str]] = {}
+    seen: set[tuple[int, str]] = set()
+    for index, row in enumerate(rows):
+        if row["respondent_id"] not in respondent_ids:
+            errors[f"[{index}].respondent_id"] = [
+                f"Respondent {row['respondent_id']} is not part of this assessment."]
+        if row["dimension"] not in dimension_ids:
+            errors[f"[{index}].dimension"] = [f"Unknown dimension code {row['dimension']!r}."]
+        value = row["value"]
+        if value is not None and not low <= value <= high:
+            errors[f"[{index}].value"] = [f"{value:g} is outside the scale {low:g}–{high:g}."]
+        key = (row["respondent_id"], row["dimension"])
+        if key in seen:
+            errors[f"[{index}]"] = ["This respondent rates this dimension twice in the batch."]
+        seen.add(key)
+    return errors
+
+
+def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPoint]:
+    """Every rating of the assessment with its respondent's attributes, in one query."""
+    codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
+    rows = db.session.execute(
+        select(Rating.respondent_id, Rating.dimension_id, Rating.value, Respondent.source,
+               Respondent.role, Respondent.team, Respondent.level)
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Rating.assessment_id == assessment.id))
+    return [RatingPoint(respondent_id=r.respondent_id, dimension=codes[r.dimension_id],
+                        value=r.value, source=r.source, role=r.role, team=r.team, level=r.level)
+            for r in rows]
+
+
+def assessment_scores(org: Organization, assessment_id: int) -> AssessmentScores:
+    """Dimension, axis and overall scores with dispersion and source agreement."""
+    assessment = assessments.get_assessment(org, assessment_id)
+    framework = frameworks.load_framework(assessment.framework_id)
+    return score_assessment(frameworks.axis_specs(framework), rating_points(assessment, framework),
+                            framework.source_weights)
