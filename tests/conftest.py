@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -41,6 +42,24 @@ def database_url(tmp_dir: Path, worker: str) -> str:
     return f"sqlite:///{tmp_dir / f'test-{worker}.db'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Tests keep an app context open to call services; without this, requests would share
+    its `g` and its database session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        outer = _cv_app.get(None)
+        if outer is None:
+            return super().open(*args, **kwargs)
+        outer.pop()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            outer.push()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Flask]:
     """One application for the session; tables are created once."""
@@ -54,6 +73,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Fl
         "TRACKER_SCHEDULER": False,
         "TRACKER_BASE_URL": "http://tracker.test",
     })
+    application.test_client_class = IsolatedClient
     with application.app_context():
         db.drop_all()
         db.create_all()

@@ -32,11 +32,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from tracker import api, auth, web
+    from tracker import api, auth, cli, web
 
     auth.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    cli.init_app(app)
     return app
 
 

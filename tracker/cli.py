@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup
 
 from tracker import create_app
@@ -12,7 +13,7 @@ from tracker.domain.errors import TrackerError
 from tracker.services import accounts, demo, frameworks, seeds
 
 
-def _create_app(*_args: object) -> object:
+def _create_app(*_args: object) -> Flask:
     return create_app()
 
 
@@ -21,13 +22,19 @@ def cli() -> None:
     """tracker: transformation backlog and roadmap tracker."""
 
 
+def init_app(app: Flask) -> None:
+    """Add tracker's commands to `app.cli` (so `tracker` and `flask` both have them)."""
+    for group in (users, tokens, seed, frameworks_group):
+        app.cli.add_command(group)
+
+
 def _fail(error: TrackerError) -> None:
     details = "".join(f"\n  {field}: {'; '.join(map(str, messages))}"
                       for field, messages in error.errors.items())
     raise click.ClickException(f"{error.detail}{details}")
 
 
-@cli.group()
+@click.group()
 def users() -> None:
     """User accounts."""
 
@@ -46,7 +53,7 @@ def create_user(email: str, password: str, name: str, admin: bool) -> None:
     click.echo(f"Created {'admin ' if admin else ''}user {user.email} (id {user.id}).")
 
 
-@cli.group()
+@click.group()
 def tokens() -> None:
     """API tokens."""
 
@@ -64,7 +71,7 @@ def create_token(email: str, name: str) -> None:
     click.echo(secret)
 
 
-@cli.group()
+@click.group()
 def seed() -> None:
     """Built-in content."""
 
@@ -92,7 +99,7 @@ def seed_demo(password: str) -> None:
     click.echo(f"Sign in as {result.login} / {password}")
 
 
-@cli.group(name="frameworks")
+@click.group(name="frameworks")
 def frameworks_group() -> None:
     """Assessment frameworks."""
 

@@ -21,7 +21,7 @@ API_PREFIX = "/api/v1"
 class TrackerParser(FlaskParser):
     """Malformed JSON is a validation error of the body (422), like any other."""
 
-    def handle_invalid_json_error(self, error: Any, req: Any, *args: Any, **kwargs: Any) -> Any:
+    def _handle_invalid_json_error(self, error: Any, req: Any, *args: Any, **kwargs: Any) -> Any:
         abort(422, messages={"json": {"body": [f"Malformed JSON: {error}"]}})
 
 

@@ -19,6 +19,7 @@ from tracker.services import access
 
 F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC_ENDPOINTS = ("api-docs.", "swagger_ui_assets")
 
 
 def requires(role: str) -> Callable[[F], F]:
@@ -40,7 +41,8 @@ def public(view: F) -> F:
 def check_request(app: Flask) -> Any:
     """Before an API view runs: signed in, CSRF for cookie writes, role in the org."""
     view = _view_method(app)
-    if view is None or getattr(view, "_public", False):
+    if (view is None or getattr(view, "_public", False)
+            or (request.endpoint or "").startswith(PUBLIC_ENDPOINTS)):
         return None
     if not current_user.is_authenticated:
         return problem(401, "Unauthorized", "Sign in or send 'Authorization: Bearer <token>'.",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped
+from tracker.models.base import OrgScoped, Timestamped, UTCDateTime
 from tracker.models.frameworks import Dimension, Framework
 
 KINDS: tuple[str, ...] = ("diagnostic", "pulse")
@@ -25,8 +25,8 @@ class Assessment(OrgScoped, Timestamped, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="diagnostic")
     status: Mapped[str] = mapped_column(String(20), default="draft")
-    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     framework: Mapped[Framework] = relationship()
 

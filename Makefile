@@ -1,0 +1,42 @@
+# The two commands: `make run` (the app with demo data) and `make test` (every test).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?= -n 2
+
+.PHONY: install run test lint browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, migrate, load the built-in frameworks and the demo, serve on http://127.0.0.1:5000
+run: install
+	$(BIN)/tracker db upgrade
+	$(BIN)/tracker seed frameworks
+	$(BIN)/tracker seed demo
+	@echo "tracker is starting on http://$(HOST):$(PORT)"
+	$(BIN)/tracker run --host $(HOST) --port $(PORT)
+
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check .
+
+## Install everything and run every test (unit, integration, API, browser)
+test: install browser lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

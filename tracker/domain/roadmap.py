@@ -1,0 +1,620 @@
+"""The roadmap: a dependency-aware, capacity-aware schedule of initiatives, its phases,
+what-if variants, slip impact and the comparison with a saved baseline (DESIGN section 3,
+"Schedule").
+
+Time runs in weeks from the plan's `start` date, as floats that are never rounded. Dates are
+derived from them by `week_date`: `start` plus `weeks * 7` days rounded to the nearest day
+(half a day rounds up). Ends are exclusive: an initiative that ends on date D is over when D
+begins, so a dependent with no lag may start on D. Phases follow the same rule: a phase
+covers `[start, end)`.
+
+The dependency graph follows `tracker.domain.graph`: nodes are initiative ids, edges go
+from prerequisite to dependent and may carry a `lag` in weeks.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+from tracker.domain.errors import Conflict, InvalidInput
+from tracker.domain.graph import EPSILON, LAG, drop_nodes, impact, network_times
+
+DONE = "done"
+IN_PROGRESS = "in_progress"
+DROPPED = "dropped"
+FIXED_STATUSES = frozenset({DONE, IN_PROGRESS})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """An initiative as the scheduler sees it.
+
+    `priority` is the effective priority (higher first, None after every number), computed
+    elsewhere. `load` is the capacity points per week it uses while it runs. `pinned_start`
+    is a date it may not start before (see `schedule`). By `status`: `done` keeps
+    `actual_start` and `actual_end`; `in_progress` keeps `actual_start` and ends on
+    `actual_end` if set, else `duration_weeks` after its start; any other status (`approved`,
+    `proposed`...) is planned by the scheduler. `dropped` initiatives are left out by the
+    caller, with their node removed by `graph.drop_nodes` so that precedence still holds
+    through them; `schedule` refuses them.
+    """
+
+    id: int
+    duration_weeks: float
+    priority: float | None
+    load: float = 1.0
+    pinned_start: date | None = None
+    actual_start: date | None = None
+    actual_end: date | None = None
+    status: str = "approved"
+
+    @property
+    def fixed(self) -> bool:
+        """True when the scheduler keeps the initiative's real dates."""
+        return self.status in FIXED_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    """How much may run at once: `concurrent` initiatives, and/or `points_per_week`, the
+    most the `load` of the running initiatives may add up to. Neither: unlimited.
+
+    >>> Capacity(concurrent=2).allows(running=1, points=0.0, load=1.0)
+    True
+    >>> Capacity(concurrent=0)
+    Traceback (most recent call last):
+    ...
+    tracker.domain.errors.InvalidInput: Capacity must be positive.
+    """
+
+    concurrent: int | None = None
+    points_per_week: float | None = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.concurrent is not None and (
+                isinstance(self.concurrent, bool) or not isinstance(self.concurrent, int)
+                or self.concurrent <= 0):
+            problems.append("concurrent must be a whole number > 0")
+        if self.points_per_week is not None and (
+                not math.isfinite(self.points_per_week) or self.points_per_week <= 0):
+            problems.append("points_per_week must be a number > 0")
+        if problems:
+            raise InvalidInput("Capacity must be positive.", errors={"capacity": problems})
+
+    @property
+    def unlimited(self) -> bool:
+        """True when neither limit is set."""
+        return self.concurrent is None and self.points_per_week is None
+
+    def allows(self, running: int, points: float, load: float) -> bool:
+        """Whether one more initiative of this `load` may start beside `running` others
+        using `points` (a relative tolerance of 1e-9 absorbs rounding noise)."""
+        if self.concurrent is not None and running >= self.concurrent:
+            return False
+        limit = self.points_per_week
+        return limit is None or points + load <= limit * (1 + EPSILON)
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """One initiative in a plan. `slack_weeks` is its total float in the dependency
+    network (capacity, pins and real dates aside); `critical` is True when that is zero,
+    i.e. it lies on a longest path."""
+
+    id: int
+    start: date
+    end: date
+    start_week: float
+    end_week: float
+    wave: int
+    slack_weeks: float
+    critical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A schedule: `items` in start order (ties by id), the makespan (weeks from `start` to
+    the last end, at least 0), the critical path `(ids, duration_weeks)` of the network,
+    and `pin_delays`: pinned initiatives that had to wait for capacity past their date."""
+
+    start: date
+    items: list[Scheduled]
+    makespan_weeks: float
+    critical_path: tuple[list[int], float]
+    pin_delays: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def end(self) -> date:
+        """The date the last initiative ends (the start date for an empty plan)."""
+        return week_date(self.start, self.makespan_weeks)
+
+    def by_id(self) -> dict[int, Scheduled]:
+        """The scheduled initiatives keyed by id."""
+        return {item.id: item for item in self.items}
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A named window of the roadmap, `[start, end)`."""
+
+    name: str
+    start: date
+    end: date
+
+
+class Move(NamedTuple):
+    """An initiative whose start moved in a what-if (`delta_weeks` > 0: later)."""
+
+    id: int
+    start_before: date
+    start_after: date
+    delta_weeks: float
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """A what-if's answer: both makespans, the moves in id order and both plans."""
+
+    makespan_before: float
+    makespan_after: float
+    moved: list[Move]
+    before: Plan = field(repr=False)
+    after: Plan = field(repr=False)
+
+    @property
+    def makespan_change(self) -> float:
+        """Weeks gained (> 0) or saved (< 0) on the makespan."""
+        return self.makespan_after - self.makespan_before
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """An initiative's end against the baseline: `slip_weeks` > 0 is late. `status` is
+    `late`, `early`, `on_time`, `added` (not in the baseline) or `removed` (not planned
+    any more); the latter two have no slip."""
+
+    id: int
+    baseline_end: date | None
+    current_end: date | None
+    slip_weeks: float | None
+    status: str
+
+
+def week_date(start: date, weeks: float) -> date:
+    """The date `weeks` after `start`, to the nearest day (half a day rounds up).
+
+    >>> week_date(date(2025, 1, 6), 2.5).isoformat()
+    '2025-01-24'
+    >>> week_date(date(2025, 1, 6), -1).isoformat()
+    '2024-12-30'
+    """
+    return start + timedelta(days=math.floor(weeks * 7 + 0.5))
+
+
+def date_weeks(start: date, day: date) -> float:
+    """The weeks from `start` to `day` (negative before it).
+
+    >>> date_weeks(date(2025, 1, 6), date(2025, 1, 20))
+    2.0
+    """
+    return (day - start).days / 7
+
+
+Items = Mapping[int, PlanItem] | Sequence[PlanItem]
+
+
+def _index(items: Items) -> dict[int, PlanItem]:
+    """The items keyed by id; `InvalidInput` for duplicate or mismatched ids."""
+    pairs = list(items.items()) if isinstance(items, Mapping) else [(i.id, i) for i in items]
+    indexed: dict[int, PlanItem] = {}
+    problems = []
+    for key, item in pairs:
+        if key != item.id:
+            problems.append(f"key {key} holds initiative {item.id}")
+        elif key in indexed:
+            problems.append(f"initiative {key} appears twice")
+        indexed[item.id] = item
+    if problems:
+        raise InvalidInput("Some initiatives are listed wrongly.", errors={"items": problems})
+    return indexed
+
+
+def _validate(graph: nx.DiGraph, items: Mapping[int, PlanItem], capacity: Capacity) -> None:
+    """Every problem of the input at once, as one `InvalidInput` keyed by field."""
+    problems: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        problems.setdefault(key, []).append(message)
+
+    for node in sorted(set(graph) - set(items)):
+        add("items", f"initiative {node} is in the graph but has no plan item")
+    limit = capacity.points_per_week
+    for node in sorted(items):
+        item = items[node]
+        if not math.isfinite(item.duration_weeks) or item.duration_weeks <= 0:
+            add("duration_weeks", f"initiative {node}: duration must be > 0 weeks")
+        if not math.isfinite(item.load) or item.load < 0:
+            add("load", f"initiative {node}: load must be a number ≥ 0")
+        elif limit is not None and item.status != DONE and item.load > limit:
+            add("load", f"initiative {node}: load {item.load:g} exceeds the capacity of "
+                        f"{limit:g} points per week")
+        if item.priority is not None and not math.isfinite(item.priority):
+            add("priority", f"initiative {node}: priority must be a finite number")
+        if item.status == DROPPED:
+            add("status", f"initiative {node} is dropped: leave it out of the plan")
+        if item.fixed and item.actual_start is None:
+            add("actual_start", f"initiative {node} is {item.status} but has no actual start")
+        if item.status == DONE and item.actual_end is None:
+            add("actual_end", f"initiative {node} is done but has no actual end")
+        if (item.fixed and item.actual_start and item.actual_end
+                and item.actual_end <= item.actual_start):
+            add("actual_end", f"initiative {node}: actual end must come after actual start")
+    if problems:
+        raise InvalidInput("The plan's input is invalid.", errors=problems)
+
+
+@dataclass(slots=True)
+class _Run:
+    """The raw result of the list scheduling: times in weeks and the pin reports."""
+
+    start_week: dict[int, float] = field(default_factory=dict)
+    end_week: dict[int, float] = field(default_factory=dict)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    delays: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _queue_key(item: PlanItem, pin_week: float | None) -> tuple[Any, ...]:
+    """Order among ready initiatives: pinned first (earliest pin), then priority
+    (None last), then id."""
+    return (pin_week is None, pin_week or 0.0, item.priority is None,
+            -(item.priority or 0.0), item.id)
+
+
+def _simulate(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date,
+              capacity: Capacity, release: Mapping[int, float],
+              extend: Mapping[int, float]) -> _Run:
+    """Event-driven list scheduling (see `schedule`), O((V + E) log V)."""
+    run = _Run()
+    pred, succ = graph._pred, graph._succ  # plain dicts, for speed
+    pins = {n: date_weeks(start, i.pinned_start) for n, i in items.items()
+            if i.pinned_start is not None and not i.fixed}
+    remaining: dict[int, int] = {}
+    ready: dict[int, float] = {}
+    running: list[tuple[float, int]] = []   # (end, id) of what uses capacity now
+    pending: list[tuple[float, float, int]] = []   # fixed items that start later
+    released: list[tuple[float, int]] = []  # planned items waiting for their ready time
+    available: list[tuple[tuple[Any, ...], int]] = []
+    count, points = 0, 0.0
+
+    def on_end_known(node: int) -> None:
+        for dependent, attrs in succ[node].items():
+            if dependent not in remaining:
+                continue
+            ready[dependent] = max(ready[dependent], run.end_week[node] + attrs.get(LAG, 0.0))
+            remaining[dependent] -= 1
+            if remaining[dependent] == 0:
+                _check_pin(graph, items, start, run, dependent, pins.get(dependent))
+                heapq.heappush(released, (ready[dependent], dependent))
+
+    for node, item in items.items():
+        if item.fixed:
+            assert item.actual_start is not None
+            begin = date_weeks(start, item.actual_start)
+            end = (date_weeks(start, item.actual_end) if item.actual_end is not None
+                   else begin + item.duration_weeks)
+            run.start_week[node], run.end_week[node] = begin, end + extend.get(node, 0.0)
+        else:
+            remaining[node] = len(pred[node])
+            ready[node] = max(0.0, release.get(node, 0.0), pins.get(node, 0.0))
+    for node in sorted(run.start_week):
+        begin, end = run.start_week[node], run.end_week[node]
+        if begin <= 0 < end:
+            count, points = count + 1, points + items[node].load
+            heapq.heappush(running, (end, node))
+        elif begin > 0:
+            heapq.heappush(pending, (begin, end, node))
+        on_end_known(node)
+    for node in sorted(remaining):
+        if not pred[node]:
+            heapq.heappush(released, (ready[node], node))
+
+    now = 0.0
+    while released or available:
+        while running and running[0][0] <= now:
+            node = heapq.heappop(running)[1]
+            count, points = count - 1, points - items[node].load
+        if count == 0:
+            points = 0.0
+        while pending and pending[0][0] <= now:
+            _begin, end, node = heapq.heappop(pending)
+            if end > now:
+                count, points = count + 1, points + items[node].load
+                heapq.heappush(running, (end, node))
+        while released and released[0][0] <= now:
+            node = heapq.heappop(released)[1]
+            heapq.heappush(available, (_queue_key(items[node], pins.get(node)), node))
+        while available:
+            node = available[0][1]
+            item = items[node]
+            if not capacity.allows(count, points, item.load):
+                break
+            heapq.heappop(available)
+            end = now + item.duration_weeks + extend.get(node, 0.0)
+            run.start_week[node], run.end_week[node] = now, end
+            count, points = count + 1, points + item.load
+            heapq.heappush(running, (end, node))
+            if node in pins and now > ready[node]:
+                run.delays.append({"id": node, "pinned_start": item.pinned_start.isoformat(),
+                                   "start": week_date(start, now).isoformat(),
+                                   "waited_weeks": now - ready[node]})
+            on_end_known(node)
+        if released or available:
+            now = min(heap[0][0] for heap in (running, pending, released) if heap)
+    return run
+
+
+def _check_pin(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, run: _Run,
+               node: int, pin_week: float | None) -> None:
+    """Report every prerequisite that ends (plus lag) after the node's pinned date."""
+    if pin_week is None:
+        return
+    late = []
+    for prerequisite, attrs in sorted(graph.pred[node].items()):
+        lag = attrs.get(LAG, 0.0)
+        if run.end_week[prerequisite] + lag > pin_week + EPSILON:
+            late.append((prerequisite, lag))
+    if not late:
+        return
+    earliest = max(run.end_week[p] + lag for p, lag in late)
+    for prerequisite, lag in late:
+        run.conflicts.append({
+            "id": node,
+            "pinned_start": items[node].pinned_start.isoformat(),  # type: ignore[union-attr]
+            "prerequisite_id": prerequisite,
+            "prerequisite_end": week_date(start, run.end_week[prerequisite]).isoformat(),
+            "lag_weeks": lag,
+            "earliest_start": week_date(start, earliest).isoformat(),
+        })
+
+
+def _plan(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity,
+          release: Mapping[int, float] | None = None,
+          extend: Mapping[int, float] | None = None) -> tuple[Plan, list[dict[str, Any]]]:
+    """The plan and its pin conflicts (the plan places a conflicting item when it can)."""
+    indexed = _index(items)
+    release, extend = release or {}, extend or {}
+    _validate(graph, indexed, capacity)
+    extra = set(indexed) - set(graph)
+    if extra:
+        graph = graph.copy()
+        graph.add_nodes_from(sorted(extra))
+    times = network_times(graph, {n: i.duration_weeks + extend.get(n, 0.0)
+                                  for n, i in indexed.items()})
+    run = _simulate(graph, indexed, start, capacity, release, extend)
+    scheduled = sorted(
+        (Scheduled(id=n, start=week_date(start, run.start_week[n]),
+                   end=week_date(start, run.end_week[n]), start_week=run.start_week[n],
+                   end_week=run.end_week[n], wave=times.wave[n], slack_weeks=times.slack[n],
+                   critical=times.slack[n] == 0.0) for n in indexed),
+        key=lambda s: (s.start_week, s.id))
+    makespan = max(0.0, max((s.end_week for s in scheduled), default=0.0))
+    plan = Plan(start=start, items=scheduled, makespan_weeks=makespan,
+                critical_path=(times.critical_path, times.duration_weeks),
+                pin_delays=sorted(run.delays, key=lambda d: d["id"]))
+    return plan, sorted(run.conflicts, key=lambda c: (c["id"], c["prerequisite_id"]))
+
+
+def _raise_conflicts(conflicts: list[dict[str, Any]]) -> None:
+    if conflicts:
+        lines = [f"initiative {c['id']} is pinned to {c['pinned_start']} but its prerequisite "
+                 f"{c['prerequisite_id']} ends {c['prerequisite_end']}"
+                 + (f" (plus {c['lag_weeks']:g} weeks of lag)" if c["lag_weeks"] else "")
+                 for c in conflicts]
+        raise Conflict("Pinned start dates conflict with prerequisites: " + "; ".join(lines)
+                       + ".", conflicts=conflicts)
+
+
+def schedule(graph: nx.DiGraph, items: Items, start: date,
+             capacity: Capacity = Capacity()) -> Plan:
+    """The roadmap: when each initiative starts and ends, under the dependencies and the
+    capacity.
+
+    Event-driven list scheduling. Time starts at 0 (`start`); at each instant, finished
+    initiatives free their capacity, then the ready initiatives (every prerequisite
+    finished, plus the edge's lag, and the pinned date reached) start in order while the
+    capacity allows: pinned ones first (earliest pin first), then the highest priority
+    (None last), then the smallest id. The order is strict: when the first in line does
+    not fit, nothing behind it starts, so a large initiative is not overtaken by smaller
+    ones. Time then jumps to the next finish or release.
+
+    Done and in-progress initiatives keep their real dates (see `PlanItem`) and use
+    capacity while they run, even past it; planned ones never start before `start`.
+    A pinned date is a date not to start before; a pinned initiative whose prerequisite
+    ends (plus lag) after its date is a `Conflict`, raised once every such case is known,
+    with all of them in `extra["conflicts"]` (see `pin_conflicts`). Waiting for capacity
+    past the pinned date is not a conflict; the plan lists it in `pin_delays`.
+    Items may be a mapping by id or a sequence; every graph node needs an item, and items
+    outside the graph have no dependency. Invalid input raises `InvalidInput` with every
+    problem at once; a cycle raises `DependencyCycle`.
+
+    With unlimited capacity (and no real or pinned dates) the makespan equals the critical
+    path's duration; with one initiative at a time and no lag, the sum of the durations.
+
+    >>> graph = nx.DiGraph([(1, 3), (2, 3)])
+    >>> items = [PlanItem(1, 2, priority=1), PlanItem(2, 1, priority=5), PlanItem(3, 1, None)]
+    >>> plan = schedule(graph, items, date(2025, 1, 6), Capacity(concurrent=1))
+    >>> [(s.id, s.start_week, s.end_week) for s in plan.items], plan.makespan_weeks
+    ([(2, 0.0, 1.0), (1, 1.0, 3.0), (3, 3.0, 4.0)], 4.0)
+    >>> plan.items[1].start, plan.critical_path
+    (datetime.date(2025, 1, 13), ([1, 3], 3.0))
+    """
+    plan, conflicts = _plan(graph, items, start, capacity)
+    _raise_conflicts(conflicts)
+    return plan
+
+
+def pin_conflicts(graph: nx.DiGraph, items: Items, start: date,
+                  capacity: Capacity = Capacity()) -> list[dict[str, Any]]:
+    """Every pinned initiative whose prerequisite ends (plus lag) after its pinned date, in
+    the plan `schedule` would make: one dict per (initiative, late prerequisite) with
+    `id`, `pinned_start`, `prerequisite_id`, `prerequisite_end`, `lag_weeks` and
+    `earliest_start` (dates as ISO strings), ordered by id then prerequisite.
+
+    >>> graph = nx.DiGraph([(1, 2)])
+    >>> items = [PlanItem(1, 2, 1), PlanItem(2, 1, 1, pinned_start=date(2025, 1, 13))]
+    >>> pin_conflicts(graph, items, date(2025, 1, 6))
+    [{'id': 2, 'pinned_start': '2025-01-13', 'prerequisite_id': 1, \
+'prerequisite_end': '2025-01-20', 'lag_weeks': 0.0, 'earliest_start': '2025-01-20'}]
+    """
+    return _plan(graph, items, start, capacity)[1]
+
+
+def default_phases(plan: Plan, count: int = 3) -> list[Phase]:
+    """A proposed split of the plan into `count` phases of equal length, from its start to
+    its end, named "Phase 1", "Phase 2"...; boundaries fall on the nearest day, and a
+    plan shorter than `count` days gets fewer phases (none for an empty plan).
+
+    >>> plan = Plan(date(2025, 1, 6), [], makespan_weeks=9.0, critical_path=([], 0.0))
+    >>> [(p.name, p.start.isoformat(), p.end.isoformat()) for p in default_phases(plan)]
+    [('Phase 1', '2025-01-06', '2025-01-27'), ('Phase 2', '2025-01-27', '2025-02-17'), \
+('Phase 3', '2025-02-17', '2025-03-10')]
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidInput("The phase count must be at least 1.", errors={"count": ["≥ 1"]})
+    days = (plan.end - plan.start).days
+    bounds = sorted({plan.start + timedelta(days=math.floor(k * days / count + 0.5))
+                     for k in range(count + 1)})
+    return [Phase(f"Phase {k + 1}", begin, end)
+            for k, (begin, end) in enumerate(itertools.pairwise(bounds))]
+
+
+def assign_phase(phases: Sequence[Phase], end_date: date) -> str | None:
+    """The name of the first phase in which an initiative ending on `end_date` (exclusive)
+    finishes: `phase.start < end_date <= phase.end`; None if no phase holds it.
+
+    >>> phases = [Phase("P1", date(2025, 1, 1), date(2025, 4, 1)),
+    ...           Phase("P2", date(2025, 4, 1), date(2025, 7, 1))]
+    >>> assign_phase(phases, date(2025, 4, 1)), assign_phase(phases, date(2025, 4, 2))
+    ('P1', 'P2')
+    >>> assign_phase(phases, date(2025, 1, 1)) is None
+    True
+    """
+    for phase in phases:
+        if phase.start < end_date <= phase.end:
+            return phase.name
+    return None
+
+
+def _check_changes(items: Mapping[int, PlanItem], delay: Mapping[int, float],
+                   slip: Mapping[int, float], drop: Collection[int]) -> None:
+    """Refuse what-if changes on unknown initiatives, negative weeks or impossible moves."""
+    problems: dict[str, list[str]] = {}
+    for key, changes in (("delay", delay), ("slip", slip), ("drop", dict.fromkeys(drop, 0.0))):
+        for node, weeks in sorted(changes.items()):
+            item = items.get(node)
+            if item is None:
+                message = f"initiative {node} is not in the plan"
+            elif not math.isfinite(weeks) or weeks < 0:
+                message = f"initiative {node}: weeks must be a number ≥ 0"
+            elif key == "delay" and item.fixed:
+                message = f"initiative {node} is {item.status}: its start cannot be delayed"
+            elif key == "slip" and item.status == DONE:
+                message = f"initiative {node} is done: it cannot slip"
+            else:
+                continue
+            problems.setdefault(key, []).append(message)
+    if problems:
+        raise InvalidInput("Some what-if changes are invalid.", errors=problems)
+
+
+def what_if(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity = Capacity(), *,
+            delay: Mapping[int, float] | None = None, slip: Mapping[int, float] | None = None,
+            drop: Collection[int] = frozenset(),
+            new_capacity: Capacity | None = None) -> WhatIf:
+    """The plan before and after some changes, without saving anything.
+
+    `delay`: a planned initiative starts no earlier than its current start plus these
+    weeks (its dependents follow; a delay past its pinned date is no conflict). `slip`:
+    an initiative takes these weeks longer (an in-progress one ends that much later).
+    `drop`: initiatives removed, keeping the transitive precedence (their dependents then
+    depend on their prerequisites, lags added: `graph.drop_nodes`). `new_capacity`
+    replaces the capacity. `moved` lists, in id order, every remaining initiative whose
+    start changed. Pin conflicts in the new plan raise `Conflict` as in `schedule`.
+
+    >>> graph = nx.DiGraph([(1, 2), (2, 3)])
+    >>> items = [PlanItem(1, 2, 1), PlanItem(2, 3, 1), PlanItem(3, 1, 1)]
+    >>> result = what_if(graph, items, date(2025, 1, 6), drop={2})
+    >>> result.makespan_before, result.makespan_after
+    (6.0, 3.0)
+    >>> result.moved
+    [Move(id=3, start_before=datetime.date(2025, 2, 10), \
+start_after=datetime.date(2025, 1, 20), delta_weeks=-3.0)]
+    """
+    indexed = _index(items)
+    delay, slip = dict(delay or {}), dict(slip or {})
+    _check_changes(indexed, delay, slip, drop)
+    before = schedule(graph, indexed, start, capacity)
+    starts = before.by_id()
+    kept = {n: item for n, item in indexed.items() if n not in drop}
+    dropped_nodes = [n for n in drop if n in graph]
+    after_graph = drop_nodes(graph, dropped_nodes) if dropped_nodes else graph
+    release = {n: starts[n].start_week + weeks for n, weeks in delay.items() if n in kept}
+    after, conflicts = _plan(after_graph, kept, start, new_capacity or capacity,
+                             release=release, extend=slip)
+    _raise_conflicts(conflicts)
+    moved = [Move(s.id, starts[s.id].start, s.start, s.start_week - starts[s.id].start_week)
+             for s in sorted(after.items, key=lambda s: s.id)
+             if abs(s.start_week - starts[s.id].start_week) > EPSILON]
+    return WhatIf(before.makespan_weeks, after.makespan_weeks, moved, before, after)
+
+
+def impact_of_slip(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity,
+                   node: int, weeks: float) -> tuple[set[int], float]:
+    """Everything that depends on `node` (directly or not) and the makespan change, in
+    weeks, if it takes `weeks` longer. Under limited capacity list scheduling can react
+    to a slip in surprising ways (Graham's anomalies), so the change is computed, not
+    assumed.
+
+    >>> graph = nx.DiGraph([(1, 2), (1, 3)])
+    >>> items = [PlanItem(1, 2, 1), PlanItem(2, 3, 1), PlanItem(3, 1, 1)]
+    >>> impact_of_slip(graph, items, date(2025, 1, 6), Capacity(), 1, 1.5)
+    ({2, 3}, 1.5)
+    """
+    dependents = impact(graph, node)
+    result = what_if(graph, items, start, capacity, slip={node: weeks})
+    return dependents, result.makespan_change
+
+
+def compare_to_baseline(baseline: Mapping[int, tuple[date, date]], current: Plan) -> list[Slip]:
+    """Each initiative's end now against its `(start, end)` in a saved baseline, in id
+    order: `slip_weeks = (current end - baseline end) / 7 days`, positive when late;
+    initiatives added since or removed since are listed too, with no slip.
+
+    >>> plan = schedule(nx.DiGraph(), [PlanItem(1, 3, 1), PlanItem(2, 1, 1)], date(2025, 1, 6))
+    >>> baseline = {1: (date(2025, 1, 6), date(2025, 1, 20)),
+    ...             3: (date(2025, 1, 6), date(2025, 1, 13))}
+    >>> [(s.id, s.slip_weeks, s.status) for s in compare_to_baseline(baseline, plan)]
+    [(1, 1.0, 'late'), (2, None, 'added'), (3, None, 'removed')]
+    """
+    now = {item.id: item.end for item in current.items}
+    slips = []
+    for node in sorted(set(baseline) | set(now)):
+        base_end = baseline[node][1] if node in baseline else None
+        end = now.get(node)
+        if base_end is None or end is None:
+            status = "added" if base_end is None else "removed"
+            slips.append(Slip(node, base_end, end, None, status))
+            continue
+        weeks = (end - base_end).days / 7
+        status = "late" if weeks > 0 else "early" if weeks < 0 else "on_time"
+        slips.append(Slip(node, base_end, end, weeks, status))
+    return slips
