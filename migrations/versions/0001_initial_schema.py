@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:46:17.619864
+Create Date: 2026-11-22 05:48:14.767254
 
 """
 from alembic import op
@@ -76,6 +76,35 @@ def upgrade():
     with op.batch_alter_table('framework', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_framework_org_id'), ['org_id'], unique=False)
 
+    op.create_table('initiative',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=True),
+    sa.Column('duration_weeks', sa.Double(), nullable=True),
+    sa.Column('load', sa.Double(), nullable=True),
+    sa.Column('business_value', sa.Double(), nullable=True),
+    sa.Column('time_criticality', sa.Double(), nullable=True),
+    sa.Column('risk_reduction', sa.Double(), nullable=True),
+    sa.Column('job_size', sa.Double(), nullable=True),
+    sa.Column('reach', sa.Double(), nullable=True),
+    sa.Column('impact', sa.Double(), nullable=True),
+    sa.Column('confidence', sa.Double(), nullable=True),
+    sa.Column('effort', sa.Double(), nullable=True),
+    sa.Column('ease', sa.Double(), nullable=True),
+    sa.Column('class_override', sa.String(length=20), nullable=True),
+    sa.Column('pinned_start', sa.Date(), nullable=True),
+    sa.Column('actual_start', sa.Date(), nullable=True),
+    sa.Column('actual_end', sa.Date(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_initiative_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_initiative'))
+    )
+    with op.batch_alter_table('initiative', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_initiative_org_id'), ['org_id'], unique=False)
+
     op.create_table('membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -123,6 +152,24 @@ def upgrade():
     with op.batch_alter_table('axis', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_axis_framework_id'), ['framework_id'], unique=False)
 
+    op.create_table('dependency',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('prerequisite_id', sa.Integer(), nullable=False),
+    sa.Column('dependent_id', sa.Integer(), nullable=False),
+    sa.Column('lag_weeks', sa.Double(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['dependent_id'], ['initiative.id'], name=op.f('fk_dependency_dependent_id_initiative'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_dependency_org_id_organization'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['prerequisite_id'], ['initiative.id'], name=op.f('fk_dependency_prerequisite_id_initiative'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dependency')),
+    sa.UniqueConstraint('prerequisite_id', 'dependent_id', name=op.f('uq_dependency_prerequisite_id_dependent_id'))
+    )
+    with op.batch_alter_table('dependency', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dependency_dependent_id'), ['dependent_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dependency_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dependency_prerequisite_id'), ['prerequisite_id'], unique=False)
+
     op.create_table('scale_level',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('framework_id', sa.Integer(), nullable=False),
@@ -153,6 +200,26 @@ def upgrade():
     with op.batch_alter_table('dimension', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dimension_axis_id'), ['axis_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dimension_framework_id'), ['framework_id'], unique=False)
+
+    op.create_table('finding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assessment_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('suggestion_key', sa.String(length=200), nullable=True),
+    sa.Column('metrics', sa.JSON(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'], name=op.f('fk_finding_assessment_id_assessment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_finding_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_finding')),
+    sa.UniqueConstraint('assessment_id', 'suggestion_key', name=op.f('uq_finding_assessment_id_suggestion_key'))
+    )
+    with op.batch_alter_table('finding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_finding_assessment_id'), ['assessment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_finding_org_id'), ['org_id'], unique=False)
 
     op.create_table('respondent',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -193,6 +260,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_evidence_assessment_id'), ['assessment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_org_id'), ['org_id'], unique=False)
 
+    op.create_table('finding_dimension',
+    sa.Column('finding_id', sa.Integer(), nullable=False),
+    sa.Column('dimension_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['dimension_id'], ['dimension.id'], name=op.f('fk_finding_dimension_dimension_id_dimension'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_finding_dimension_finding_id_finding'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('finding_id', 'dimension_id', name=op.f('pk_finding_dimension'))
+    )
+    op.create_table('initiative_finding',
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('finding_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_initiative_finding_finding_id_finding'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiative.id'], name=op.f('fk_initiative_finding_initiative_id_initiative'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('initiative_id', 'finding_id', name=op.f('pk_initiative_finding'))
+    )
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('framework_id', sa.Integer(), nullable=False),
@@ -232,6 +313,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rating_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_respondent_id'), ['respondent_id'], unique=False)
 
+    op.create_table('target',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dimension_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Double(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['dimension_id'], ['dimension.id'], name=op.f('fk_target_dimension_id_dimension'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_target_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_target')),
+    sa.UniqueConstraint('org_id', 'dimension_id', 'valid_from', name=op.f('uq_target_org_id_dimension_id_valid_from'))
+    )
+    with op.batch_alter_table('target', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_target_dimension_id'), ['dimension_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_target_org_id'), ['org_id'], unique=False)
+
+    op.create_table('uplift',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('dimension_id', sa.Integer(), nullable=False),
+    sa.Column('expected', sa.Double(), nullable=False),
+    sa.ForeignKeyConstraint(['dimension_id'], ['dimension.id'], name=op.f('fk_uplift_dimension_id_dimension'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiative.id'], name=op.f('fk_uplift_initiative_id_initiative'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_uplift')),
+    sa.UniqueConstraint('initiative_id', 'dimension_id', name=op.f('uq_uplift_initiative_id_dimension_id'))
+    )
+    with op.batch_alter_table('uplift', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_uplift_dimension_id'), ['dimension_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_uplift_initiative_id'), ['initiative_id'], unique=False)
+
     op.create_table('evidence_dimension',
     sa.Column('evidence_id', sa.Integer(), nullable=False),
     sa.Column('dimension_id', sa.Integer(), nullable=False),
@@ -239,12 +350,30 @@ def upgrade():
     sa.ForeignKeyConstraint(['evidence_id'], ['evidence.id'], name=op.f('fk_evidence_dimension_evidence_id_evidence'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('evidence_id', 'dimension_id', name=op.f('pk_evidence_dimension'))
     )
+    op.create_table('finding_evidence',
+    sa.Column('finding_id', sa.Integer(), nullable=False),
+    sa.Column('evidence_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['evidence_id'], ['evidence.id'], name=op.f('fk_finding_evidence_evidence_id_evidence'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_finding_evidence_finding_id_finding'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('finding_id', 'evidence_id', name=op.f('pk_finding_evidence'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('finding_evidence')
     op.drop_table('evidence_dimension')
+    with op.batch_alter_table('uplift', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_uplift_initiative_id'))
+        batch_op.drop_index(batch_op.f('ix_uplift_dimension_id'))
+
+    op.drop_table('uplift')
+    with op.batch_alter_table('target', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_target_org_id'))
+        batch_op.drop_index(batch_op.f('ix_target_dimension_id'))
+
+    op.drop_table('target')
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rating_respondent_id'))
         batch_op.drop_index(batch_op.f('ix_rating_org_id'))
@@ -257,6 +386,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_dimension_id'))
 
     op.drop_table('question')
+    op.drop_table('initiative_finding')
+    op.drop_table('finding_dimension')
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_org_id'))
         batch_op.drop_index(batch_op.f('ix_evidence_assessment_id'))
@@ -267,6 +398,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_respondent_assessment_id'))
 
     op.drop_table('respondent')
+    with op.batch_alter_table('finding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_finding_org_id'))
+        batch_op.drop_index(batch_op.f('ix_finding_assessment_id'))
+
+    op.drop_table('finding')
     with op.batch_alter_table('dimension', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dimension_framework_id'))
         batch_op.drop_index(batch_op.f('ix_dimension_axis_id'))
@@ -276,6 +412,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_scale_level_framework_id'))
 
     op.drop_table('scale_level')
+    with op.batch_alter_table('dependency', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dependency_prerequisite_id'))
+        batch_op.drop_index(batch_op.f('ix_dependency_org_id'))
+        batch_op.drop_index(batch_op.f('ix_dependency_dependent_id'))
+
+    op.drop_table('dependency')
     with op.batch_alter_table('axis', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_axis_framework_id'))
 
@@ -290,6 +432,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_membership_org_id'))
 
     op.drop_table('membership')
+    with op.batch_alter_table('initiative', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_initiative_org_id'))
+
+    op.drop_table('initiative')
     with op.batch_alter_table('framework', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_framework_org_id'))
 

@@ -64,7 +64,8 @@ def test_a_viewer_cannot_write_anywhere_but_can_read(victim, make_api, lead, cli
         url = _fill(path, scenario.org["id"], ids)
         response = viewer.request(method.upper(), url, json={})
         if method == "get":
-            assert response.status_code == 200, (path, response.json)
+            assert response.status_code not in (401, 403), (path, response.json)
+            assert response.status_code < 500, (path, response.json)
         else:
             assert response.status_code == 403, (method, path, response.json)
 
