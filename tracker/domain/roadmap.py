@@ -39,12 +39,12 @@ class PlanItem:
 
     `priority` is the effective priority (higher first, None after every number), computed
     elsewhere. `load` is the capacity points per week it uses while it runs. `pinned_start`
-    is a date it may not start before (see `schedule`). By `status`: `done` keeps
-    `actual_start` and `actual_end`; `in_progress` keeps `actual_start` and ends on
-    `actual_end` if set, else `duration_weeks` after its start; any other status (`approved`,
-    `proposed`...) is planned by the scheduler. `dropped` initiatives are left out by the
-    caller, with their node removed by `graph.drop_nodes` so that precedence still holds
-    through them; `schedule` refuses them.
+    is a date it may not start before (see `schedule`; ignored once it has started).
+    By `status`: `done` keeps `actual_start` and `actual_end`; `in_progress` keeps
+    `actual_start` and ends on `actual_end` if set, else `duration_weeks` after its start;
+    any other status (`approved`, `proposed`...) is planned by the scheduler. `dropped`
+    initiatives are left out by the caller, with their node removed by `graph.drop_nodes`
+    so that precedence still holds through them; `schedule` refuses them.
     """
 
     id: int
@@ -378,7 +378,7 @@ def _check_pin(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, ru
     for prerequisite, lag in late:
         run.conflicts.append({
             "id": node,
-            "pinned_start": items[node].pinned_start.isoformat(),  # type: ignore[union-attr]
+            "pinned_start": items[node].pinned_start.isoformat(),
             "prerequisite_id": prerequisite,
             "prerequisite_end": week_date(start, run.end_week[prerequisite]).isoformat(),
             "lag_weeks": lag,
