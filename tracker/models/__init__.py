@@ -6,11 +6,13 @@ from tracker.models.backlog import Dependency, Initiative, Uplift
 from tracker.models.findings import Finding, Target
 from tracker.models.frameworks import Axis, Dimension, Framework, Question, ScaleLevel
 from tracker.models.organizations import Membership, Organization
+from tracker.models.roadmap import BaselineItem, Phase, RoadmapBaseline
 
 __all__ = [
     "ApiToken",
     "Assessment",
     "Axis",
+    "BaselineItem",
     "Dependency",
     "Dimension",
     "Evidence",
@@ -19,9 +21,11 @@ __all__ = [
     "Initiative",
     "Membership",
     "Organization",
+    "Phase",
     "Question",
     "Rating",
     "Respondent",
+    "RoadmapBaseline",
     "ScaleLevel",
     "Target",
     "Uplift",
