@@ -5,8 +5,11 @@ from tracker.models.assessments import Assessment, Evidence, Rating, Respondent
 from tracker.models.backlog import Dependency, Initiative, Uplift
 from tracker.models.findings import Finding, Target
 from tracker.models.frameworks import Axis, Dimension, Framework, Question, ScaleLevel
+from tracker.models.kpis import Kpi, Measurement
 from tracker.models.organizations import Membership, Organization
+from tracker.models.outbox import OutboxMessage
 from tracker.models.roadmap import BaselineItem, Phase, RoadmapBaseline
+from tracker.models.schedules import Schedule
 
 __all__ = [
     "ApiToken",
@@ -19,14 +22,18 @@ __all__ = [
     "Finding",
     "Framework",
     "Initiative",
+    "Kpi",
+    "Measurement",
     "Membership",
     "Organization",
+    "OutboxMessage",
     "Phase",
     "Question",
     "Rating",
     "Respondent",
     "RoadmapBaseline",
     "ScaleLevel",
+    "Schedule",
     "Target",
     "Uplift",
     "User",

@@ -29,6 +29,7 @@ from tracker.models import (
 from tracker.resources import resource_dir
 from tracker.services import accounts, frameworks
 from tracker.services.assessments import new_survey_token
+from tracker.services.kpis_demo import load_kpis, load_schedules
 from tracker.services.unit_of_work import transaction
 
 DEMO_PASSWORD = "novatechna-demo"
@@ -156,4 +157,4 @@ def _load_evidence(context: DemoContext, spec: Mapping[str, Any],
     context.evidence[spec["key"]] = items
 
 
-STEPS: list[Callable[[DemoContext], None]] = [load_assessments]
+STEPS: list[Callable[[DemoContext], None]] = [load_assessments, load_kpis, load_schedules]

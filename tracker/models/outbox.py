@@ -1,0 +1,38 @@
+"""The outbox: every email is a row first, then delivered (and retried) by the sender."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.extensions import db
+from tracker.models.base import Timestamped, UTCDateTime, utcnow
+
+OUTBOX_STATUSES: tuple[str, ...] = ("pending", "sent", "failed")
+
+
+class OutboxMessage(Timestamped, db.Model):
+    """One email to one recipient; `dedupe_key` (e.g. `barometer:7:2026-Q4:ann@x.org`) is
+    unique, so the same message is never queued twice.
+
+    `attachments` lists inline parts as `{cid, filename, mime, path}`: images rendered once
+    per organization and period are stored on disk and shared by every recipient's row.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,27 @@
+"""Schedules: an organization's recurring jobs (pulse, reminder, close, barometer)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.extensions import db
+from tracker.models.base import OrgScoped, Timestamped
+
+SCHEDULE_KINDS: tuple[str, ...] = ("pulse", "reminder", "close", "barometer")
+
+
+class Schedule(OrgScoped, Timestamped, db.Model):
+    """A recurring job: a five-field `cron` expression or every `interval_days`, in
+    `timezone` (default: the organization's). `last_period` is the last period the job
+    completed, so a re-run for the same period does nothing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    cron: Mapped[str | None] = mapped_column(String(100))
+    interval_days: Mapped[int | None]
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    close_after_days: Mapped[int | None]
+    paused: Mapped[bool] = mapped_column(default=False)
+    last_period: Mapped[str | None] = mapped_column(String(20))
