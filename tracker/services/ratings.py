@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from tracker.domain.errors import InvalidInput
-from tracker.domain.scoring import AssessmentScores, RatingPoint, score_assessment
+from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
+from tracker.domain.targets import dimension_targets, percent_to_target, score_map
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Rating, Respondent
-from tracker.services import assessments, frameworks
+from tracker.services import assessments, frameworks, targets
 from tracker.services.unit_of_work import transaction
 
 
@@ -33,29 +34,41 @@ def upsert_ratings(org: Organization, assessment_id: int,
     assessment = assessments.get_assessment(org, assessment_id)
     assessments.ensure_writable(assessment)
     framework = frameworks.load_framework(assessment.framework_id)
-    dimension_ids = {code: d.id for code, d in frameworks.dimensions_by_code(framework).items()}
     respondent_ids = set(db.session.scalars(
         select(Respondent.id).where(Respondent.assessment_id == assessment.id)))
+    with transaction():
+        return write_ratings(assessment, framework, respondent_ids, rows)
+
+
+def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: set[int],
+                  rows: Sequence[Mapping[str, Any]]) -> UpsertResult:
+    """Check every row, then add or update the ratings in the current session (no commit).
+
+    The one place ratings are validated and written: the bulk API, the survey pages and
+    the CSV import call it inside their own transaction, which a raised `InvalidInput`
+    rolls back whole.
+    """
+    dimension_ids = {code: d.id for code, d in frameworks.dimensions_by_code(framework).items()}
     errors = _row_errors(rows, framework, dimension_ids, respondent_ids)
     if errors:
         raise InvalidInput(f"{len(errors)} rating field(s) are invalid; nothing was saved.",
                            errors=errors)
     existing = {(r.respondent_id, r.dimension_id): r for r in db.session.scalars(
-        select(Rating).where(Rating.assessment_id == assessment.id))}
+        select(Rating).where(Rating.assessment_id == assessment.id,
+                             Rating.respondent_id.in_({row["respondent_id"] for row in rows})))}
     created = updated = 0
-    with transaction() as session:
-        for row in rows:
-            key = (row["respondent_id"], dimension_ids[row["dimension"]])
-            rating = existing.get(key)
-            if rating is None:
-                session.add(Rating(org_id=org.id, assessment_id=assessment.id,
-                                   respondent_id=key[0], dimension_id=key[1],
-                                   value=row["value"], comment=row.get("comment") or ""))
-                created += 1
-            else:
-                rating.value = row["value"]
-                rating.comment = row.get("comment") or ""
-                updated += 1
+    for row in rows:
+        key = (row["respondent_id"], dimension_ids[row["dimension"]])
+        rating = existing.get(key)
+        if rating is None:
+            db.session.add(Rating(org_id=assessment.org_id, assessment_id=assessment.id,
+                                  respondent_id=key[0], dimension_id=key[1],
+                                  value=row["value"], comment=row.get("comment") or ""))
+            created += 1
+        else:
+            rating.value = row["value"]
+            rating.comment = row.get("comment") or ""
+            updated += 1
     return UpsertResult(created=created, updated=updated)
 
 
@@ -93,9 +106,40 @@ def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPo
             for r in rows]
 
 
-def assessment_scores(org: Organization, assessment_id: int) -> AssessmentScores:
-    """Dimension, axis and overall scores with dispersion and source agreement."""
+@dataclass(frozen=True)
+class ScoredAssessment:
+    """An assessment with its grid, ratings, scores and the organization's targets."""
+
+    assessment: Assessment
+    framework: Framework
+    axes: list[AxisSpec]
+    points: list[RatingPoint]
+    scores: AssessmentScores
+    targets: dict[str, float]
+
+
+def score(org: Organization, assessment_id: int) -> ScoredAssessment:
+    """Load and score an assessment in a constant number of queries, whatever its size."""
     assessment = assessments.get_assessment(org, assessment_id)
     framework = frameworks.load_framework(assessment.framework_id)
-    return score_assessment(frameworks.axis_specs(framework), rating_points(assessment, framework),
-                            framework.source_weights)
+    axes = frameworks.axis_specs(framework)
+    points = rating_points(assessment, framework)
+    return ScoredAssessment(assessment, framework, axes, points,
+                            score_assessment(axes, points, framework.source_weights),
+                            targets.current_targets(org.id, framework))
+
+
+def assessment_scores(org: Organization, assessment_id: int) -> dict[str, Any]:
+    """Dimension, axis and overall scores with dispersion and source agreement, and each
+    dimension's target, target gap, share and weighted gap; `percent_to_target` overall."""
+    scored = score(org, assessment_id)
+    by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores, scored.targets)}
+    axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
+             "dimensions": [{**asdict(dim), "target": by_code[dim.code].target,
+                             "target_gap": by_code[dim.code].target_gap,
+                             "share": by_code[dim.code].share,
+                             "weighted_gap": by_code[dim.code].weighted_gap}
+                            for dim in axis.dimensions]}
+            for axis in scored.scores.axes]
+    return {"overall": scored.scores.overall, "axes": axes,
+            "percent_to_target": percent_to_target(score_map(scored.scores), scored.targets)}

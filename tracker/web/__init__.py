@@ -17,7 +17,10 @@ bp = Blueprint("web", __name__, template_folder="templates")
 
 def init_app(app: Flask) -> None:
     """Register the pages, the HTML error pages and the security headers."""
+    from tracker import survey
+
     app.register_blueprint(bp)
+    survey.init_app(app)
     api_errors.register(app, _error_page, _unexpected_page)
     app.after_request(_security_headers)
 

@@ -1,0 +1,88 @@
+"""The respondent's survey pages at /survey/<token>, through the test browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.builders import Scenario
+
+
+@pytest.fixture
+def browser(app):
+    """The respondent's own client: no account, its own cookies."""
+    return app.test_client()
+
+
+def _open_scenario(lead, admin) -> tuple[Scenario, str]:
+    scenario = Scenario(lead, admin)
+    scenario.add_respondent("Ann")
+    assert lead.patch(scenario.assessment_url(), json={"status": "open"}).status_code == 200
+    url = lead.get(scenario.assessment_url("/respondents")).json["items"][0]["survey_url"]
+    return scenario, url.removeprefix("http://tracker.test")
+
+
+def _dimension_scores(scenario: Scenario) -> dict[str, tuple[float | None, int]]:
+    return {d["code"]: (d["score"], d["n"]) for axis in scenario.scores()["axes"]
+            for d in axis["dimensions"]}
+
+
+def test_the_page_lists_axes_dimensions_and_scale_levels(browser, lead, admin):
+    _, path = _open_scenario(lead, admin)
+
+    page = browser.get(path)
+
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Axis A" in html and "A two" in html and "Quantitatively managed" in html
+    assert html.count('type="radio"') == 4 * 6  # 4 dimensions × (5 levels + cannot say)
+    assert "<script" not in html and "style=" not in html
+
+
+def test_answers_are_saved_resumed_and_updated_never_duplicated(browser, lead, admin):
+    scenario, path = _open_scenario(lead, admin)
+
+    first = browser.post(path, data={"value:a.one": "2", "value:a.two": "na",
+                                    "comment:a.one": "Slow reviews"})
+    second = browser.post(path, data={"value:a.one": "4", "value:b.one": "5"})
+
+    assert first.status_code == second.status_code == 200
+    assert _dimension_scores(scenario) == {"a.one": (4.0, 1), "a.two": (None, 0),
+                                           "b.one": (5.0, 1), "b.two": (None, 0)}
+    html = browser.get(path).get_data(as_text=True)
+    checked = re.findall(r'name="value:([\w.]+)" value="(\w+)"\s+checked', html)
+    assert sorted(checked) == [("a.one", "4"), ("a.two", "na"), ("b.one", "5")]
+    assert "Slow reviews" not in html  # the second submission cleared the comment
+
+
+def test_a_value_outside_the_scale_saves_nothing_and_says_why(browser, lead, admin):
+    scenario, path = _open_scenario(lead, admin)
+
+    page = browser.post(path, data={"value:a.one": "3", "value:b.two": "7"})
+
+    assert page.status_code == 422
+    assert "7 is outside the scale 1–5" in page.get_data(as_text=True)
+    assert all(n == 0 for _, n in _dimension_scores(scenario).values())
+
+
+def test_unknown_draft_and_closed_links_answer_a_friendly_page(browser, lead, admin):
+    scenario = Scenario(lead, admin)
+    scenario.add_respondent("Ann")
+    path = lead.get(scenario.assessment_url("/respondents")).json["items"][0]["survey_url"]
+    path = path.removeprefix("http://tracker.test")
+
+    draft = browser.get(path)
+    lead.patch(scenario.assessment_url(), json={"status": "open"})
+    lead.patch(scenario.assessment_url(), json={"status": "closed"})
+    closed = browser.get(path)
+    closed_post = browser.post(path, data={"value:a.one": "3"})
+    unknown = browser.get("/survey/not-a-real-token")
+
+    assert (draft.status_code, closed.status_code, closed_post.status_code,
+            unknown.status_code) == (403, 410, 410, 404)
+    assert "not open yet" in draft.get_data(as_text=True)
+    assert "This survey is closed" in closed.get_data(as_text=True)
+    assert "not valid" in unknown.get_data(as_text=True)
+    assert "Traceback" not in unknown.get_data(as_text=True)
+    assert all(n == 0 for _, n in _dimension_scores(scenario).values())

@@ -1,0 +1,103 @@
+"""The respondent's survey: a personal link (no account) to answer an open assessment.
+
+Answers are written by `ratings.write_ratings`, the same check and upsert as the bulk
+API, so a survey answer obeys exactly the rules of any other rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from tracker.domain.errors import Conflict, InvalidInput
+from tracker.extensions import db
+from tracker.models import Assessment, Dimension, Framework, Rating, Respondent
+from tracker.services import frameworks
+from tracker.services.ratings import UpsertResult, write_ratings
+from tracker.services.unit_of_work import transaction
+
+CANNOT_SAY = "na"
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What a respondent answered for one dimension (value None: "cannot say")."""
+
+    value: float | None
+    comment: str
+
+
+@dataclass
+class Survey:
+    """A respondent's survey: who answers, on which grid, and what is saved so far."""
+
+    respondent: Respondent
+    assessment: Assessment
+    framework: Framework
+    saved: dict[str, SavedAnswer] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        return self.assessment.status == "open"
+
+
+def find_survey(token: str) -> Survey | None:
+    """The survey behind a personal token, with the answers saved so far; None if unknown."""
+    respondent = db.session.scalar(select(Respondent).where(Respondent.survey_token == token))
+    if respondent is None:
+        return None
+    assessment = db.session.get(Assessment, respondent.assessment_id)
+    framework = frameworks.load_framework(assessment.framework_id)
+    codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
+    saved = {codes[r.dimension_id]: SavedAnswer(r.value, r.comment) for r in db.session.scalars(
+        select(Rating).where(Rating.respondent_id == respondent.id))}
+    return Survey(respondent, assessment, framework, saved)
+
+
+def level_descriptor(dimension: Dimension, value: float) -> str:
+    """What level `value` of the scale looks like on this dimension (may be empty)."""
+    return dimension.levels.get(f"{value:g}", "")
+
+
+def save_answers(survey: Survey, form: Mapping[str, str]) -> UpsertResult:
+    """Save the answers of a submitted survey form: all of them, or none.
+
+    The form holds `value:<code>` (a level of the scale, or `na` for "cannot say") and
+    `comment:<code>` per dimension; a dimension left unanswered is left as it was.
+    Submitting again updates the same ratings. Errors are keyed by dimension code.
+    """
+    if not survey.is_open:
+        raise Conflict("This survey is not open for answers.",
+                       errors={"status": [survey.assessment.status]})
+    rows, errors = [], {}
+    for code in frameworks.dimensions_by_code(survey.framework):
+        raw = (form.get(f"value:{code}") or "").strip()
+        if not raw:
+            continue
+        try:
+            value = None if raw == CANNOT_SAY else float(raw)
+        except ValueError:
+            errors[code] = [f"{raw!r} is not a level of the scale."]
+            continue
+        rows.append({"respondent_id": survey.respondent.id, "dimension": code, "value": value,
+                     "comment": (form.get(f"comment:{code}") or "").strip()})
+    if errors:
+        raise InvalidInput("Some answers are not valid; nothing was saved.", errors=errors)
+    try:
+        with transaction():
+            return write_ratings(survey.assessment, survey.framework, {survey.respondent.id},
+                                 rows)
+    except InvalidInput as error:
+        raise InvalidInput(error.detail, errors=_by_dimension(error.errors, rows)) from error
+
+
+def _by_dimension(errors: Mapping[str, list[str]],
+                  rows: list[dict[str, object]]) -> dict[str, list[str]]:
+    """`[3].value` errors of the rating check, keyed by the dimension code of row 3."""
+    keyed: dict[str, list[str]] = {}
+    for key, messages in errors.items():
+        index = int(key[1:key.index("]")])
+        keyed.setdefault(str(rows[index]["dimension"]), []).extend(messages)
+    return keyed
