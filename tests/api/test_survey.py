@@ -44,10 +44,12 @@ def test_answers_are_saved_resumed_and_updated_never_duplicated(browser, lead, a
     scenario, path = _open_scenario(lead, admin)
 
     first = browser.post(path, data={"value:a.one": "2", "value:a.two": "na",
-                                    "comment:a.one": "Slow reviews"})
-    second = browser.post(path, data={"value:a.one": "4", "value:b.one": "5"})
+                                     "comment:a.one": "Slow reviews"})
+    second = browser.post(path, data={"value:a.one": "4", "value:b.one": "5"},
+                          follow_redirects=True)
 
-    assert first.status_code == second.status_code == 200
+    assert first.status_code == 303 and first.location.endswith(path + "?saved=1")
+    assert second.status_code == 200 and "Your answers are saved." in second.text
     assert _dimension_scores(scenario) == {"a.one": (4.0, 1), "a.two": (None, 0),
                                            "b.one": (5.0, 1), "b.two": (None, 0)}
     html = browser.get(path).get_data(as_text=True)

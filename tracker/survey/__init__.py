@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
 from tracker.domain.errors import InvalidInput
 from tracker.services import survey as surveys
@@ -27,7 +27,11 @@ def init_app(app: Flask) -> None:
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Any:
-    """Show the survey with the saved answers; on POST, save them (all or none)."""
+    """Show the survey with the saved answers; on POST, save them (all or none).
+
+    A successful save redirects to the page (post/redirect/get), so reloading never
+    submits again; a rejected one re-renders the form as submitted, with the reasons.
+    """
     survey = surveys.find_survey(token)
     if survey is None:
         return _unavailable(404, "This survey link is not valid",
@@ -36,19 +40,18 @@ def answer(token: str) -> Any:
     if not survey.is_open:
         return _unavailable(*UNAVAILABLE[survey.assessment.status])
     errors: dict[str, list[str]] = {}
-    saved = False
     if request.method == "POST":
         try:
             surveys.save_answers(survey, request.form)
-            saved = True
         except InvalidInput as error:
             errors = error.errors
-        survey = surveys.find_survey(token)
-    status = 422 if errors else 200
-    return render_template("survey/form.html", survey=survey, errors=errors, saved=saved,
+        else:
+            return redirect(url_for("survey.answer", token=token, saved=1), code=303)
+    return render_template("survey/form.html", survey=survey, errors=errors,
+                           saved=request.args.get("saved") == "1" and not errors,
                            form=request.form if errors else {},
                            descriptor=surveys.level_descriptor,
-                           cannot_say=surveys.CANNOT_SAY), status
+                           cannot_say=surveys.CANNOT_SAY), 422 if errors else 200
 
 
 def _unavailable(status: int, title: str, detail: str) -> Any:
