@@ -42,10 +42,9 @@ class FrameworkImport(MethodView):
     @blp.arguments(FrameworkImportSchema)
     @blp.response(201, FrameworkSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Import a framework file (tracker YAML or JSON) given as `content`."""
-        document = frameworks.parse_framework_content(data["content"])
-        framework = frameworks.import_framework_document(document, org_id=data["org_id"],
-                                                         user=current_user)
+        """Import a framework file (tracker YAML or JSON) given as `content`, or an OWASP
+        SAMM v2 model folder of the server given as `path` (`format: samm`, admins only)."""
+        framework = frameworks.import_framework(current_user, data)
         return frameworks.load_framework(framework.id)
 
 

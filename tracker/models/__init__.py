@@ -1,6 +1,7 @@
 """Flask-SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
 from tracker.models.accounts import ApiToken, User
+from tracker.models.answers import Answer
 from tracker.models.assessments import Assessment, Evidence, Rating, Respondent
 from tracker.models.backlog import Dependency, Initiative, Uplift
 from tracker.models.findings import Finding, Target
@@ -12,6 +13,7 @@ from tracker.models.roadmap import BaselineItem, Phase, RoadmapBaseline
 from tracker.models.schedules import Schedule
 
 __all__ = [
+    "Answer",
     "ApiToken",
     "Assessment",
     "Axis",

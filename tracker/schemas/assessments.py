@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from tracker.models.assessments import KINDS, SOURCES, STATUSES, TONES
 from tracker.schemas.common import PageArgsSchema
@@ -49,11 +49,21 @@ class RespondentSchema(Schema):
 
 
 class RatingSchema(Schema):
+    """A rating of a dimension, or an answer to one of its questions (`question`)."""
+
     respondent_id = fields.Integer(required=True)
-    dimension = fields.String(required=True, metadata={"description": "Dimension code"})
+    dimension = fields.String(metadata={"description": "Dimension code"})
+    question = fields.String(metadata={
+        "description": "Question code, instead of `dimension`: `value` is an answer value"})
     value = fields.Float(required=True, allow_none=True,
                          metadata={"description": "A level within the scale; null: cannot say"})
     comment = fields.String(load_default="", allow_none=True)
+
+    @validates_schema
+    def _dimension_or_question(self, data: dict[str, Any], **_: Any) -> None:
+        """Exactly one of `dimension` and `question`."""
+        if ("dimension" in data) == ("question" in data):
+            raise ValidationError("Give either a dimension or a question.", "dimension")
 
 
 class UpsertResultSchema(Schema):
@@ -89,6 +99,10 @@ class DimensionScoreSchema(Schema):
     stdev = fields.Float(allow_none=True)
     source_means = fields.Dict(keys=fields.String(), values=fields.Float())
     source_spread = fields.Float(allow_none=True)
+    target = fields.Float(allow_none=True)
+    target_gap = fields.Float(allow_none=True, metadata={"description": "max(0, target - score)"})
+    share = fields.Float(metadata={"description": "The dimension's share of the overall score"})
+    weighted_gap = fields.Float(allow_none=True, metadata={"description": "share · target gap"})
 
 
 class AxisScoreSchema(Schema):
@@ -101,3 +115,5 @@ class AxisScoreSchema(Schema):
 class ScoresSchema(Schema):
     overall = fields.Float(allow_none=True)
     axes = fields.List(fields.Nested(AxisScoreSchema))
+    percent_to_target = fields.Float(allow_none=True, metadata={
+        "description": "1 - Σ target gaps / Σ targets; null without targets"})

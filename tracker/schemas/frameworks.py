@@ -124,10 +124,20 @@ class FrameworkListArgsSchema(PageArgsSchema):
 class FrameworkImportSchema(Schema):
     """`POST /frameworks/import`: a framework file's content and its format."""
 
-    format = fields.String(load_default="tracker", validate=validate.OneOf(["tracker"]))
-    content = fields.Raw(required=True, metadata={
-        "description": "The framework document: a JSON object, or YAML/JSON text"})
+    format = fields.String(load_default="tracker", validate=validate.OneOf(["tracker", "samm"]))
+    content = fields.Raw(metadata={
+        "description": "`tracker`: the framework document, a JSON object or YAML/JSON text"})
+    path = fields.String(validate=validate.Length(min=1), metadata={
+        "description": "`samm`: the server-side path of an OWASP SAMM v2 `model/` folder "
+                       "(instance admins only)"})
     org_id = fields.Integer(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _source(self, data: dict[str, Any], **_: Any) -> None:
+        """`content` for the tracker format, `path` for a SAMM model folder."""
+        needed = "path" if data.get("format") == "samm" else "content"
+        if data.get(needed) is None:
+            raise ValidationError(f"Required for the {data.get('format')} format.", needed)
 
 
 def _level_key(key: Any) -> Any:

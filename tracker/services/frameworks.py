@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.errors import Conflict, InvalidInput, NotFound
+from tracker.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.domain.scoring import AxisSpec, DimensionSpec
 from tracker.extensions import db
 from tracker.models import Axis, Dimension, Framework, Membership, Question, ScaleLevel, User
@@ -56,6 +56,21 @@ def import_framework_document(document: Mapping[str, Any], *, org_id: int | None
     """Validate and store a framework document; without `user`, as the instance (CLI)."""
     data = validate_framework({**document, "org_id": org_id})
     return create_framework(user, data) if user is not None else _insert(data, org_id)
+
+
+def import_framework(user: User, data: Mapping[str, Any]) -> Framework:
+    """`POST /frameworks/import`: a tracker document (`content`), or a SAMM model folder
+    (`path`) read on the server, which only instance admins may ask for."""
+    if data["format"] == "samm":
+        if not user.is_admin:
+            raise Forbidden("Only instance admins import from a server folder.",
+                            errors={"path": ["Admins only."]})
+        from tracker.importers.samm import read_samm_model
+
+        document = read_samm_model(Path(data["path"]))
+    else:
+        document = parse_framework_content(data["content"])
+    return import_framework_document(document, org_id=data["org_id"], user=user)
 
 
 def import_framework_path(path: Path, fmt: str = "tracker", *,

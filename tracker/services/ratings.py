@@ -13,7 +13,7 @@ from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, scor
 from tracker.domain.targets import dimension_targets, percent_to_target, score_map
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Rating, Respondent
-from tracker.services import assessments, frameworks, targets
+from tracker.services import answers, assessments, frameworks, targets
 from tracker.services.unit_of_work import transaction
 
 
@@ -53,6 +53,10 @@ def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: 
     if errors:
         raise InvalidInput(f"{len(errors)} rating field(s) are invalid; nothing was saved.",
                            errors=errors)
+    answer_rows = [row for row in rows if row.get("question") is not None]
+    rows = [row for row in rows if row.get("question") is None]
+    if answer_rows:
+        rows += answers.write_answers(assessment, framework, answer_rows)
     existing = {(r.respondent_id, r.dimension_id): r for r in db.session.scalars(
         select(Rating).where(Rating.assessment_id == assessment.id,
                              Rating.respondent_id.in_({row["respondent_id"] for row in rows})))}
@@ -75,12 +79,19 @@ def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: 
 def _row_errors(rows: Sequence[Mapping[str, Any]], framework: Framework,
                 dimension_ids: Mapping[str, int], respondent_ids: set[int]) -> dict[str, list[str]]:
     low, high = framework.scale_min, framework.scale_max
+    questions = answers.questions_by_code(framework)
     errors: dict[str, list[str]] = {}
     seen: set[tuple[int, str]] = set()
     for index, row in enumerate(rows):
         if row["respondent_id"] not in respondent_ids:
             errors[f"[{index}].respondent_id"] = [
                 f"Respondent {row['respondent_id']} is not part of this assessment."]
+        if row.get("question") is not None:
+            errors.update(answers.row_errors(index, row, questions))
+            if (row["respondent_id"], row["question"]) in seen:
+                errors[f"[{index}]"] = ["This respondent answers this question twice."]
+            seen.add((row["respondent_id"], row["question"]))
+            continue
         if row["dimension"] not in dimension_ids:
             errors[f"[{index}].dimension"] = [f"Unknown dimension code {row['dimension']!r}."]
         value = row["value"]
