@@ -48,13 +48,27 @@ def schema_name(schema: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, the docs assets and the request checks."""
-    from tracker.api import assessments, findings, frameworks, health, kpis, orgs, targets, tokens
+    from tracker.api import (
+        assessments,
+        backlog,
+        barometer,
+        findings,
+        frameworks,
+        health,
+        kpis,
+        orgs,
+        ratings_import,
+        roadmap,
+        targets,
+        tokens,
+    )
 
     api = TrackerApi(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}]})
-    for module in (health, tokens, orgs, frameworks, assessments, kpis, targets, findings):
+    for module in (health, tokens, orgs, frameworks, assessments, kpis, ratings_import,
+                   targets, findings, roadmap, barometer, backlog):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
         csrf.exempt(module.blp)
     app.add_url_rule(f"{API_PREFIX}/docs/assets/<path:filename>", "swagger_ui_assets",

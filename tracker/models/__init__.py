@@ -3,21 +3,36 @@
 from tracker.models.accounts import ApiToken, User
 from tracker.models.answers import Answer
 from tracker.models.assessments import Assessment, Evidence, Rating, Respondent
-from tracker.models.backlog import Dependency, Initiative, Uplift
+from tracker.models.backlog import (
+    AuditEvent,
+    CriterionScore,
+    Dependency,
+    Initiative,
+    Pilot,
+    RaterInput,
+    ScorecardCriterion,
+    Uplift,
+)
+from tracker.models.decisions import Decision
 from tracker.models.findings import Finding, Target
 from tracker.models.frameworks import Axis, Dimension, Framework, Question, ScaleLevel
 from tracker.models.kpis import Kpi, Measurement
 from tracker.models.organizations import Membership, Organization
 from tracker.models.outbox import OutboxMessage
+from tracker.models.playbook import OrganizationProfile, PlaybookTemplate
 from tracker.models.roadmap import BaselineItem, Phase, RoadmapBaseline
+from tracker.models.root_causes import finding_root_cause
 from tracker.models.schedules import Schedule
 
 __all__ = [
     "Answer",
     "ApiToken",
     "Assessment",
+    "AuditEvent",
     "Axis",
     "BaselineItem",
+    "CriterionScore",
+    "Decision",
     "Dependency",
     "Dimension",
     "Evidence",
@@ -28,15 +43,21 @@ __all__ = [
     "Measurement",
     "Membership",
     "Organization",
+    "OrganizationProfile",
     "OutboxMessage",
     "Phase",
+    "Pilot",
+    "PlaybookTemplate",
     "Question",
+    "RaterInput",
     "Rating",
     "Respondent",
     "RoadmapBaseline",
     "ScaleLevel",
     "Schedule",
+    "ScorecardCriterion",
     "Target",
     "Uplift",
     "User",
+    "finding_root_cause",
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped
+from tracker.models.base import OrgScoped, Timestamped, UTCDateTime, utcnow
 from tracker.models.findings import Finding
 from tracker.models.frameworks import Dimension
 
@@ -51,6 +52,9 @@ class Initiative(OrgScoped, Timestamped, db.Model):
     findings: Mapped[list[Finding]] = relationship(secondary=initiative_finding)
     uplifts: Mapped[list[Uplift]] = relationship(cascade="all, delete-orphan",
                                                  back_populates="initiative")
+    criterion_scores: Mapped[list[CriterionScore]] = relationship(cascade="all, delete-orphan")
+    rater_inputs: Mapped[list[RaterInput]] = relationship(cascade="all, delete-orphan",
+                                                          order_by="RaterInput.rater")
 
 
 class Uplift(db.Model):
@@ -80,3 +84,89 @@ class Dependency(OrgScoped, Timestamped, db.Model):
     dependent_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"),
                                               index=True)
     lag_weeks: Mapped[float] = mapped_column(default=0.0)
+
+
+class ScorecardCriterion(OrgScoped, db.Model):
+    """One criterion of the organization's scorecard: a `benefit` or a `cost`, weighted."""
+
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(10))
+    weight: Mapped[float] = mapped_column(default=1.0)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class CriterionScore(db.Model):
+    """An initiative's score on one scorecard criterion."""
+
+    __table_args__ = (UniqueConstraint("initiative_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"),
+                                               index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("scorecard_criterion.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float]
+
+    criterion: Mapped[ScorecardCriterion] = relationship()
+
+
+class RaterInput(db.Model):
+    """One rater's method inputs for an initiative (planning poker); null means not given."""
+
+    __table_args__ = (UniqueConstraint("initiative_id", "rater"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"),
+                                               index=True)
+    rater: Mapped[str] = mapped_column(String(200))
+    business_value: Mapped[float | None]
+    time_criticality: Mapped[float | None]
+    risk_reduction: Mapped[float | None]
+    job_size: Mapped[float | None]
+    reach: Mapped[float | None]
+    impact: Mapped[float | None]
+    confidence: Mapped[float | None]
+    effort: Mapped[float | None]
+    ease: Mapped[float | None]
+
+
+PILOT_STATUSES: tuple[str, ...] = ("planned", "running", "succeeded", "failed")
+PILOT_DECISIONS: tuple[str, ...] = ("generalize", "adjust", "stop")
+
+
+class Pilot(OrgScoped, Timestamped, db.Model):
+    """A trial of an initiative on a small perimeter before generalizing it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"),
+                                               index=True)
+    teams: Mapped[list[str]] = mapped_column(JSON, default=list)
+    value_stream: Mapped[str | None] = mapped_column(String(200))
+    hypothesis: Mapped[str] = mapped_column(Text, default="")
+    success_criteria: Mapped[str] = mapped_column(Text, default="")
+    kpi: Mapped[str | None] = mapped_column(String(200))
+    threshold: Mapped[float | None]
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditEvent(OrgScoped, db.Model):
+    """Who changed what and when on initiatives, pilots and dependencies (old → new)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int] = mapped_column(index=True)
+    initiative_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
