@@ -48,7 +48,7 @@ def schema_name(schema: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, the docs assets and the request checks."""
-    from tracker.api import (, barometer, kpis
+    from tracker.api import (
         assessments,
         backlog,
         barometer,
