@@ -1,0 +1,150 @@
+"""Ratings in a CSV file: one row per respondent, one column per dimension code.
+
+Pure parsing and checking of the cells; the service writes what this module accepts.
+Errors name every bad cell as `row N.COLUMN`, N counted as a spreadsheet does (the header is
+row 1, the first respondent row 2), and COLUMN the header of the cell (`row 3.products.vision`).
+Problems of the header itself are on row 1 (`row 1.role`: a missing required column).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from tracker.domain.errors import InvalidInput
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("name", "role", "team", "level", "source")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("email",)
+CANNOT_SAY: frozenset[str] = frozenset({"?", "n/a"})
+MAX_LENGTHS: dict[str, int] = {"name": 200, "role": 100, "team": 100, "level": 100,
+                               "source": 20, "email": 254}
+
+
+@dataclass(frozen=True)
+class CsvRespondent:
+    """One accepted row: a respondent's attributes and ratings (None: "cannot say")."""
+
+    row: int
+    name: str
+    role: str | None
+    team: str | None
+    level: str | None
+    source: str
+    email: str | None = None
+    ratings: dict[str, float | None] = field(default_factory=dict)
+
+
+def cell_key(row: int, column: str) -> str:
+    """The error key of a cell.
+
+    >>> cell_key(3, "products.vision")
+    'row 3.products.vision'
+    """
+    return f"row {row}.{column}"
+
+
+def parse_cell(text: str, low: float, high: float) -> tuple[bool, float | None]:
+    """A rating cell: `(False, None)` if empty, `(True, None)` for "cannot say", else the value.
+
+    Raises ValueError with a readable reason for anything else.
+
+    >>> parse_cell(" 4 ", 1, 5), parse_cell("n/a", 1, 5), parse_cell("", 1, 5)
+    ((True, 4.0), (True, None), (False, None))
+    """
+    text = text.strip()
+    if not text:
+        return False, None
+    if text.lower() in CANNOT_SAY:
+        return True, None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number (use ? or n/a for cannot say)") from None
+    if value != value or not low <= value <= high:
+        raise ValueError(f"{value:g} is outside the scale {low:g}–{high:g}")
+    return True, value
+
+
+def parse_ratings_csv(text: str, dimension_codes: Collection[str], scale: tuple[float, float],
+                      sources: Collection[str],
+                      existing_names: Collection[str] = ()) -> list[CsvRespondent]:
+    """Every respondent row of the file, or InvalidInput naming every bad cell.
+
+    `existing_names` are the respondents already in the assessment: a row with one of these
+    names is a duplicate, as is a name given twice in the file (names compare without case).
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    header = [column.strip() for column in next(reader, [])]
+    errors: dict[str, list[str]] = {}
+    _check_header(header, dimension_codes, errors)
+    if errors:
+        raise InvalidInput("The CSV header is not valid; nothing was saved.", errors=errors)
+    taken = {name.casefold(): "the assessment" for name in existing_names}
+    respondents = []
+    for row_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            errors.setdefault(f"row {row_number}", []).append(
+                f"{len(cells)} cells for {len(header)} columns.")
+        values = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=False))
+        respondent = _respondent(row_number, values, dimension_codes, scale, sources, errors)
+        if respondent is not None:
+            where = taken.setdefault(respondent.name.casefold(), f"row {row_number}")
+            if where != f"row {row_number}":
+                errors[cell_key(row_number, "name")] = [
+                    f"{respondent.name} is already a respondent in {where}."]
+            respondents.append(respondent)
+    if errors:
+        raise InvalidInput(f"{len(errors)} cell(s) of the CSV are not valid; nothing was saved.",
+                           errors=errors)
+    return respondents
+
+
+def _check_header(header: list[str], dimension_codes: Collection[str],
+                  errors: dict[str, list[str]]) -> None:
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(dimension_codes)
+    for column in REQUIRED_COLUMNS:
+        if column not in header:
+            errors[cell_key(1, column)] = ["Missing required column."]
+    seen: set[str] = set()
+    for column in header:
+        if column not in known:
+            errors[cell_key(1, column)] = ["Unknown column: neither a respondent attribute "
+                                           "nor a dimension code of this framework."]
+        elif column in seen:
+            errors[cell_key(1, column)] = ["Column given twice."]
+        seen.add(column)
+
+
+def _respondent(row: int, values: Mapping[str, str], dimension_codes: Collection[str],
+                scale: tuple[float, float], sources: Collection[str],
+                errors: dict[str, list[str]]) -> CsvRespondent | None:
+    attributes = {column: values.get(column, "").strip() or None
+                  for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
+    for column, value in attributes.items():
+        if value is not None and len(value) > MAX_LENGTHS[column]:
+            errors[cell_key(row, column)] = [f"Longer than {MAX_LENGTHS[column]} characters."]
+    if attributes["name"] is None:
+        errors[cell_key(row, "name")] = ["A respondent needs a name."]
+    source = attributes["source"] or "survey"
+    if source not in sources:
+        errors[cell_key(row, "source")] = [f"{source!r} is not one of {', '.join(sources)}."]
+    ratings: dict[str, float | None] = {}
+    for code in dimension_codes:
+        if code not in values:
+            continue
+        try:
+            given, value = parse_cell(values[code], *scale)
+        except ValueError as error:
+            errors[cell_key(row, code)] = [str(error)]
+            continue
+        if given:
+            ratings[code] = value
+    if attributes["name"] is None:
+        return None
+    return CsvRespondent(row=row, name=attributes["name"], role=attributes["role"],
+                         team=attributes["team"], level=attributes["level"], source=source,
+                         email=attributes["email"], ratings=ratings)
