@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -10,7 +12,7 @@ from flask.cli import FlaskGroup
 
 from tracker import create_app
 from tracker.domain.errors import TrackerError
-from tracker.services import accounts, demo, frameworks, seeds
+from tracker.services import accounts, csv_import, demo, frameworks, seeds
 
 
 def _create_app(*_args: object) -> Flask:
@@ -24,7 +26,7 @@ def cli() -> None:
 
 def init_app(app: Flask) -> None:
     """Add tracker's commands to `app.cli` (so `tracker` and `flask` both have them)."""
-    for group in (users, tokens, seed, frameworks_group):
+    for group in (users, tokens, seed, frameworks_group, ratings_group):
         app.cli.add_command(group)
 
 
@@ -119,3 +121,27 @@ def import_framework(path: Path, fmt: str, org_id: int | None) -> None:
     dimensions = sum(len(axis.dimensions) for axis in framework.axes)
     click.echo(f"Imported {framework.code} v{framework.version} (id {framework.id}): "
                f"{len(framework.axes)} axes, {dimensions} dimensions.")
+
+
+@click.group(name="ratings")
+def ratings_group() -> None:
+    """Ratings of assessments."""
+
+
+@ratings_group.command("import")
+@click.argument("assessment_id", type=int)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "org_id", type=int, required=True, help="Organization of the assessment.")
+def import_ratings(assessment_id: int, path: Path, org_id: int) -> None:
+    """Import respondents and ratings from a CSV file (all or nothing), with a progress bar."""
+
+    def with_bar(rows: Sequence[Any]) -> Iterator[Any]:
+        with click.progressbar(rows, label="Respondents") as bar:
+            yield from bar
+
+    try:
+        result = csv_import.import_ratings_file(org_id, assessment_id, path, with_bar)
+    except TrackerError as error:
+        _fail(error)
+    click.echo(f"Imported {len(result.respondent_ids)} respondents and {result.ratings} "
+               f"ratings into assessment {assessment_id}.")
