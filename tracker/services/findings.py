@@ -97,10 +97,10 @@ def suggest(org: Organization, assessment_id: int) -> SuggestResult:
         diagnosis.dimension_leader_gaps(org, scored.points, codes),
         tension_stdev=TENSION_STDEV, blind_spot_gap=diagnosis.BLIND_SPOT_GAP,
         source_spread_threshold=org.perception_gap_threshold)
-    known = dict(db.session.execute(
+    known: dict[str | None, str] = {key: status for key, status in db.session.execute(
         select(Finding.suggestion_key, Finding.status)
         .where(Finding.assessment_id == scored.assessment.id,
-               Finding.suggestion_key.is_not(None))).tuples())
+               Finding.suggestion_key.is_not(None)))}
     by_code = frameworks.dimensions_by_code(scored.framework)
     fresh = [s for s in suggestions if s.key not in known]
     with transaction() as session:
