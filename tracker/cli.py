@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 
 from tracker import create_app
 from tracker.domain.errors import TrackerError
+from tracker.scheduler import cli as scheduler_commands
 from tracker.services import accounts, csv_import, demo, frameworks, seeds
 
 
@@ -27,6 +28,8 @@ def cli() -> None:
 def init_app(app: Flask) -> None:
     """Add tracker's commands to `app.cli` (so `tracker` and `flask` both have them)."""
     for group in (users, tokens, seed, frameworks_group, ratings_group):
+        app.cli.add_command(group)
+    for group in scheduler_commands.COMMANDS:
         app.cli.add_command(group)
 
 

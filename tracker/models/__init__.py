@@ -18,7 +18,7 @@ from tracker.models.findings import Finding, Target
 from tracker.models.frameworks import Axis, Dimension, Framework, Question, ScaleLevel
 from tracker.models.kpis import Kpi, Measurement
 from tracker.models.organizations import Membership, Organization
-from tracker.models.outbox import OutboxMessage
+from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.models.playbook import OrganizationProfile, PlaybookTemplate
 from tracker.models.roadmap import BaselineItem, Phase, RoadmapBaseline
 from tracker.models.root_causes import finding_root_cause
@@ -44,6 +44,7 @@ __all__ = [
     "Membership",
     "Organization",
     "OrganizationProfile",
+    "OutboxAsset",
     "OutboxMessage",
     "Phase",
     "Pilot",

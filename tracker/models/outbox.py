@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
@@ -18,8 +18,9 @@ class OutboxMessage(Timestamped, db.Model):
     """One email to one recipient; `dedupe_key` (e.g. `barometer:7:2026-Q4:ann@x.org`) is
     unique, so the same message is never queued twice.
 
-    `attachments` lists inline parts as `{cid, filename, mime, path}`: images rendered once
-    per organization and period are stored on disk and shared by every recipient's row.
+    `attachments` lists inline parts as `{cid, asset}`: `asset` is the key of an
+    `OutboxAsset` (an image rendered once per organization and period, shared by every
+    recipient's row).
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,3 +37,14 @@ class OutboxMessage(Timestamped, db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxAsset(Timestamped, db.Model):
+    """A binary part shared by many messages (a chart rendered once per organization and
+    period), referenced from `OutboxMessage.attachments` by `key`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(100), default="image/png")
+    content: Mapped[bytes] = mapped_column(LargeBinary)

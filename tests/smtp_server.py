@@ -1,0 +1,54 @@
+"""A real SMTP server for tests and the bench: aiosmtpd on 127.0.0.1, collecting messages,
+that can be told to refuse (451) and then to recover."""
+
+from __future__ import annotations
+
+import email
+import socket
+from email.message import Message
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+class Collector:
+    """aiosmtpd handler: keeps every accepted message; answers 451 while `refusing`."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.refusing = False
+        self.refused = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refusing:
+            self.refused += 1
+            return "451 4.3.0 try later"
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpServer:
+    """A started aiosmtpd server with its collector; `config` points tracker at it."""
+
+    def __init__(self) -> None:
+        self.collector = Collector()
+        self.port = free_port()
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": self.port,
+                "TRACKER_SMTP_TLS": "off", "TRACKER_MAIL_FROM": "tracker@tracker.test"}

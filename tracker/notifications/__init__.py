@@ -1,0 +1,1 @@
+"""Email: MIME building, transports (SMTP or `.eml` files) and the barometer email."""

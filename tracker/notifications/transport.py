@@ -1,0 +1,140 @@
+"""Turning an outbox row into a MIME message, and delivering it: over SMTP (TLS `off`,
+`starttls` or `ssl`, optional authentication) or, with no SMTP host, as `.eml` files."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol
+
+TLS_MODES: tuple[str, ...] = ("off", "starttls", "ssl")
+
+
+@dataclass(frozen=True)
+class Part:
+    """An inline image: its Content-ID, file name, MIME type and bytes."""
+
+    cid: str
+    filename: str
+    mime: str
+    content: bytes
+
+
+def build_message(sender: str, recipient: str, subject: str, text: str, html: str | None,
+                  parts: list[Part], message_key: str) -> EmailMessage:
+    """A `multipart/alternative` message (plain text, then HTML with `multipart/related`
+    inline images referenced as `cid:`), with a Message-ID derived from `message_key` so
+    a receiver can recognise a retried message."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    domain = sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.-]', '.', message_key)[:180]}@{domain}>"
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+        html_part = message.get_payload()[-1]
+        for part in parts:
+            maintype, _, subtype = part.mime.partition("/")
+            html_part.add_related(part.content, maintype=maintype, subtype=subtype,
+                                  cid=f"<{part.cid}>", filename=part.filename,
+                                  disposition="inline")
+    return message
+
+
+class Transport(Protocol):
+    """Sends messages; used as a context manager around a batch."""
+
+    def __enter__(self) -> Transport: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class SmtpTransport:
+    """One SMTP connection for a batch of messages, opened lazily and reopened after an
+    error (a failed message does not poison the next ones)."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.host = config["TRACKER_SMTP_HOST"]
+        self.port = int(config.get("TRACKER_SMTP_PORT") or 25)
+        self.user = config.get("TRACKER_SMTP_USER")
+        self.password = config.get("TRACKER_SMTP_PASSWORD")
+        self.tls = (config.get("TRACKER_SMTP_TLS") or "off").lower()
+        self.timeout = float(config.get("TRACKER_SMTP_TIMEOUT", 30))
+        if self.tls not in TLS_MODES:
+            raise ValueError(f"TRACKER_SMTP_TLS must be one of {', '.join(TLS_MODES)}.")
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpTransport:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._close()
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context()
+        if self.tls == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                                  context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.tls == "starttls":
+                smtp.starttls(context=context)
+        if self.user:
+            smtp.login(self.user, self.password or "")
+        return smtp
+
+    def _close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message; on any error the connection is dropped and the error raised."""
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            self._smtp.send_message(message)
+        except (smtplib.SMTPException, OSError):
+            self._close()
+            raise
+
+
+class FileTransport:
+    """Writes each message as an `.eml` file in a folder (no SMTP host configured)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def __enter__(self) -> FileTransport:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send(self, message: EmailMessage) -> None:
+        """Write the message under a name derived from its Message-ID (rewritten if the
+        same message is delivered again, never duplicated)."""
+        name = re.sub(r"[^A-Za-z0-9.-]", "_", message["Message-ID"].strip("<>"))
+        (self.folder / f"{name}.eml").write_bytes(bytes(message))
+
+
+def transport_for(config: Mapping[str, Any]) -> SmtpTransport | FileTransport:
+    """SMTP when `TRACKER_SMTP_HOST` is set, `.eml` files in `TRACKER_MAIL_DIR` otherwise."""
+    if config.get("TRACKER_SMTP_HOST"):
+        return SmtpTransport(config)
+    return FileTransport(config["TRACKER_MAIL_DIR"])

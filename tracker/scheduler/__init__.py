@@ -1,0 +1,1 @@
+"""The scheduler: APScheduler setup, the schedules' job functions and the leader lock."""
