@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -77,7 +78,7 @@ def test_unlimited_capacity_makespan_is_the_critical_path_and_capacity_one_the_s
     one = lead.get(url(org, f"/roadmap?start={START}&capacity=1")).json
     assert one["makespan_weeks"] == sum(TEXTBOOK.values()) == 20.0
     spans = sorted((item["start"], item["end"]) for item in one["initiatives"])
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_capacity_points_are_spent_against_load(lead, org):
@@ -142,7 +143,7 @@ def test_the_roadmap_loads_in_a_constant_number_of_queries(lead, app, org):
     def count_for(size: int, first: int) -> int:
         names = {f"N{first + k}": 1 for k in range(size)}
         chain = list(names)
-        add_network(org, names, list(zip(chain, chain[1:], strict=False)))
+        add_network(org, names, list(itertools.pairwise(chain)))
         statements: list[str] = []
 
         def record(*args) -> None:
