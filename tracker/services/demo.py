@@ -20,6 +20,7 @@ from tracker.models import (
     Assessment,
     Dimension,
     Evidence,
+    Finding,
     Framework,
     Membership,
     Organization,
@@ -29,6 +30,7 @@ from tracker.models import (
 from tracker.resources import resource_dir
 from tracker.services import accounts, frameworks
 from tracker.services.assessments import new_survey_token
+from tracker.services.diagnosis_demo import load_findings, load_targets
 from tracker.services.kpis_demo import load_kpis, load_schedules
 from tracker.services.unit_of_work import transaction
 
@@ -49,6 +51,7 @@ class DemoContext:
     assessments: dict[str, Assessment] = field(default_factory=dict)
     respondents: dict[tuple[str, str], Respondent] = field(default_factory=dict)
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -157,4 +160,5 @@ def _load_evidence(context: DemoContext, spec: Mapping[str, Any],
     context.evidence[spec["key"]] = items
 
 
-STEPS: list[Callable[[DemoContext], None]] = [load_assessments, load_kpis, load_schedules]
+STEPS: list[Callable[[DemoContext], None]] = [load_assessments, load_targets, load_findings,
+                                              load_kpis, load_schedules]
