@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup
 from tracker import create_app
 from tracker.domain.errors import TrackerError
 from tracker.scheduler import cli as scheduler_commands
-from tracker.services import accounts, csv_import, demo, frameworks, seeds
+from tracker.services import accounts, csv_import, demo, frameworks, playbook, seeds
 
 
 def _create_app(*_args: object) -> Flask:
@@ -89,6 +89,16 @@ def seed_frameworks() -> None:
         click.echo(f"{result.code} v{result.version}: {state}")
 
 
+@seed.command("playbook")
+def seed_playbook() -> None:
+    """Load the built-in playbook of initiative templates (idempotent)."""
+    try:
+        result = playbook.seed_playbook()
+    except TrackerError as error:
+        _fail(error)
+    click.echo(f"playbook: {result.created} template(s) loaded, {result.existing} already there")
+
+
 @seed.command("demo")
 @click.option("--password", default=demo.DEMO_PASSWORD, show_default=True,
               help="Password of the demo users.")
@@ -96,6 +106,7 @@ def seed_demo(password: str) -> None:
     """Load the demo organization NovaTechna (idempotent)."""
     seeds.seed_frameworks()
     try:
+        playbook.seed_playbook()
         result = demo.load_demo(password)
     except TrackerError as error:
         _fail(error)

@@ -52,11 +52,13 @@ def init_app(app: Flask) -> None:
         assessments,
         backlog,
         barometer,
+        decisions,
         findings,
         frameworks,
         health,
         kpis,
         orgs,
+        playbook,
         ratings_import,
         roadmap,
         targets,
@@ -68,7 +70,8 @@ def init_app(app: Flask) -> None:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}]})
     for module in (health, tokens, orgs, frameworks, assessments, kpis, ratings_import,
-                   targets, findings, roadmap, barometer, backlog):
+                   targets, findings, roadmap, barometer, backlog, playbook,
+                   decisions):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
         csrf.exempt(module.blp)
     app.add_url_rule(f"{API_PREFIX}/docs/assets/<path:filename>", "swagger_ui_assets",

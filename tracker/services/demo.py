@@ -32,6 +32,7 @@ from tracker.services import accounts, frameworks
 from tracker.services.assessments import new_survey_token
 from tracker.services.diagnosis_demo import load_findings, load_targets
 from tracker.services.kpis_demo import load_kpis, load_schedules
+from tracker.services.playbook_demo import load_playbook
 from tracker.services.roadmap_demo import load_roadmap
 from tracker.services.unit_of_work import transaction
 
@@ -162,4 +163,5 @@ def _load_evidence(context: DemoContext, spec: Mapping[str, Any],
 
 
 STEPS: list[Callable[[DemoContext], None]] = [load_assessments, load_targets, load_findings,
-                                              load_kpis, load_schedules, load_roadmap]
+                                              load_kpis, load_schedules, load_roadmap,
+                                              load_playbook]

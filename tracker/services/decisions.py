@@ -1,0 +1,144 @@
+"""The decision log: committee decisions, with the go/no-go decisions of pilots listed
+beside them (read-only), searchable, filterable and exportable as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from tracker.domain.errors import InvalidInput, NotFound
+from tracker.extensions import db
+from tracker.models import Decision, Finding, Initiative, Organization, Pilot
+from tracker.services.pagination import Page
+from tracker.services.unit_of_work import transaction
+
+FIELDS = ("title", "committee", "decided_on", "participants", "rationale")
+LINKS: Mapping[str, type] = {"initiative_ids": Initiative, "pilot_ids": Pilot,
+                             "finding_ids": Finding}
+CSV_COLUMNS = ("kind", "id", "decided_on", "committee", "title", "participants",
+               "rationale", "initiative_ids", "pilot_ids", "finding_ids", "decision")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the decision log: a logged decision or a pilot's decision."""
+
+    kind: str
+    id: int
+    title: str
+    committee: str
+    decided_on: date | None
+    participants: list[str]
+    rationale: str
+    initiative_ids: list[int] = field(default_factory=list)
+    pilot_ids: list[int] = field(default_factory=list)
+    finding_ids: list[int] = field(default_factory=list)
+    decision: str | None = None
+    created_at: datetime | None = None
+
+
+def _entry(decision: Decision) -> LogEntry:
+    return LogEntry("decision", decision.id, decision.title, decision.committee,
+                    decision.decided_on, list(decision.participants or []),
+                    decision.rationale or "", list(decision.initiative_ids or []),
+                    list(decision.pilot_ids or []), list(decision.finding_ids or []),
+                    None, decision.created_at)
+
+
+def _pilot_entry(pilot: Pilot, initiative_title: str) -> LogEntry:
+    return LogEntry("pilot", pilot.id, f"Pilot of “{initiative_title}”: {pilot.decision}",
+                    "operational", pilot.decision_date,
+                    [pilot.decided_by] if pilot.decided_by else [], pilot.rationale or "",
+                    [pilot.initiative_id], [pilot.id], [], pilot.decision, pilot.created_at)
+
+
+def log_entries(org: Organization, filters: Mapping[str, Any]) -> list[LogEntry]:
+    """The filtered log, newest first (then by kind and id): two queries."""
+    stmt = select(Decision).where(Decision.org_id == org.id)
+    words = (filters.get("q") or "").split()
+    for word in words:
+        pattern = f"%{word}%"
+        stmt = stmt.where(or_(Decision.title.ilike(pattern), Decision.rationale.ilike(pattern)))
+    if filters.get("committee"):
+        stmt = stmt.where(Decision.committee == filters["committee"])
+    if filters.get("date_from"):
+        stmt = stmt.where(Decision.decided_on >= filters["date_from"])
+    if filters.get("date_to"):
+        stmt = stmt.where(Decision.decided_on <= filters["date_to"])
+    entries = [_entry(d) for d in db.session.scalars(stmt)]
+    if filters.get("include_pilots", True):
+        entries += [e for e in _pilot_entries(org) if _matches(e, filters, words)]
+    return sorted(entries, key=lambda e: (-(e.decided_on or date.min).toordinal(),
+                                          e.kind, -e.id))
+
+
+def _pilot_entries(org: Organization) -> list[LogEntry]:
+    rows = db.session.execute(select(Pilot, Initiative.title)
+                              .join(Initiative, Initiative.id == Pilot.initiative_id)
+                              .where(Pilot.org_id == org.id, Pilot.decision.is_not(None)))
+    return [_pilot_entry(pilot, title) for pilot, title in rows]
+
+
+def _matches(entry: LogEntry, filters: Mapping[str, Any], words: Sequence[str]) -> bool:
+    text = f"{entry.title} {entry.rationale}".lower()
+    day = entry.decided_on
+    return (all(w.lower() in text for w in words)
+            and filters.get("committee") in (None, entry.committee)
+            and not (filters.get("date_from") and (day is None or day < filters["date_from"]))
+            and not (filters.get("date_to") and (day is None or day > filters["date_to"])))
+
+
+def list_decisions(org: Organization, page: int, per_page: int,
+                   filters: Mapping[str, Any]) -> Page[LogEntry]:
+    """A page of the filtered decision log."""
+    entries = log_entries(org, filters)
+    start = (page - 1) * per_page
+    return Page(entries[start:start + per_page], len(entries), page, per_page)
+
+
+def get_decision(org: Organization, decision_id: int) -> LogEntry:
+    """One logged decision (404 outside the organization)."""
+    decision = db.session.scalar(select(Decision).where(Decision.id == decision_id,
+                                                        Decision.org_id == org.id))
+    if decision is None:
+        raise NotFound(f"Decision {decision_id} not found.")
+    return _entry(decision)
+
+
+def create_decision(org: Organization, data: Mapping[str, Any]) -> LogEntry:
+    """Log a decision; the initiatives, pilots and findings it names must be the org's."""
+    errors: dict[str, list[str]] = {}
+    for key, model in LINKS.items():
+        wanted = set(data.get(key) or [])
+        found = set(db.session.scalars(select(model.id).where(
+            model.org_id == org.id, model.id.in_(wanted)))) if wanted else set()
+        if wanted - found:
+            errors[key] = [f"{model.__name__} {i} not found." for i in sorted(wanted - found)]
+    if errors:
+        raise InvalidInput("The decision names unknown records.", errors=errors)
+    with transaction() as session:
+        decision = Decision(org_id=org.id, **{k: data[k] for k in FIELDS if k in data},
+                            **{k: sorted(set(data.get(k) or [])) for k in LINKS})
+        session.add(decision)
+    return _entry(decision)
+
+
+def decisions_csv(org: Organization, filters: Mapping[str, Any]) -> str:
+    """The filtered decision log as CSV (lists joined with `; `)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for entry in log_entries(org, filters):
+        row = []
+        for column in CSV_COLUMNS:
+            value = getattr(entry, column)
+            row.append("; ".join(map(str, value)) if isinstance(value, list)
+                       else "" if value is None else value)
+        writer.writerow(row)
+    return out.getvalue()
