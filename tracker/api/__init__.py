@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
         kpis,
         orgs,
         playbook,
+        portability,
         ratings_import,
         roadmap,
         targets,
@@ -70,7 +71,7 @@ def init_app(app: Flask) -> None:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}]})
     for module in (health, tokens, orgs, frameworks, assessments, kpis, ratings_import,
-                   targets, findings, roadmap, barometer, backlog, playbook,
+                   portability, targets, findings, roadmap, barometer, backlog, playbook,
                    decisions):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
         csrf.exempt(module.blp)
