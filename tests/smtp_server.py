@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import socket
 from email.message import Message
+from email.policy import default
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -23,7 +24,7 @@ class Collector:
         if self.refusing:
             self.refused += 1
             return "451 4.3.0 try later"
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
         return "250 OK"
 
 

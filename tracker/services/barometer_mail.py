@@ -1,0 +1,148 @@
+"""Sending the barometer email: computed, charted and rendered once per organization and
+period, queued in the outbox for every recipient (never twice for the same period)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Organization, User
+from tracker.models.base import utcnow
+from tracker.models.outbox import OutboxAsset, OutboxMessage
+from tracker.models.schedules import Schedule
+from tracker.notifications import charts
+from tracker.notifications.barometer_email import (
+    RADAR_CID,
+    TREND_CID,
+    AxisLine,
+    Digest,
+    KpiLine,
+    Move,
+    render,
+)
+from tracker.services import barometer, kpis, outbox
+from tracker.services.unit_of_work import transaction
+
+MOVES = 3
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What a send did: the period, who was queued, who already had it, and the English
+    rendering (printed by `--dry-run`)."""
+
+    period: str
+    queued: list[str]
+    already_sent: list[str]
+    subject: str
+    text: str
+
+
+def quarter(moment: datetime, timezone: str) -> str:
+    """The quarter of `moment` in the organization's time zone, e.g. `2026-Q4`.
+
+    >>> from datetime import UTC
+    >>> quarter(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "Europe/Paris")
+    '2027-Q1'
+    """
+    local = moment.astimezone(ZoneInfo(timezone or "UTC"))
+    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+
+
+def dedupe_key(org_id: int, period: str, recipient: str) -> str:
+    """The outbox key of one barometer email: one per organization, period and recipient."""
+    return f"barometer:{org_id}:{period}:{recipient.lower()}"
+
+
+def schedule_recipients(org: Organization) -> list[str]:
+    """The recipients of the organization's barometer schedules, in order, once each."""
+    lists = db.session.scalars(select(Schedule.recipients).where(
+        Schedule.org_id == org.id, Schedule.kind == "barometer").order_by(Schedule.id))
+    return list(dict.fromkeys(r for rows in lists for r in rows))
+
+
+def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, Any]:
+    """The numbers of the email, and the loaded series (for the charts)."""
+    series = barometer.load_series(org)
+    off_target = [KpiLine(k.name, k.unit, k.current, k.target, k.gap)
+                  for k in kpis.kpis_of(org) if k.on_target is False]
+    url = f"{base_url}/orgs/{org.id}"
+    pts = barometer.points(series) if series else []
+    if not pts:
+        return Digest(org.name, period, url, kpis_off_target=off_target), series
+    last = pts[-1]
+    moves = [Move(d.code, d.name, d.score, d.delta_previous) for a in last.axes
+             for d in a.dimensions if d.delta_previous is not None]
+    up = sorted((m for m in moves if m.delta > 0), key=lambda m: (-m.delta, m.code))[:MOVES]
+    down = sorted((m for m in moves if m.delta < 0), key=lambda m: (m.delta, m.code))[:MOVES]
+    return Digest(org.name, period, url, last.title, last.overall, last.delta_previous,
+                  last.delta_first, last.progress_to_target,
+                  [AxisLine(a.code, a.name, a.score, a.delta_previous, a.delta_first)
+                   for a in last.axes], up, down, off_target, has_charts=True), series
+
+
+def _chart_assets(org: Organization, period: str, series: Any,
+                  strings: Mapping[str, str]) -> list[dict[str, str]]:
+    """Render the trend and radar charts unless this period's are already stored."""
+    keys = {name: f"barometer:{org.id}:{period}:{name}.png" for name in ("trend", "radar")}
+    stored = set(db.session.scalars(select(OutboxAsset.key).where(
+        OutboxAsset.key.in_(list(keys.values())))))
+    scale = (series.framework.scale_min, series.framework.scale_max)
+    pts = barometer.points(series)
+    if keys["trend"] not in stored:
+        outbox.store_asset(keys["trend"], "trend.png", charts.trend_chart(
+            [p.title for p in pts], [p.overall for p in pts], scale, strings["trend"]))
+    if keys["radar"] not in stored:
+        shown = [pts[0], pts[-1]] if len(pts) > 1 else pts
+        outbox.store_asset(keys["radar"], "radar.png", charts.radar_chart(
+            [a.name for a in pts[-1].axes],
+            [(p.title, [a.score for a in p.axes]) for p in shown], scale, strings["radar"]))
+    return [{"cid": TREND_CID, "asset": keys["trend"]},
+            {"cid": RADAR_CID, "asset": keys["radar"]}]
+
+
+def send_barometer(org: Organization, config: Mapping[str, Any],
+                   recipients: Sequence[str] | None = None, period: str | None = None,
+                   now: datetime | None = None, dry_run: bool = False) -> SendResult:
+    """Queue the barometer email of `period` (default: the current quarter in the org's
+    time zone) for `recipients` (default: those of its barometer schedules).
+
+    Recipients who already have this period's email are skipped; charts and texts are
+    rendered once (per locale) whatever the number of recipients; the outbox rows and the
+    chart images are written in one transaction. `dry_run` writes nothing.
+    """
+    period = period or quarter(now or utcnow(), org.timezone)
+    wanted = list(dict.fromkeys(r.strip() for r in (recipients if recipients is not None
+                                                    else schedule_recipients(org))))
+    keys = {r: dedupe_key(org.id, period, r) for r in wanted}
+    done = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.in_(list(keys.values())))))
+    todo = [r for r in wanted if keys[r] not in done]
+    already = [r for r in wanted if keys[r] in done]
+    content, series = digest(org, period, config["TRACKER_BASE_URL"])
+    subject, text, _ = render(content, "en")
+    if dry_run or not todo:
+        return SendResult(period, [] if dry_run else todo, already, subject, text)
+    locales = dict(db.session.execute(select(User.email, User.locale).where(
+        User.email.in_([r.lower() for r in todo]))).all())
+    renderings: dict[str, tuple[str, str, str]] = {}
+    with transaction():
+        attachments = (_chart_assets(org, period, series, {"trend": "Overall · Global",
+                                                           "radar": "Axes"})
+                       if content.has_charts else [])
+        emails = []
+        for recipient in todo:
+            locale = locales.get(recipient.lower()) or "en"
+            if locale not in renderings:
+                renderings[locale] = render(content, locale)
+            subject_l, text_l, html_l = renderings[locale]
+            emails.append(outbox.Email(keys[recipient], recipient, subject_l, text_l, html_l,
+                                       tuple(attachments)))
+        outbox.enqueue(org.id, emails)
+    return SendResult(period, todo, already, subject, text)
