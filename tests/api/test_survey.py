@@ -88,3 +88,37 @@ def test_unknown_draft_and_closed_links_answer_a_friendly_page(browser, lead, ad
     assert "not valid" in unknown.get_data(as_text=True)
     assert "Traceback" not in unknown.get_data(as_text=True)
     assert all(n == 0 for _, n in _dimension_scores(scenario).values())
+
+
+def _questions_doc() -> dict:
+    from tests.builders import framework_doc
+
+    answers = [{"text": "No", "value": 1}, {"text": "Partly", "value": 3},
+               {"text": "Yes", "value": 5}]
+    return framework_doc(axes=[{"code": "q", "name": "Questions", "dimensions": [
+        {"code": "q.one", "name": "Asked", "questions": [
+            {"code": "q.one.1", "text": "Do teams own outcomes?", "answers": answers},
+            {"code": "q.one.2", "text": "Do teams meet users?", "answers": answers}]},
+        {"code": "q.two", "name": "Rated"}]}])
+
+
+def test_dimensions_with_questions_are_answered_question_by_question(browser, lead, admin):
+    scenario = Scenario(lead, admin, _questions_doc())
+    scenario.add_respondent("Ann")
+    lead.patch(scenario.assessment_url(), json={"status": "open"})
+    path = lead.get(scenario.assessment_url("/respondents")).json["items"][0]["survey_url"]
+    path = path.removeprefix("http://tracker.test")
+
+    html = browser.get(path).get_data(as_text=True)
+    bad = browser.post(path, data={"answer:q.one.1": "2", "value:q.two": "4"})
+    saved = browser.post(path, data={"answer:q.one.1": "5", "answer:q.one.2": "1",
+                                     "value:q.two": "4"}, follow_redirects=True)
+
+    assert "Do teams meet users?" in html and 'name="value:q.one"' not in html
+    assert bad.status_code == 422
+    assert "2 is not an answer of q.one.1; one of: 1, 3, 5." in bad.text
+    assert saved.status_code == 200
+    checked = re.findall(r'name="(?:answer|value):([\w.]+)" value="(\w+)"\s+checked', saved.text)
+    assert sorted(checked) == [("q.one.1", "5"), ("q.one.2", "1"), ("q.two", "4")]
+    # mean rule: (5 + 1) / 2 = 3 for q.one; q.two rated 4 directly
+    assert _dimension_scores(scenario) == {"q.one": (3.0, 1), "q.two": (4.0, 1)}

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
-from tracker.models import Assessment, Dimension, Framework, Rating, Respondent
+from tracker.models import Assessment, Dimension, Framework, Question, Rating, Respondent
+from tracker.models.answers import Answer
 from tracker.services import frameworks
 from tracker.services.ratings import UpsertResult, write_ratings
 from tracker.services.unit_of_work import transaction
@@ -37,6 +38,7 @@ class Survey:
     assessment: Assessment
     framework: Framework
     saved: dict[str, SavedAnswer] = field(default_factory=dict)
+    answers: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -53,7 +55,10 @@ def find_survey(token: str) -> Survey | None:
     codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
     saved = {codes[r.dimension_id]: SavedAnswer(r.value, r.comment) for r in db.session.scalars(
         select(Rating).where(Rating.respondent_id == respondent.id))}
-    return Survey(respondent, assessment, framework, saved)
+    answers = {code: value for code, value in db.session.execute(
+        select(Question.code, Answer.value).join(Question, Question.id == Answer.question_id)
+        .where(Answer.respondent_id == respondent.id))}
+    return Survey(respondent, assessment, framework, saved, answers)
 
 
 def level_descriptor(dimension: Dimension, value: float) -> str:
@@ -64,25 +69,26 @@ def level_descriptor(dimension: Dimension, value: float) -> str:
 def save_answers(survey: Survey, form: Mapping[str, str]) -> UpsertResult:
     """Save the answers of a submitted survey form: all of them, or none.
 
-    The form holds `value:<code>` (a level of the scale, or `na` for "cannot say") and
-    `comment:<code>` per dimension; a dimension left unanswered is left as it was.
-    Submitting again updates the same ratings. Errors are keyed by dimension code.
+    The form holds, per dimension, `value:<code>` (a level of the scale, or `na` for
+    "cannot say") and `comment:<code>`; for a dimension with questions, `answer:<question
+    code>` per question instead (a value of its answer set, or `na`). Anything left
+    unanswered is left as it was; submitting again updates the same records. Errors are
+    keyed by dimension or question code.
     """
     if not survey.is_open:
         raise Conflict("This survey is not open for answers.",
                        errors={"status": [survey.assessment.status]})
-    rows, errors = [], {}
-    for code in frameworks.dimensions_by_code(survey.framework):
-        raw = (form.get(f"value:{code}") or "").strip()
-        if not raw:
-            continue
-        try:
-            value = None if raw == CANNOT_SAY else float(raw)
-        except ValueError:
-            errors[code] = [f"{raw!r} is not a level of the scale."]
-            continue
-        rows.append({"respondent_id": survey.respondent.id, "dimension": code, "value": value,
-                     "comment": (form.get(f"comment:{code}") or "").strip()})
+    rows: list[dict[str, object]] = []
+    errors: dict[str, list[str]] = {}
+    for code, dimension in frameworks.dimensions_by_code(survey.framework).items():
+        if dimension.questions:
+            for question in dimension.questions:
+                _add_row(rows, errors, form.get(f"answer:{question.code}"), question.code,
+                         {"respondent_id": survey.respondent.id, "question": question.code})
+        else:
+            _add_row(rows, errors, form.get(f"value:{code}"), code,
+                     {"respondent_id": survey.respondent.id, "dimension": code,
+                      "comment": (form.get(f"comment:{code}") or "").strip()})
     if errors:
         raise InvalidInput("Some answers are not valid; nothing was saved.", errors=errors)
     try:
@@ -93,11 +99,24 @@ def save_answers(survey: Survey, form: Mapping[str, str]) -> UpsertResult:
         raise InvalidInput(error.detail, errors=_by_dimension(error.errors, rows)) from error
 
 
+def _add_row(rows: list[dict[str, object]], errors: dict[str, list[str]], raw: str | None,
+             code: str, row: dict[str, object]) -> None:
+    """Append the row of one form answer (`na`: "cannot say"), or note why it is unreadable."""
+    raw = (raw or "").strip()
+    if not raw:
+        return
+    try:
+        rows.append({**row, "value": None if raw == CANNOT_SAY else float(raw)})
+    except ValueError:
+        errors[code] = [f"{raw!r} is not one of the answers."]
+
+
 def _by_dimension(errors: Mapping[str, list[str]],
                   rows: list[dict[str, object]]) -> dict[str, list[str]]:
-    """`[3].value` errors of the rating check, keyed by the dimension code of row 3."""
+    """`[3].value` errors of the rating check, keyed by the dimension or question of row 3."""
     keyed: dict[str, list[str]] = {}
     for key, messages in errors.items():
         index = int(key[1:key.index("]")])
-        keyed.setdefault(str(rows[index]["dimension"]), []).extend(messages)
+        row = rows[index]
+        keyed.setdefault(str(row.get("question") or row["dimension"]), []).extend(messages)
     return keyed
