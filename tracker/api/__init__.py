@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
         portability,
         ratings_import,
         roadmap,
+        schedules,
         targets,
         tokens,
     )
@@ -72,7 +73,7 @@ def init_app(app: Flask) -> None:
         "security": [{"bearer": []}]})
     for module in (health, tokens, orgs, frameworks, assessments, kpis, ratings_import,
                    portability, targets, findings, roadmap, barometer, backlog, playbook,
-                   decisions):
+                   decisions, schedules):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
         csrf.exempt(module.blp)
     app.add_url_rule(f"{API_PREFIX}/docs/assets/<path:filename>", "swagger_ui_assets",
