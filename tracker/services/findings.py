@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.errors import InvalidInput
@@ -14,6 +14,7 @@ from tracker.domain.findings import suggest_findings
 from tracker.domain.perception import ATTRIBUTES
 from tracker.extensions import db
 from tracker.models import Assessment, Dimension, Evidence, Finding, Organization
+from tracker.models.findings import finding_dimension
 from tracker.services import assessments, diagnosis, frameworks, ratings
 from tracker.services.access import get_owned
 from tracker.services.pagination import Page, paginate
@@ -87,7 +88,11 @@ def update_finding(org: Organization, finding_id: int, changes: Mapping[str, Any
 
 def suggest(org: Organization, assessment_id: int) -> SuggestResult:
     """Store the findings the rules suggest for an assessment (status `suggested`, with the
-    numbers that triggered them); a suggestion already stored, even dismissed, is skipped."""
+    numbers that triggered them); a suggestion already stored, even dismissed, is skipped.
+
+    New findings are written in two bulk statements, so the number of queries does not grow
+    with the number of respondents or of suggestions.
+    """
     scored = ratings.score(org, assessment_id)
     codes = [d.code for axis in scored.axes for d in axis.dimensions]
     perception = {by: diagnosis.dimension_gaps(org, scored.points, by, codes)
@@ -101,17 +106,34 @@ def suggest(org: Organization, assessment_id: int) -> SuggestResult:
         select(Finding.suggestion_key, Finding.status)
         .where(Finding.assessment_id == scored.assessment.id,
                Finding.suggestion_key.is_not(None)))}
-    by_code = frameworks.dimensions_by_code(scored.framework)
+    dimension_ids = {code: d.id for code, d in
+                     frameworks.dimensions_by_code(scored.framework).items()}
     fresh = [s for s in suggestions if s.key not in known]
-    with transaction() as session:
-        created = [Finding(org_id=org.id, assessment_id=scored.assessment.id, kind=s.kind,
-                           title=s.title[:300], description="", status="suggested",
-                           suggestion_key=s.key, metrics=s.metrics,
-                           dimensions=[by_code[s.dimension]], evidence=[])
-                   for s in fresh]
-        session.add_all(created)
+    created_ids: dict[str, int] = {}
+    if fresh:
+        with transaction() as session:
+            session.execute(insert(Finding), [
+                {"org_id": org.id, "assessment_id": scored.assessment.id, "kind": s.kind,
+                 "title": s.title[:300], "description": "", "status": "suggested",
+                 "suggestion_key": s.key, "metrics": s.metrics} for s in fresh])
+            created_ids = {key: finding_id for finding_id, key in session.execute(
+                select(Finding.id, Finding.suggestion_key)
+                .where(Finding.assessment_id == scored.assessment.id,
+                       Finding.suggestion_key.in_([s.key for s in fresh])))}
+            session.execute(insert(finding_dimension), [
+                {"finding_id": created_ids[s.key], "dimension_id": dimension_ids[s.dimension]}
+                for s in fresh])
     skipped = [known[s.key] for s in suggestions if s.key in known]
-    return SuggestResult(created, len(skipped), skipped.count("dismissed"))
+    return SuggestResult(_reloaded(list(created_ids.values())), len(skipped),
+                         skipped.count("dismissed"))
+
+
+def _reloaded(ids: Sequence[int]) -> list[Finding]:
+    """Committed findings with their links, in three queries however many there are."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Finding).where(Finding.id.in_(list(ids)))
+                                   .options(*_with_links()).order_by(Finding.id)))
 
 
 def _assessment(org: Organization, assessment_id: int | None) -> Assessment | None:

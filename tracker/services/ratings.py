@@ -112,9 +112,8 @@ def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPo
                Respondent.role, Respondent.team, Respondent.level)
         .join(Respondent, Respondent.id == Rating.respondent_id)
         .where(Rating.assessment_id == assessment.id))
-    return [RatingPoint(respondent_id=r.respondent_id, dimension=codes[r.dimension_id],
-                        value=r.value, source=r.source, role=r.role, team=r.team, level=r.level)
-            for r in rows]
+    return [RatingPoint(respondent_id, codes[dimension_id], value, source, role, team, level)
+            for respondent_id, dimension_id, value, source, role, team, level in rows]
 
 
 @dataclass(frozen=True)
