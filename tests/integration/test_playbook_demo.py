@@ -1,0 +1,39 @@
+"""The demo's profile, root causes and decision log, and the playbook's suggestions on its
+diagnostic: roles are blurred and leadership not aligned, so product ops is not suggested."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Assessment, Finding, Organization
+from tracker.services import decisions, demo, playbook, root_causes, seeds, suggestions
+
+
+def test_the_demo_has_its_profile_root_causes_decisions_and_suggestions(app):
+    seeds.seed_frameworks()
+    assert playbook.seed_playbook().created >= 25
+    org = db.session.get(Organization, demo.load_demo().org_id)
+    diagnostic = db.session.scalar(select(Assessment).where(
+        Assessment.org_id == org.id, Assessment.kind == "diagnostic"))
+
+    profile = playbook.get_profile(org)
+    assert (profile.size_band, profile.management_levels, profile.growth_outlook,
+            profile.regulatory_constraints) == ("mid_size", 3, "strong", ["GDPR"])
+
+    by_title = {f.title: f.id for f in db.session.scalars(
+        select(Finding).where(Finding.org_id == org.id))}
+    listed = root_causes.findings_root_causes_first(org)
+    ops = next(f for f in listed if f["id"] == by_title["No product operations"])
+    assert ops["root_causes"] == [by_title["Blurred product roles and no career path"]]
+
+    log = decisions.log_entries(org, {"include_pilots": False})
+    assert [e.committee for e in log] == ["operational", "portfolio", "strategic"]
+
+    result, _ = suggestions.suggest(org, diagnostic.id)
+    suggested = {s.code for item in result for s in item.suggestions}
+    assert "product-ops-role" not in suggested
+    assert {"clarify-product-roles", "align-leadership"} <= suggested
+    for item in result:
+        values = [s.value for s in item.suggestions]
+        assert values == sorted(values, reverse=True)
