@@ -29,6 +29,8 @@ def test_the_demo_has_its_profile_root_causes_decisions_and_suggestions(app):
 
     log = decisions.log_entries(org, {"include_pilots": False})
     assert [e.committee for e in log] == ["operational", "portfolio", "strategic"]
+    pilots = [e for e in decisions.log_entries(org, {}) if e.kind == "pilot"]
+    assert log[0].pilot_ids and log[0].pilot_ids[0] in {p.id for p in pilots}
 
     result, _ = suggestions.suggest(org, diagnostic.id)
     suggested = {s.code for item in result for s in item.suggestions}

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from tracker.models import Decision, OrganizationProfile, finding_root_cause
+from tracker.models import Decision, OrganizationProfile, Pilot, finding_root_cause
 
 if TYPE_CHECKING:  # the demo loader imports this module for its STEPS
     from tracker.services.demo import DemoContext
@@ -37,12 +37,14 @@ DECISIONS: tuple[dict[str, Any], ...] = (
      "participants": ["Camille Durand", "Antoine Girard", "Romain Petit", "Hugo Mercier"],
      "rationale": "Pricing has the most mature pipeline use and a clear KPI (lead time of "
                   "stories); a three-month pilot tests release autonomy before generalizing.",
-     "initiatives": ["i-flow-autonomy"], "findings": ["f-platform-tension"]},
+     "initiatives": ["i-flow-autonomy"], "pilots_of": ["i-flow-autonomy"],
+     "findings": ["f-platform-tension"]},
 )
 
 
 def load_playbook(context: DemoContext) -> None:
-    """The profile of `organization.profile`, root-cause links and the decision log."""
+    """The profile of `organization.profile`, root-cause links and the decision log (linked
+    to the initiatives, pilots and findings loaded by the earlier steps, by key)."""
     profile = context.document["organization"].get("profile") or {}
     context.session.add(OrganizationProfile(
         org_id=context.org.id, size_band=profile.get("size_band"),
@@ -57,12 +59,16 @@ def load_playbook(context: DemoContext) -> None:
         if symptom in findings and cause in findings:
             context.session.execute(insert(finding_root_cause).values(
                 symptom_id=findings[symptom].id, root_cause_id=findings[cause].id))
+    pilots = dict(context.session.execute(select(Pilot.initiative_id, Pilot.id).where(
+        Pilot.org_id == context.org.id).order_by(Pilot.id.desc())).all())
     for spec in DECISIONS:
+        piloted = [initiatives[k].id for k in spec.get("pilots_of", []) if k in initiatives]
         context.session.add(Decision(
             org_id=context.org.id, title=spec["title"], committee=spec["committee"],
             decided_on=spec["decided_on"], participants=spec["participants"],
             rationale=spec["rationale"],
             initiative_ids=[initiatives[k].id for k in spec.get("initiatives", [])
                             if k in initiatives],
+            pilot_ids=[pilots[i] for i in piloted if i in pilots],
             finding_ids=[findings[k].id for k in spec.get("findings", []) if k in findings]))
     context.session.flush()
