@@ -67,3 +67,35 @@ def test_the_importer_becomes_lead_and_a_bad_reference_saves_nothing(lead, admin
     assert broken.json["errors"] == {"respondent#9": ["Unknown reference."]}
     assert wrong_version.status_code == 422
     assert db.session.scalar(select(func.count(Organization.id))) == orgs_before
+
+
+def test_an_owned_framework_travels_with_its_organization(lead, admin):
+    from tests.builders import framework_doc
+
+    scenario = Scenario(lead, admin)
+    doc = framework_doc(code="acme-grid", org_id=scenario.org["id"])
+    doc["axes"][0]["dimensions"][0]["questions"] = [
+        {"code": "a.one.q", "text": "Asked?", "answers": [{"text": "No", "value": 1},
+                                                         {"text": "Yes", "value": 5}]}]
+    owned = lead.post("/api/v1/frameworks", json=doc)
+    assert owned.status_code == 201, owned.json
+    assessment = lead.post(scenario.url("/assessments"), json={
+        "framework_id": owned.json["id"], "title": "Own grid", "kind": "diagnostic"}).json
+    base = scenario.url(f"/assessments/{assessment['id']}")
+    ann = lead.post(f"{base}/respondents", json={"name": "Ann"}).json["id"]
+    assert lead.put(f"{base}/ratings", json=[
+        {"respondent_id": ann, "question": "a.one.q", "value": 5},
+        {"respondent_id": ann, "dimension": "b.one", "value": 2}]).status_code == 200
+    document = lead.get(scenario.url("/export")).json
+    assert sorted((r["dimension_id"], r["value"]) for r in document["rating"]) == [
+        ("dimension#1", 5.0), ("dimension#3", 2.0)]  # a.one from its question, b.one
+    assert document["answer"][0]["question_id"] == "question#1"
+
+    clash = lead.post("/api/v1/orgs/import", json=document)
+    assert clash.status_code == 409  # acme-grid v1 exists on this instance
+    db.session.delete(db.session.get(Organization, scenario.org["id"]))
+    db.session.commit()
+    created = lead.post("/api/v1/orgs/import", json=document)
+
+    assert created.status_code == 201, created.json
+    assert lead.get(f"/api/v1/orgs/{created.json['id']}/export").json == document
