@@ -33,11 +33,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from tracker import api, auth, cli, web
+    from tracker.scheduler import runner as scheduler_runner
 
     auth.init_app(app)
     api.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    scheduler_runner.init_app(app)
     return app
 
 

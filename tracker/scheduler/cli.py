@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from tracker.extensions import db
 from tracker.models import Organization
+from tracker.scheduler.runner import Runner
 from tracker.services import barometer_mail, outbox
 
 
@@ -52,4 +53,16 @@ def send(org_id: int, recipients: tuple[str, ...], period: str | None, dry_run: 
                "Run `tracker outbox flush` to deliver now.")
 
 
-COMMANDS = (outbox_group, barometer_group)
+
+@click.command("scheduler")
+@click.option("--retry", default=10.0, show_default=True,
+              help="Seconds between tries to take the lead, as a standby.")
+@with_appcontext
+def scheduler_command(retry: float) -> None:
+    """Run the scheduler alone, in the foreground (one leader however many are started)."""
+    runner = Runner(current_app._get_current_object(), retry_seconds=retry).start()  # type: ignore[attr-defined]
+    click.echo("Scheduler started (leader or standby); Ctrl+C stops it.")
+    runner.wait()
+
+
+COMMANDS = (outbox_group, barometer_group, scheduler_command)

@@ -1,0 +1,199 @@
+"""The single active scheduler: APScheduler 3 `BackgroundScheduler` with a SQLAlchemy job
+store in the application database, behind a leader lock.
+
+APScheduler 3 cannot share a job store between running schedulers, so every scheduler
+process first takes the lock: on PostgreSQL a session-level `pg_try_advisory_lock` held on
+a dedicated connection (released by the database if the process dies), on SQLite the
+single process holds it. A process that does not get it waits as a standby and retries, so
+it takes over when the leader stops or dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask, request
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
+
+from tracker.extensions import db
+from tracker.models import Organization
+from tracker.models.schedules import Schedule
+from tracker.scheduler import jobs
+from tracker.services import schedules
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 0x7472_6163  # "trac"
+MISFIRE_GRACE_SECONDS = 6 * 3600
+SYNC_SECONDS = 60
+OUTBOX_SECONDS = 60
+
+
+class LeaderLock:
+    """The scheduler's leader lock (see the module docstring)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._connection: Connection | None = None
+        self.held = False
+
+    def acquire(self) -> bool:
+        """Take the lock if free; True when this process holds it."""
+        if self.held:
+            return True
+        with self.app.app_context():
+            engine = db.engine
+        if engine.dialect.name != "postgresql":
+            self.held = True
+            return True
+        connection = engine.connect()
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                 {"k": LOCK_KEY}).scalar()
+        connection.commit()
+        if got:
+            self._connection, self.held = connection, True
+        else:
+            connection.close()
+        return self.held
+
+    def release(self) -> None:
+        """Give the lock back (closing the session would too)."""
+        if self._connection is not None:
+            try:
+                self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+                self._connection.commit()
+            finally:
+                self._connection.close()
+                self._connection = None
+        self.held = False
+
+
+def build_scheduler(app: Flask) -> BackgroundScheduler:
+    """A scheduler on the app database's job store; missed runs coalesce into one."""
+    with app.app_context():
+        engine = db.engine
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine,
+                                                 tablename="apscheduler_jobs")},
+        job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+                      "max_instances": 1},
+        timezone="UTC")
+
+
+def job_id(schedule_id: int) -> str:
+    return f"schedule-{schedule_id}"
+
+
+def sync_jobs(app: Flask, scheduler: BackgroundScheduler) -> None:
+    """Make the job store match the schedules: add new ones, re-plan changed triggers,
+    remove paused or deleted ones. Unchanged jobs keep their next run time, so a run
+    missed during downtime still fires (once) at start."""
+    with app.app_context():
+        try:
+            rows = db.session.execute(select(Schedule, Organization).join(
+                Organization, Organization.id == Schedule.org_id)).all()
+            wanted = {job_id(s.id): (s, schedules.trigger_for(s, org)) for s, org in rows
+                      if not s.paused}
+        finally:
+            db.session.remove()
+    for job in scheduler.get_jobs():
+        if job.id.startswith("schedule-") and job.id not in wanted:
+            job.remove()
+    for key, (schedule, trigger) in wanted.items():
+        job = scheduler.get_job(key)
+        if job is not None and str(job.trigger) == str(trigger):
+            continue
+        scheduler.add_job(jobs.fire_schedule, trigger=trigger, id=key,
+                          args=[schedule.org_id, schedule.id], replace_existing=True,
+                          name=f"{schedule.kind} of organization {schedule.org_id}")
+
+
+class Runner:
+    """Runs the scheduler while holding the leader lock; as a standby, retries every
+    `retry_seconds` until it gets the lock."""
+
+    def __init__(self, app: Flask, retry_seconds: float = 10.0) -> None:
+        self.app = app
+        self.retry_seconds = retry_seconds
+        self.lock = LeaderLock(app)
+        self.scheduler: BackgroundScheduler | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        return self.scheduler is not None
+
+    def start(self) -> Runner:
+        """Start in the background: lead now if the lock is free, else stand by."""
+        jobs.bind(self.app)
+        self._thread = threading.Thread(target=self._loop, name="tracker-scheduler",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            if self.scheduler is None and self.lock.acquire():
+                self._lead()
+            self._stop.wait(self.retry_seconds)
+
+    def _lead(self) -> None:
+        scheduler = build_scheduler(self.app)
+        scheduler.start(paused=True)
+        sync_jobs(self.app, scheduler)
+        scheduler.add_jobstore("memory", alias="volatile")
+        scheduler.add_job(self._sync, IntervalTrigger(seconds=SYNC_SECONDS), id="sync",
+                          jobstore="volatile")
+        scheduler.add_job(jobs.flush_outbox, IntervalTrigger(seconds=OUTBOX_SECONDS),
+                          id="outbox", jobstore="volatile")
+        scheduler.resume()
+        self.scheduler = scheduler
+        log.info("scheduler: leader, %d job(s)", len(scheduler.get_jobs()))
+
+    def _sync(self) -> None:
+        if self.scheduler is not None:
+            sync_jobs(self.app, self.scheduler)
+
+    def stop(self) -> None:
+        """Stop the scheduler (waiting for running jobs) and give the lock back."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.scheduler = None
+        self.lock.release()
+
+    def wait(self) -> None:
+        """Block until interrupted (the `tracker scheduler` command)."""
+        try:
+            while not self._stop.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            log.info("scheduler: stopping")
+        finally:
+            self.stop()
+
+
+def init_app(app: Flask) -> None:
+    """Start the scheduler inside the web process of `make run` (`tracker run`, Werkzeug's
+    single-process server) on its first request when TRACKER_SCHEDULER is on; never in
+    tests, never under another WSGI server (deployments run `tracker scheduler`)."""
+    if not app.config.get("TRACKER_SCHEDULER") or app.testing:
+        return
+    started: list[Runner] = []
+    guard = threading.Lock()
+
+    @app.before_request
+    def _start_scheduler() -> None:
+        if started or not request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug"):
+            return
+        with guard:
+            if not started:
+                started.append(Runner(app).start())
+
