@@ -42,6 +42,9 @@ def test_a_respondent_answers_on_a_phone_saves_and_finds_the_answers_again(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "survey-phone.png"), full_page=False)
 
+    forged = page.request.post(url, form={"value:a.one": "5"})  # no CSRF token
+    assert forged.status == 400 and "Traceback" not in forged.text()
+
     axes = scenario.scores()["axes"]
     # a.one 2 (weight 1), a.two 4 (weight 3): axis a = (2 + 12) / 4 = 3.5; b.one cannot say
     assert [d["score"] for d in axes[0]["dimensions"]] == [2.0, 4.0]
