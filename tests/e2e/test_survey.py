@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import Scenario
+from tests.builders import Scenario, framework_doc
+
+LEVELS = {1: "Reviews happen when someone remembers.",
+          2: "Some teams review every change, others never do.",
+          3: "Every change is reviewed within a day, by a shared rule.",
+          4: "Review time is measured and kept under a target.",
+          5: "The review practice is improved from its own data."}
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -14,7 +20,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 @pytest.mark.e2e
 def test_a_respondent_answers_on_a_phone_saves_and_finds_the_answers_again(
         live_server, chromium, lead, admin):
-    scenario = Scenario(lead, admin)
+    doc = framework_doc()
+    doc["axes"][0]["dimensions"][0].update(name="Code review", levels=LEVELS)
+    scenario = Scenario(lead, admin, doc)
     scenario.add_respondent("Ann")
     lead.patch(scenario.assessment_url(), json={"status": "open"})
     link = lead.get(scenario.assessment_url("/respondents")).json["items"][0]["survey_url"]
@@ -25,6 +33,7 @@ def test_a_respondent_answers_on_a_phone_saves_and_finds_the_answers_again(
             if message.type == "error" else None)
 
     page.goto(url)
+    assert page.is_visible("text=Every change is reviewed within a day, by a shared rule.")
     page.check('input[name="value:a.one"][value="2"]')
     page.check('input[name="value:a.two"][value="4"]')
     page.check('input[name="value:b.one"][value="na"]')
