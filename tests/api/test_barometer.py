@@ -166,3 +166,15 @@ def test_the_demo_barometer_shows_the_diagnostic_then_the_pulse(app, admin):
     assert points[1]["delta_previous"] > 0
     for axis, scored in zip(points[1]["axes"], scores[1]["axes"], strict=True):
         assert axis["score"] == scored["score"]
+
+
+def test_the_demo_barometer_shows_the_roadmap_projection_beside_the_measures(app, admin):
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    org_id = int(result.output.split("organization id ")[1].split(")")[0])
+    body = admin.get(f"/api/v1/orgs/{org_id}/barometer").json
+    measured = body["assessments"][-1]["overall"]
+    projected = body["projected"]
+    assert projected, "the demo's roadmap has phases"
+    assert [p["date"] for p in projected] == sorted(p["date"] for p in projected)
+    # uplifts only add (capped at the scale): every projection is at least the measure
+    assert all(p["overall"] >= measured for p in projected)

@@ -39,10 +39,25 @@ class BarometerPointSchema(Schema):
     axes = fields.List(fields.Nested(AxisPointSchema))
 
 
+class ProjectedScoreSchema(Schema):
+    code = fields.String()
+    score = fields.Float(**SCORE)
+
+
+class ProjectedPointSchema(Schema):
+    phase = fields.String()
+    date = fields.Date()
+    overall = fields.Float(**SCORE)
+    axes = fields.List(fields.Nested(ProjectedScoreSchema))
+    dimensions = fields.List(fields.Nested(ProjectedScoreSchema))
+    finished = fields.List(fields.Integer(), metadata={
+        "description": "Initiatives planned to be finished by then"})
+
+
 class BarometerSchema(Schema):
     framework_id = fields.Integer(allow_none=True)
     assessments = fields.List(fields.Nested(BarometerPointSchema))
-    projected = fields.List(fields.Dict(), metadata={
+    projected = fields.List(fields.Nested(ProjectedPointSchema), metadata={
         "description": "The roadmap's projected trajectory, per phase end"})
 
 

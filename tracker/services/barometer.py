@@ -31,7 +31,7 @@ from tracker.models import (
     Target,
     Uplift,
 )
-from tracker.services import frameworks
+from tracker.services import frameworks, roadmap
 
 ASSOCIATION_NOTE = ("Realized uplift is an association, not a proof of cause: a dimension "
                     "may move for reasons other than the initiative, or not yet.")
@@ -149,11 +149,14 @@ def _targets(org: Organization, framework: Framework) -> dict[str, float]:
 
 def barometer(org: Organization, framework_id: int | None = None) -> Barometer:
     """Overall, axis and dimension scores of every closed assessment in time order, with
-    deltas to the previous and to the first, and progress to target from the first."""
+    deltas to the previous and to the first, and progress to target from the first; beside
+    them the roadmap's projected trajectory (`services.roadmap.trajectory`, planned from
+    today with unlimited capacity)."""
     series = load_series(org, framework_id)
-    if series is None:
-        return Barometer(framework_id, [], [])
-    return Barometer(series.framework.id, points(series), [])
+    if series is None or not series.assessments:
+        return Barometer(series.framework.id if series else framework_id, [], [])
+    projected = roadmap.trajectory(org, series.framework.id, roadmap.PlanParams())
+    return Barometer(series.framework.id, points(series), projected["checkpoints"])
 
 
 def points(series: Series) -> list[BarometerPoint]:
