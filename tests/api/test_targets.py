@@ -30,6 +30,26 @@ def test_put_targets_answers_and_stores_them(lead, admin):
     assert _get(scenario) == {"a.one": 4.0, "b.one": 3.5}
 
 
+def test_a_bare_list_with_the_framework_in_the_query_is_accepted(lead, admin):
+    scenario = Scenario(lead, admin)
+
+    response = scenario.api.put(scenario.url(f"/targets?framework_id={scenario.framework['id']}"),
+                                json=[{"dimension": "b.two", "level": 3}])
+
+    assert response.status_code == 200, response.json
+    assert _get(scenario) == {"b.two": 3.0}
+
+
+def test_a_bare_list_without_framework_is_a_validation_error(lead, admin):
+    scenario = Scenario(lead, admin)
+
+    response = scenario.api.put(scenario.url("/targets"), json=[{"dimension": "b.two",
+                                                                 "level": 3}])
+
+    assert response.status_code == 422
+    assert "framework_id" in response.json["errors"]
+
+
 def test_setting_a_target_again_the_same_day_replaces_it(lead, admin):
     scenario = Scenario(lead, admin)
     _put(scenario, [{"dimension": "a.one", "level": 4}])
