@@ -131,6 +131,11 @@ def test_rule_errors_name_the_unknown_profile_field_and_dimension():
     assert errors[2].startswith("rules.all[2].value: 'huge' is not one of startup")
     assert errors[3].startswith("rules.all[3].op: unknown operator '~'")
     assert rule_errors({"every": []}, DIMENSIONS)[0].startswith("rules: a rule needs one of")
+    assert rule_errors({"score": ["a"], "op": [">="], "value": "3"}, DIMENSIONS) == [
+        "rules.score: unknown dimension ['a']", "rules.op: unknown operator ['>=']"
+        " (known: >=, >, <=, <, ==, !=)", "rules.value: a number is expected"]
+    assert rule_errors({"profile": {"x": 1}, "op": ">=", "value": 1}, DIMENSIONS)[0].startswith(
+        "rules.profile: unknown profile field {'x': 1}")
 
 
 def test_prerequisite_cycles_and_unknown_codes_are_refused():

@@ -178,16 +178,17 @@ growth_outlook, management_levels, product_tech_people, regulatory_constraints)"
 
 def _profile_rule_errors(rule: Mapping[str, Any], path: str) -> list[str]:
     name, op, value = rule["profile"], rule.get("op"), rule.get("value")
-    if name not in PROFILE_FIELDS:
+    if not isinstance(name, str) or name not in PROFILE_FIELDS:
         return [f"{path}.profile: unknown profile field {name!r} "
                 f"(known: {', '.join(PROFILE_FIELDS)})"]
     if name in LIST_FIELDS:
         if op not in ("contains", "not_contains"):
             return [f"{path}.op: {name} takes contains or not_contains"]
         return [] if isinstance(value, str) else [f"{path}.value: a text is expected"]
-    if op not in COMPARISONS:
+    if not isinstance(op, str) or op not in COMPARISONS:
         return [f"{path}.op: unknown operator {op!r} (known: {', '.join(COMPARISONS)})"]
-    if name in ORDERED_FIELDS and value not in ORDERED_FIELDS[name]:
+    if name in ORDERED_FIELDS and (not isinstance(value, str)
+                                   or value not in ORDERED_FIELDS[name]):
         return [f"{path}.value: {value!r} is not one of {', '.join(ORDERED_FIELDS[name])}"]
     if name in NUMBER_FIELDS and not _is_number(value):
         return [f"{path}.value: a number is expected"]
@@ -197,9 +198,9 @@ def _profile_rule_errors(rule: Mapping[str, Any], path: str) -> list[str]:
 def _score_rule_errors(rule: Mapping[str, Any], dimensions: Collection[str],
                        path: str) -> list[str]:
     errors = []
-    if rule["score"] not in dimensions:
+    if not isinstance(rule["score"], str) or rule["score"] not in dimensions:
         errors.append(f"{path}.score: unknown dimension {rule['score']!r}")
-    if rule.get("op") not in COMPARISONS:
+    if not isinstance(rule.get("op"), str) or rule.get("op") not in COMPARISONS:
         errors.append(f"{path}.op: unknown operator {rule.get('op')!r} "
                       f"(known: {', '.join(COMPARISONS)})")
     if not _is_number(rule.get("value")):
