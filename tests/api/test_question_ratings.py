@@ -100,3 +100,14 @@ def test_a_row_names_either_a_dimension_or_a_question(lead, admin, row):
 
     assert response.status_code == 422
     assert "[0].dimension" in response.json["errors"]
+
+
+def test_rating_a_dimension_directly_and_by_its_questions_at_once_is_refused(lead, admin):
+    scenario = Scenario(lead, admin, samm_doc())
+    ann = scenario.add_respondent()
+
+    response = scenario.rate([{"respondent_id": ann, "dimension": "G-SM", "value": 2},
+                              *_answers(ann, {"G-SM-A-1": 1})])
+
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"[0].dimension"}

@@ -36,6 +36,18 @@ def row_errors(index: int, row: Mapping[str, Any],
     return {}
 
 
+def mixed_row_errors(rows: Sequence[Mapping[str, Any]],
+                     questions: Mapping[str, Question]) -> dict[str, list[str]]:
+    """Dimension rows of a respondent who also answers that dimension's questions in the same
+    batch: the two would write the same rating."""
+    via_questions = {(row["respondent_id"], questions[row["question"]].dimension.code)
+                     for row in rows if row.get("question") in questions}
+    return {f"[{index}].dimension": ["Rated both directly and through its questions."]
+            for index, row in enumerate(rows)
+            if row.get("question") is None
+            and (row["respondent_id"], row.get("dimension")) in via_questions}
+
+
 def write_answers(assessment: Assessment, framework: Framework,
                   rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Add or update checked answer rows in the session (no commit) and answer the rating

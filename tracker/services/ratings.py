@@ -101,6 +101,7 @@ def _row_errors(rows: Sequence[Mapping[str, Any]], framework: Framework,
         if key in seen:
             errors[f"[{index}]"] = ["This respondent rates this dimension twice in the batch."]
         seen.add(key)
+    errors.update(answers.mixed_row_errors(rows, questions))
     return errors
 
 
