@@ -116,6 +116,8 @@ def population_stdev(values: Sequence[float]) -> float | None:
     """
     if not values:
         return None
+    if min(values) == max(values):
+        return 0.0  # exactly, where rounding in the mean would leave a residue
     mean = math.fsum(values) / len(values)
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
