@@ -3,10 +3,10 @@ diagnostic: roles are blurred and leadership not aligned, so product ops is not 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import Assessment, Finding, Organization
+from tracker.models import Assessment, Finding, Organization, PlaybookTemplate
 from tracker.services import decisions, demo, playbook, root_causes, seeds, suggestions
 
 
@@ -39,3 +39,14 @@ def test_the_demo_has_its_profile_root_causes_decisions_and_suggestions(app):
     for item in result:
         values = [s.value for s in item.suggestions]
         assert values == sorted(values, reverse=True)
+
+
+def test_seed_playbook_loads_the_built_in_templates_once(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed", "playbook"])
+    again = runner.invoke(args=["seed", "playbook"])
+
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    count = db.session.scalar(select(func.count(PlaybookTemplate.id)))
+    assert first.output.strip() == f"playbook: {count} template(s) loaded, 0 already there"
+    assert again.output.strip() == f"playbook: 0 template(s) loaded, {count} already there"
