@@ -198,3 +198,23 @@ def test_ranking_is_sorted_by_value_and_keeps_only_applicable_touching_templates
         template = by_code[suggestion.code]
         assert set(template.uplifts) & set(gaps)
         assert applies(template.rules, profile, scores)
+
+
+@given(st.integers(2, 12).flatmap(lambda n: st.tuples(
+    st.just(n), st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))))))
+def test_prerequisites_come_first_and_any_back_edge_is_a_cycle(case):
+    size, pairs = case
+    edges = {(min(a, b), max(a, b)) for a, b in pairs if a != b}  # i < j: acyclic
+    library = {f"t{i}": [f"t{a}" for a, b in sorted(edges) if b == i] for i in range(size)}
+
+    order = check_prerequisites(library)
+
+    assert sorted(order) == sorted(library)
+    for code, needs in library.items():
+        assert all(order.index(need) < order.index(code) for need in needs)
+    if edges:
+        first, last = min(edges)
+        library[f"t{first}"] = [*library[f"t{first}"], f"t{last}"]
+        with pytest.raises(DependencyCycle) as cycle:
+            check_prerequisites(library)
+        assert cycle.value.cycle[0] == cycle.value.cycle[-1]
