@@ -16,7 +16,7 @@ from tracker.services import accounts
 def init_app(app: Flask) -> None:
     """Wire Flask-Login: users from the session cookie or from a Bearer token."""
     login_manager.login_view = "web.login"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

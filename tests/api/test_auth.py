@@ -71,3 +71,12 @@ def test_openapi_document_and_docs_are_served_offline(client):
     assert docs.status_code == 200
     asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+def test_a_bearer_token_works_beside_an_anonymous_session_cookie(client):
+    accounts.create_user("ann@example.org", "long enough password")
+    client.get("/login")  # leaves a session cookie without a signed-in user
+    user = accounts.find_user("ann@example.org")
+    _, secret = accounts.create_token(user)
+    response = client.get("/api/v1/orgs", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
