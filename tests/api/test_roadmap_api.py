@@ -277,3 +277,20 @@ def test_trajectory_without_a_closed_assessment_is_404(lead, admin):
     response = lead.get(scenario.url(
         f"/roadmap/trajectory?framework_id={scenario.framework['id']}"))
     assert response.status_code == 404
+
+
+def test_the_plan_starts_first_what_the_default_method_ranks_first(lead, admin):
+    """Under capacity 1, the scorecard's top initiative (higher id) starts first."""
+    s = Scenario(lead, admin)
+    lead.put(s.url("/scorecard"), json={"criteria": [
+        {"code": "gain", "kind": "benefit", "weight": 1}]})
+    assert lead.patch(s.url(), json={"default_method": "scorecard"}).status_code == 200
+    low = lead.post(s.url("/initiatives"), json={"title": "low", "duration_weeks": 2,
+                                                 "criteria": {"gain": 1}}).json["id"]
+    high = lead.post(s.url("/initiatives"), json={"title": "high", "duration_weeks": 3,
+                                                  "criteria": {"gain": 9}}).json["id"]
+
+    plan = lead.get(s.url("/roadmap?start=2027-01-04&capacity=1")).json
+
+    starts = {i["initiative_id"]: i["start"] for i in plan["initiatives"]}
+    assert starts == {high: "2027-01-04", low: "2027-01-25"}

@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 
+import networkx as nx
 from sqlalchemy import select
 
 from tracker.domain.errors import InvalidInput
@@ -21,6 +22,7 @@ from tracker.domain.prioritization import (
     INPUT_FIELDS,
     METHODS,
     MethodInputs,
+    Priority,
     classify,
     gap_value,
     median,
@@ -104,17 +106,9 @@ def _latest_gaps_and_shares(org: Organization) -> tuple[dict[str, float | None],
     return {d.code: d.target_gap for d in dims}, {d.code: d.share for d in dims}
 
 
-def ranked_backlog(org: Organization, method: str | None = None) -> Backlog:
-    """Every initiative but the dropped ones, ranked with `method` (default: the
-    organization's). Done initiatives are listed and never block."""
-    method = method or org.default_method
-    if method not in METHODS:
-        raise InvalidInput(f"Unknown prioritization method {method!r}.",
-                           errors={"method": [f"Must be one of: {', '.join(METHODS)}."]})
-    graph, initiatives = load_graph(org)
-    dropped = [i for i, initiative in initiatives.items() if initiative.status == "dropped"]
-    if dropped:
-        graph = drop_nodes(graph, dropped)
+def load_uplifts(org: Organization) -> tuple[dict[int, dict[str, float]], dict[int, set[int]]]:
+    """Expected uplift per initiative and dimension code, and the axes each initiative
+    lifts, in one query."""
     lifted: dict[int, dict[str, float]] = defaultdict(dict)
     axes_of: dict[int, set[int]] = defaultdict(set)
     for initiative_id, code, axis_id, expected in db.session.execute(
@@ -125,7 +119,20 @@ def ranked_backlog(org: Organization, method: str | None = None) -> Backlog:
             .where(Initiative.org_id == org.id)):
         lifted[initiative_id][code] = expected
         axes_of[initiative_id].add(axis_id)
+    return lifted, axes_of
+
+
+def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[int, Initiative],
+                      method: str, lifted: dict[int, dict[str, float]]) -> dict[int, Priority]:
+    """Value, effort and score of every initiative of `graph` under `method`, loading the
+    method's extra inputs (scorecard scores, or the latest gaps and shares) once."""
+    if method not in METHODS:
+        raise InvalidInput(f"Unknown prioritization method {method!r}.",
+                           errors={"method": [f"Must be one of: {', '.join(METHODS)}."]})
     criteria = domain_criteria(scorecard(org)) if method == "scorecard" else []
+    if method == "scorecard" and not criteria:
+        raise InvalidInput("The organization has no scorecard criteria.",
+                           errors={"method": ["Define the scorecard criteria first."]})
     scores_of: dict[int, dict[str, float]] = defaultdict(dict)
     if method == "scorecard":
         for initiative_id, code, score in db.session.execute(
@@ -134,20 +141,28 @@ def ranked_backlog(org: Organization, method: str | None = None) -> Backlog:
                 .where(ScorecardCriterion.org_id == org.id)):
             scores_of[initiative_id][code] = score
     gaps, shares = _latest_gaps_and_shares(org) if method == "gap" else ({}, {})
-    if method == "scorecard" and not criteria:
-        raise InvalidInput("The organization has no scorecard criteria.",
-                           errors={"method": ["Define the scorecard criteria first."]})
+    known_gaps = {k: v for k, v in gaps.items() if v is not None}
     priorities = {}
     for node in graph:
-        initiative = initiatives[node]
-        inputs = MethodInputs(**{name: getattr(initiative, name) for name in INPUT_FIELDS})
-        gap = None
-        if method == "gap" and lifted.get(node) and shares:
-            gap = gap_value(lifted[node], shares, {k: v for k, v in gaps.items()
-                                                   if v is not None})
+        inputs = MethodInputs(**{name: getattr(initiatives[node], name) for name in INPUT_FIELDS})
+        gap = (gap_value(lifted[node], shares, known_gaps)
+               if method == "gap" and lifted.get(node) and shares else None)
         priorities[node] = score_initiative(method, inputs, criteria=criteria,
                                             criteria_scores=scores_of.get(node),
                                             gap_value=gap)
+    return priorities
+
+
+def ranked_backlog(org: Organization, method: str | None = None) -> Backlog:
+    """Every initiative but the dropped ones, ranked with `method` (default: the
+    organization's). Done initiatives are listed and never block."""
+    method = method or org.default_method
+    graph, initiatives = load_graph(org)
+    dropped = [i for i, initiative in initiatives.items() if initiative.status == "dropped"]
+    if dropped:
+        graph = drop_nodes(graph, dropped)
+    lifted, axes_of = load_uplifts(org)
+    priorities = method_priorities(org, graph, initiatives, method, lifted)
     median_value = median(p.value for p in priorities.values())
     median_effort = median(p.effort for p in priorities.values())
     many_dependents = has_min_descendants(graph)

@@ -18,7 +18,7 @@ import networkx as nx
 from sqlalchemy import delete, select
 
 from tracker.domain import graph as graphs
-from tracker.domain import ical, prioritization, ranking
+from tracker.domain import ical, ranking
 from tracker.domain import roadmap as planning
 from tracker.domain.errors import Conflict, InvalidInput, NotFound
 from tracker.domain.trajectory import aggregate, project_trajectory
@@ -33,7 +33,7 @@ from tracker.models import (
     RoadmapBaseline,
     Uplift,
 )
-from tracker.services import frameworks, ratings
+from tracker.services import backlog, frameworks, ratings
 from tracker.services.access import get_owned
 from tracker.services.graph import load_graph
 from tracker.services.pagination import Page, paginate
@@ -114,18 +114,17 @@ class Roadmap:
 
 def priorities(org: Organization, graph: nx.DiGraph,
                initiatives: Mapping[int, Initiative]) -> dict[int, float | None]:
-    """Effective priorities under the organization's default method: each initiative's
-    own score, raised to the highest score of what depends on it (DESIGN "Ranking").
-    Inputs the method cannot score (missing or invalid) count as unscored."""
-    scores: dict[int, float | None] = {}
-    for node, initiative in initiatives.items():
-        inputs = prioritization.MethodInputs(**{name: getattr(initiative, name)
-                                                for name in prioritization.INPUT_FIELDS})
-        try:
-            scores[node] = prioritization.score_initiative(org.default_method, inputs).score
-        except InvalidInput:
-            scores[node] = None
-    return ranking.effective_priorities(graph, scores)
+    """Effective priorities under the organization's default method, as the backlog ranks
+    them: each initiative's own score, raised to the highest score of what depends on it
+    (DESIGN "Ranking"). A method the organization cannot use yet (a scorecard without
+    criteria) leaves every initiative unscored."""
+    lifted, _ = backlog.load_uplifts(org)
+    try:
+        scored = backlog.method_priorities(org, graph, dict(initiatives), org.default_method,
+                                           lifted)
+    except InvalidInput:
+        return ranking.effective_priorities(graph, {})
+    return ranking.effective_priorities(graph, {n: p.score for n, p in scored.items()})
 
 
 def load_network(org: Organization) -> Network:
