@@ -105,3 +105,16 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 def count_users() -> int:
     """How many users exist (used by the demo seed and health checks)."""
     return db.session.scalar(select(func.count(User.id))) or 0
+
+
+LOCALES: tuple[str, ...] = ("en", "fr")
+
+
+def set_locale(user: User, locale: str) -> User:
+    """Remember the user's interface language (`en` or `fr`) for pages and emails."""
+    if locale not in LOCALES:
+        raise InvalidInput("Unsupported language.", errors={"locale": [
+            f"Choose one of: {', '.join(LOCALES)}."]})
+    with transaction():
+        user.locale = locale
+    return user

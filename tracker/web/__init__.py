@@ -1,24 +1,55 @@
-"""Server-rendered pages: sign-in, and the overview of your organizations."""
+"""Server-rendered pages: sign-in, language, organizations, and each area's pages.
+
+Pages call the same services as the API and pass plain data to the templates; charts are
+drawn by Plotly's bundled JavaScript (served from the installed `plotly` package, no CDN)
+from figures put in `data-figure` attributes, under a CSP without inline scripts.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+import plotly
+from flask import Flask, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
 from tracker.api import errors as api_errors
 from tracker.domain.errors import TrackerError
 from tracker.services import accounts, organizations
+from tracker.web import i18n
+from tracker.web.base import bp
 
-bp = Blueprint("web", __name__, template_folder="templates")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+       "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+       "object-src 'none'")
+
+ERROR_TITLES: dict[int, Any] = {
+    400: _l("Bad request"), 401: _l("Sign in first"), 403: _l("Not allowed"),
+    404: _l("Not found"), 405: _l("Method not allowed"), 409: _l("Conflict"),
+    410: _l("Gone"), 413: _l("Too large"), 422: _l("Invalid input"),
+    500: _l("Internal error"),
+}
+ERROR_DETAILS: dict[int, Any] = {
+    400: _l("The request could not be understood (an expired form? reload the page and "
+            "try again)."),
+    403: _l("Your role in this organization does not allow this."),
+    404: _l("This page does not exist, or you do not have access to it."),
+    405: _l("This address does not accept this kind of request."),
+    500: _l("Something went wrong on our side; it has been logged."),
+}
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages, the HTML error pages and the security headers."""
+    """Register the pages, languages, HTML error pages and the security headers."""
     from tracker import survey
+    from tracker.web import diagnostic  # noqa: F401  (routes)
 
+    i18n.init_app(app)
     app.register_blueprint(bp)
     survey.init_app(app)
     api_errors.register(app, _error_page, _unexpected_page)
@@ -42,7 +73,7 @@ def login() -> Any:
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        flash("Unknown email or wrong password.", "error")
+        flash(_("Unknown email or wrong password."), "error")
     return render_template("login.html"), 200 if request.method == "GET" else 401
 
 
@@ -54,6 +85,23 @@ def logout() -> Any:
     return redirect(url_for("web.login"))
 
 
+@bp.post("/locale")
+def set_locale() -> Any:
+    """Switch the interface language: stored on the user, or in the session when signed out."""
+    locale = request.form.get("locale", "")
+    if current_user.is_authenticated:
+        accounts.set_locale(current_user, locale)
+    elif locale in accounts.LOCALES:
+        session["locale"] = locale
+    return redirect(_safe_next(request.form.get("next")), code=303)
+
+
+@bp.get("/static/vendor/plotly.min.js")
+def plotly_js() -> Any:
+    """Plotly's bundled JavaScript from the installed Python package (offline, no CDN)."""
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=86400)
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths are followed after sign-in (no open redirect)."""
     if target and target.startswith("/") and not target.startswith("//"):
@@ -62,9 +110,13 @@ def _safe_next(target: str | None) -> str:
 
 
 def _error_page(error: HTTPException | TrackerError) -> Any:
+    """Our errors keep their own message; HTTP errors get a translated one."""
     status = getattr(error, "code", None) or getattr(error, "status", 500)
-    title = getattr(error, "name", None) or getattr(error, "title", "Error")
-    detail = getattr(error, "description", None) or getattr(error, "detail", "")
+    title = ERROR_TITLES.get(status, getattr(error, "name", None) or _("Error"))
+    if isinstance(error, TrackerError):
+        detail = error.detail
+    else:
+        detail = ERROR_DETAILS.get(status) or error.description or ""
     return render_template("error.html", status=status, title=title, detail=detail), status
 
 
@@ -72,17 +124,16 @@ def _unexpected_page(_error: Exception) -> Any:
     from flask import current_app
 
     current_app.logger.exception("Unhandled error on %s", request.path)
-    return render_template("error.html", status=500, title="Internal Server Error",
-                           detail="Something went wrong on our side; it has been logged."), 500
+    return render_template("error.html", status=500, title=ERROR_TITLES[500],
+                           detail=ERROR_DETAILS[500]), 500
 
 
 def _security_headers(response: Any) -> Any:
-    """Headers every response carries: no sniffing, no framing, a strict CSP."""
+    """Headers every response carries: no sniffing, no framing, a CSP without inline scripts.
+
+    """
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if not request.path.startswith("/api/v1/docs"):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+        response.headers.setdefault("Content-Security-Policy", CSP)
     return response

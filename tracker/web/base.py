@@ -1,0 +1,71 @@
+"""What every page shares: the blueprint, the organization of the page and the viewer's
+role in it, the navigation, and the `can(role)` test templates use to hide edit controls.
+
+Pages of an organization call `org_page(org_id)` first: it applies the same tenancy and
+role rules as the API (404 for outsiders, 403 below the role) through `services.access`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app, g, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from tracker.models import Organization
+from tracker.services import access, organizations
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of an organization's menu: shown once its page (endpoint) exists."""
+
+    key: str
+    label: Any
+    endpoint: str
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("diagnostic", _l("Diagnostic"), "web.assessments"),
+    NavItem("backlog", _l("Backlog"), "web.backlog"),
+    NavItem("roadmap", _l("Roadmap"), "web.roadmap"),
+    NavItem("barometer", _l("Barometer"), "web.barometer"),
+    NavItem("schedules", _l("Schedules"), "web.schedules"),
+)
+
+
+def org_page(org_id: int, min_role: str = "viewer") -> Organization:
+    """The organization of this page, if the signed-in user holds `min_role` in it."""
+    org = access.org_for(current_user, org_id, min_role)
+    g.org = org
+    g.role = access.role_in(current_user, org_id)
+    return org
+
+
+def can(role: str) -> bool:
+    """Whether the signed-in user holds at least `role` in the page's organization."""
+    held = g.get("role")
+    return held is not None and access.ROLE_RANK[held] >= access.ROLE_RANK[role]
+
+
+def _nav_links(org: Organization | None) -> list[dict[str, Any]]:
+    if org is None:
+        return []
+    return [{"key": item.key, "label": item.label,
+             "url": url_for(item.endpoint, org_id=org.id)}
+            for item in NAV if item.endpoint in current_app.view_functions]
+
+
+@bp.app_context_processor
+def _page_context() -> dict[str, Any]:
+    """The organization switcher, the menu and `can` for every template."""
+    org = g.get("org")
+    orgs: list[Organization] = []
+    if current_user and current_user.is_authenticated:
+        orgs = organizations.list_organizations(current_user, 1, 200).items
+    return {"can": can, "current_org": org, "nav_orgs": orgs, "nav_links": _nav_links(org),
+            "active_nav": g.get("active_nav")}
