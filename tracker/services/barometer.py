@@ -28,10 +28,9 @@ from tracker.models import (
     Organization,
     Rating,
     Respondent,
-    Target,
     Uplift,
 )
-from tracker.services import frameworks, roadmap
+from tracker.services import frameworks, roadmap, targets
 
 ASSOCIATION_NOTE = ("Realized uplift is an association, not a proof of cause: a dimension "
                     "may move for reasons other than the initiative, or not yet.")
@@ -113,7 +112,7 @@ def load_series(org: Organization, framework_id: int | None = None) -> Series | 
     points = _rating_points([a.id for a in closed], framework)
     scores = [score_assessment(axes, points.get(a.id, []), framework.source_weights)
               for a in closed]
-    return Series(framework, axes, closed, scores, _targets(org, framework))
+    return Series(framework, axes, closed, scores, targets.current_targets(org.id, framework))
 
 
 def _rating_points(assessment_ids: Sequence[int],
@@ -134,17 +133,6 @@ def _rating_points(assessment_ids: Sequence[int],
                 respondent_id=r.respondent_id, dimension=codes[r.dimension_id], value=r.value,
                 source=r.source, role=r.role, team=r.team, level=r.level))
     return by_assessment
-
-
-def _targets(org: Organization, framework: Framework) -> dict[str, float]:
-    """Dimension code → the target valid today (latest `valid_from` wins), one query."""
-    codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
-    rows = db.session.execute(
-        select(Target.dimension_id, Target.level)
-        .where(Target.org_id == org.id, Target.dimension_id.in_(list(codes)),
-               Target.valid_from <= date.today())
-        .order_by(Target.valid_from, Target.id))
-    return {codes[r.dimension_id]: r.level for r in rows}
 
 
 def barometer(org: Organization, framework_id: int | None = None) -> Barometer:
