@@ -4,6 +4,7 @@ English or French, from a `Digest` computed once per organization and period."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -37,6 +38,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "measured": "Measured in",
         "footer": "Scores are on the framework's scale; deltas compare with the previous "
                   "and the first closed assessment.",
+        "finished": "Initiatives finished",
+        "started": "Initiatives started",
+        "milestones": "Next milestones",
+        "since": "since",
     },
     "fr": {
         "subject": "{org} : baromètre de maturité {period}",
@@ -62,6 +67,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "measured": "Mesuré lors de",
         "footer": "Les scores sont sur l'échelle de la grille ; les écarts comparent à "
                   "l'évaluation clôturée précédente et à la première.",
+        "finished": "Initiatives terminées",
+        "started": "Initiatives démarrées",
+        "milestones": "Prochains jalons",
+        "since": "depuis le",
     },
 }
 
@@ -93,6 +102,14 @@ class KpiLine:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """An initiative (or phase) and the day it started, finished or is planned to finish."""
+
+    title: str
+    day: date
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything the barometer email shows, computed once per organization and period."""
 
@@ -109,6 +126,10 @@ class Digest:
     moves_down: list[Move] = field(default_factory=list)
     kpis_off_target: list[KpiLine] = field(default_factory=list)
     has_charts: bool = False
+    since: date | None = None
+    finished: list[Milestone] = field(default_factory=list)
+    started: list[Milestone] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
 
 
 def number(value: float | None) -> str:

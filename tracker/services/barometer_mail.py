@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from tracker.domain.errors import TrackerError
 from tracker.extensions import db
-from tracker.models import Organization, User
+from tracker.models import Initiative, Organization, User
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.models.schedules import Schedule
@@ -23,13 +24,15 @@ from tracker.notifications.barometer_email import (
     AxisLine,
     Digest,
     KpiLine,
+    Milestone,
     Move,
     render,
 )
-from tracker.services import barometer, kpis, outbox
+from tracker.services import barometer, kpis, outbox, roadmap
 from tracker.services.unit_of_work import transaction
 
 MOVES = 3
+MILESTONES = 3
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,61 @@ def schedule_recipients(org: Organization) -> list[str]:
     return list(dict.fromkeys(r for rows in lists for r in rows))
 
 
+def previous_quarter_start(period: str) -> date:
+    """The first day of the quarter before `period`: what the email reports on starts there.
+
+    >>> previous_quarter_start("2027-Q1"), previous_quarter_start("2026-Q3")
+    (datetime.date(2026, 10, 1), datetime.date(2026, 4, 1))
+    """
+    year, quarter_number = int(period[:4]), int(period[-1])
+    index = year * 4 + quarter_number - 2
+    return date(index // 4, (index % 4) * 3 + 1, 1)
+
+
+def initiative_activity(org: Organization, since: date) -> tuple[list[Milestone],
+                                                                 list[Milestone]]:
+    """Initiatives finished, and those started, on or after `since`, in one query."""
+    rows = db.session.execute(select(Initiative.title, Initiative.actual_start,
+                                     Initiative.actual_end).where(
+        Initiative.org_id == org.id,
+        or_(Initiative.actual_start >= since, Initiative.actual_end >= since))).all()
+    finished = sorted((Milestone(r.title, r.actual_end) for r in rows
+                       if r.actual_end and r.actual_end >= since), key=lambda m: (m.day, m.title))
+    started = sorted((Milestone(r.title, r.actual_start) for r in rows
+                      if r.actual_start and r.actual_start >= since),
+                     key=lambda m: (m.day, m.title))
+    return finished, started
+
+
+def next_milestones(org: Organization, count: int = MILESTONES) -> list[Milestone]:
+    """The next planned ends of the roadmap (initiatives not done yet, and phases), from
+    today; none when the roadmap cannot be planned (e.g. a duration is missing)."""
+    try:
+        plan = roadmap.get_roadmap(org, roadmap.PlanParams())
+    except TrackerError:
+        return []
+    done = {i.id for i in db.session.scalars(select(Initiative).where(
+        Initiative.org_id == org.id, Initiative.status == "done"))}
+    ahead = [Milestone(e.title, e.end) for e in plan.initiatives
+             if e.end >= plan.start and e.initiative_id not in done]
+    ahead += [Milestone(p.name, p.end) for p in plan.phases if p.end >= plan.start]
+    return sorted(ahead, key=lambda m: (m.day, m.title))[:count]
+
+
 def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, Any]:
     """The numbers of the email, and the loaded series (for the charts)."""
     series = barometer.load_series(org)
     off_target = [KpiLine(k.name, k.unit, k.current, k.target, k.gap)
                   for k in kpis.kpis_of(org) if k.on_target is False]
     url = f"{base_url}/orgs/{org.id}"
+    since = previous_quarter_start(period)
+    finished, started = initiative_activity(org, since)
+    roadmap_view = {"since": since, "finished": finished, "started": started,
+                    "milestones": next_milestones(org)}
     pts = barometer.points(series) if series else []
     if not pts:
-        return Digest(org.name, period, url, kpis_off_target=off_target), series
+        return Digest(org.name, period, url, kpis_off_target=off_target,
+                      **roadmap_view), series
     last = pts[-1]
     moves = [Move(d.code, d.name, d.score, d.delta_previous) for a in last.axes
              for d in a.dimensions if d.delta_previous is not None]
@@ -84,7 +133,8 @@ def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, Any]:
     return Digest(org.name, period, url, last.title, last.overall, last.delta_previous,
                   last.delta_first, last.progress_to_target,
                   [AxisLine(a.code, a.name, a.score, a.delta_previous, a.delta_first)
-                   for a in last.axes], up, down, off_target, has_charts=True), series
+                   for a in last.axes], up, down, off_target, has_charts=True,
+                  **roadmap_view), series
 
 
 def _chart_assets(org: Organization, period: str, series: Any,
