@@ -84,3 +84,30 @@ class UpliftReportSchema(Schema):
     framework_id = fields.Integer(allow_none=True)
     note = fields.String()
     initiatives = fields.List(fields.Nested(InitiativeUpliftSchema))
+
+
+class PilotMeasureSchema(Schema):
+    assessment_id = fields.Integer()
+    title = fields.String()
+    closed_at = fields.DateTime(allow_none=True)
+    effect = fields.Float(**SCORE, metadata={
+        "description": "Mean rating inside the perimeter minus outside, lifted dimensions"})
+    per_dimension = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    inside_n = fields.Integer()
+    outside_n = fields.Integer()
+
+
+class PilotEffectSchema(Schema):
+    pilot_id = fields.Integer()
+    initiative_id = fields.Integer()
+    title = fields.String()
+    teams = fields.List(fields.String())
+    dimensions = fields.List(fields.String())
+    measures = fields.List(fields.Nested(PilotMeasureSchema))
+
+
+class PilotEffectReportSchema(Schema):
+    framework_id = fields.Integer(allow_none=True)
+    note = fields.String()
+    min_group_size = fields.Integer()
+    pilots = fields.List(fields.Nested(PilotEffectSchema))

@@ -17,15 +17,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.effects import realized_uplift
+from tracker.domain.effects import pilot_effect, realized_uplift
 from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
 from tracker.domain.targets import percent_to_target, score_map, target_progress
 from tracker.extensions import db
 from tracker.models import (
     Assessment,
+    Dimension,
     Framework,
     Initiative,
     Organization,
+    Pilot,
     Rating,
     Respondent,
     Uplift,
@@ -80,6 +82,7 @@ class Series:
     assessments: list[Assessment]
     scores: list[AssessmentScores]
     targets: dict[str, float]
+    ratings: dict[int, list[RatingPoint]]
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def load_series(org: Organization, framework_id: int | None = None) -> Series | 
     points = _rating_points([a.id for a in closed], framework)
     scores = [score_assessment(axes, points.get(a.id, []), framework.source_weights)
               for a in closed]
-    return Series(framework, axes, closed, scores, targets.current_targets(org.id, framework))
+    return Series(framework, axes, closed, scores, targets.current_targets(org.id, framework),
+                  points)
 
 
 def _rating_points(assessment_ids: Sequence[int],
@@ -256,3 +260,74 @@ def _initiative_uplift(initiative: Initiative, series: Series, closed_on: list[d
         series.assessments[after].id if after is not None else None,
         sorted(dims, key=lambda d: d.dimension), moved_nothing)
 
+
+
+@dataclass(frozen=True)
+class PilotMeasure:
+    """A pilot's effect at one closed assessment: perimeter minus the rest."""
+
+    assessment_id: int
+    title: str
+    closed_at: datetime | None
+    effect: float | None
+    per_dimension: dict[str, float | None]
+    inside_n: int
+    outside_n: int
+
+
+@dataclass(frozen=True)
+class PilotEffectView:
+    """A pilot, the dimensions its initiative lifts, and its effect at each re-assessment
+    closed since the pilot started."""
+
+    pilot_id: int
+    initiative_id: int
+    title: str
+    teams: list[str]
+    dimensions: list[str]
+    measures: list[PilotMeasure]
+
+
+@dataclass(frozen=True)
+class PilotEffectReport:
+    framework_id: int | None
+    note: str
+    min_group_size: int
+    pilots: list[PilotEffectView]
+
+
+def pilot_effects(org: Organization, framework_id: int | None = None) -> PilotEffectReport:
+    """The pilot effect (DESIGN section 3) of every pilot at each closed assessment since it
+    started, on the dimensions its initiative lifts; both groups subject to the
+    organization's `min_group_size` (a smaller group gives a null effect)."""
+    series = load_series(org, framework_id)
+    if series is None:
+        return PilotEffectReport(framework_id, ASSOCIATION_NOTE, org.min_group_size, [])
+    pilots = db.session.scalars(
+        select(Pilot).where(Pilot.org_id == org.id).order_by(Pilot.start, Pilot.id))
+    lifted: dict[int, list[str]] = defaultdict(list)
+    for initiative_id, code in db.session.execute(
+            select(Uplift.initiative_id, Dimension.code)
+            .join(Dimension, Dimension.id == Uplift.dimension_id)
+            .join(Initiative, Initiative.id == Uplift.initiative_id)
+            .where(Initiative.org_id == org.id,
+                   Dimension.framework_id == series.framework.id)):
+        lifted[initiative_id].append(code)
+    views = []
+    for pilot in pilots:
+        dims = sorted(lifted.get(pilot.initiative_id, []))
+        measures = [_pilot_measure(assessment, series.ratings.get(assessment.id, []), pilot,
+                                   dims, org.min_group_size)
+                    for assessment in series.assessments
+                    if assessment.closed_at and pilot.start
+                    and assessment.closed_at.date() >= pilot.start]
+        views.append(PilotEffectView(pilot.id, pilot.initiative_id, pilot.hypothesis[:80],
+                                     list(pilot.teams), dims, measures))
+    return PilotEffectReport(series.framework.id, ASSOCIATION_NOTE, org.min_group_size, views)
+
+
+def _pilot_measure(assessment: Assessment, ratings: list[RatingPoint], pilot: Pilot,
+                   dimensions: list[str], min_group_size: int) -> PilotMeasure:
+    effect = pilot_effect(ratings, set(pilot.teams), dimensions, min_group_size)
+    return PilotMeasure(assessment.id, assessment.title, assessment.closed_at, effect.effect,
+                        effect.per_dimension, effect.inside_n, effect.outside_n)
