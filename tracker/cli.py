@@ -14,6 +14,7 @@ from tracker import create_app
 from tracker.domain.errors import TrackerError
 from tracker.scheduler import cli as scheduler_commands
 from tracker.services import accounts, csv_import, demo, frameworks, playbook, seeds
+from tracker.services import report as reports
 
 
 def _create_app(*_args: object) -> Flask:
@@ -27,7 +28,7 @@ def cli() -> None:
 
 def init_app(app: Flask) -> None:
     """Add tracker's commands to `app.cli` (so `tracker` and `flask` both have them)."""
-    for group in (users, tokens, seed, frameworks_group, ratings_group):
+    for group in (users, tokens, seed, frameworks_group, ratings_group, report_command):
         app.cli.add_command(group)
     for group in scheduler_commands.COMMANDS:
         app.cli.add_command(group)
@@ -159,3 +160,22 @@ def import_ratings(assessment_id: int, path: Path, org_id: int) -> None:
         _fail(error)
     click.echo(f"Imported {len(result.respondent_ids)} respondents and {result.ratings} "
                f"ratings into assessment {assessment_id}.")
+
+
+@click.command(name="report")
+@click.argument("assessment_id", type=int)
+@click.option("--org", "org_id", type=int, required=True, help="Organization of the assessment.")
+@click.option("--format", "fmt", type=click.Choice(reports.FORMATS), default="html",
+              show_default=True, help="Standalone HTML page, or PDF (needs Chromium).")
+@click.option("--lang", type=click.Choice(accounts.LOCALES), default="en", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              required=True, help="File to write.")
+def report_command(assessment_id: int, org_id: int, fmt: str, lang: str, output: Path) -> None:
+    """Write the diagnostic report of an assessment to a file (HTML or PDF)."""
+    try:
+        content, _mimetype, _name = reports.report_for_org_id(org_id, assessment_id, fmt, lang)
+    except TrackerError as error:
+        _fail(error)
+    output.write_bytes(content)
+    click.echo(f"Wrote the {fmt.upper()} report of assessment {assessment_id} to {output} "
+               f"({len(content):,} bytes).")

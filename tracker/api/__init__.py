@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
         playbook,
         portability,
         ratings_import,
+        report,
         roadmap,
         schedules,
         targets,
@@ -73,7 +74,7 @@ def init_app(app: Flask) -> None:
         "security": [{"bearer": []}]})
     for module in (health, tokens, orgs, frameworks, assessments, kpis, ratings_import,
                    portability, targets, findings, roadmap, barometer, backlog, playbook,
-                   decisions, schedules):
+                   decisions, schedules, report):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
         csrf.exempt(module.blp)
     app.add_url_rule(f"{API_PREFIX}/docs/assets/<path:filename>", "swagger_ui_assets",
