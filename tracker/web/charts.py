@@ -1,0 +1,74 @@
+"""Plotly figures (plain dicts) for the pages: radar, heatmap and lines.
+
+Every text a figure shows (names, labels, hover text) is HTML-escaped here, because Plotly
+renders a subset of HTML in labels and tooltips: a finding or group named
+`<img src=x onerror=...>` is then drawn as text. Figures go into `data-figure` attributes
+(autoescaped by Jinja) and `static/js/charts.js` draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import escape
+
+PALETTE = ("#1f5fbf", "#c2410c", "#5b6475", "#15803d", "#7e22ce", "#b91c1c")
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+
+
+def text(value: Any) -> str:
+    """A label safe for Plotly: HTML special characters escaped."""
+    return str(escape("" if value is None else str(value)))
+
+
+def _layout(**extra: Any) -> dict[str, Any]:
+    return {"font": FONT, "margin": {"l": 40, "r": 20, "t": 30, "b": 40},
+            "paper_bgcolor": "rgba(0,0,0,0)", "legend": {"orientation": "h"}, **extra}
+
+
+def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
+          scale: tuple[float, float]) -> dict[str, Any]:
+    """A radar of one value per axis for each named series (missing values leave a gap)."""
+    theta = [text(label) for label in labels]
+    data = []
+    for index, (name, values) in enumerate(series):
+        data.append({"type": "scatterpolar", "r": [*values, values[0]] if values else [],
+                     "theta": [*theta, theta[0]] if theta else [], "name": text(name),
+                     "mode": "lines+markers", "fill": "toself" if index == 0 else "none",
+                     "line": {"color": PALETTE[index % len(PALETTE)],
+                              "dash": "solid" if index == 0 else ("dash", "dot")[index % 2]},
+                     "hovertemplate": "%{theta}: %{r:.2f}<extra>" + text(name) + "</extra>"})
+    return {"data": data, "layout": _layout(polar={"radialaxis": {"range": list(scale)}},
+                                            margin={"l": 60, "r": 60, "t": 30, "b": 30})}
+
+
+def heatmap(rows: Sequence[str], columns: Sequence[str],
+            values: Sequence[Sequence[float | None]], scale: tuple[float, float],
+            colorbar: str) -> dict[str, Any]:
+    """A heatmap of `values[row][column]`; empty cells stay blank."""
+    cells = [[None if v is None else round(v, 2) for v in row] for row in values]
+    return {"data": [{"type": "heatmap", "z": cells, "x": [text(c) for c in columns],
+                      "y": [text(r) for r in rows], "zmin": scale[0], "zmax": scale[1],
+                      "colorscale": "RdYlGn", "reversescale": True, "hoverongaps": False,
+                      "colorbar": {"title": {"text": text(colorbar)}},
+                      "texttemplate": "%{z:.2f}",
+                      "hovertemplate": "%{y} · %{x}: %{z:.2f}<extra></extra>"}],
+            "layout": _layout(margin={"l": 220, "r": 20, "t": 20, "b": 80},
+                              height=max(320, 28 * len(rows) + 120),
+                              yaxis={"autorange": "reversed", "automargin": True},
+                              xaxis={"automargin": True})}
+
+
+def lines(series: Sequence[tuple[str, Sequence[str], Sequence[float | None], bool]],
+          y_range: tuple[float, float], y_title: str) -> dict[str, Any]:
+    """Lines over dates: (name, ISO dates, values, dashed) per series."""
+    data = [{"type": "scatter", "mode": "lines+markers", "name": text(name), "x": list(xs),
+             "y": list(ys), "connectgaps": False,
+             "line": {"color": PALETTE[index % len(PALETTE)],
+                      "dash": "dash" if dashed else "solid"},
+             "hovertemplate": "%{x|%Y-%m-%d}: %{y:.2f}<extra>" + text(name) + "</extra>"}
+            for index, (name, xs, ys, dashed) in enumerate(series)]
+    return {"data": data, "layout": _layout(yaxis={"range": list(y_range),
+                                                   "title": {"text": text(y_title)}},
+                                            xaxis={"type": "date"})}
