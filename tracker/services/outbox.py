@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.notifications.transport import Part, Transport, build_message, transport_for
+from tracker.services.pagination import Page, paginate
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=30)
@@ -170,3 +171,14 @@ def _describe(error: BaseException) -> str:
                          for rcpt, (code, msg) in error.recipients.items())
     return f"{type(error).__name__}: {error}"
 
+
+
+def list_messages(org_id: int, page: int, per_page: int,
+                  status: str | None = None) -> Page[OutboxMessage]:
+    """The organization's emails, newest first, optionally of one status (`pending`,
+    `sent`, `failed`): what the schedules page shows."""
+    stmt = (select(OutboxMessage).where(OutboxMessage.org_id == org_id)
+            .order_by(OutboxMessage.id.desc()))
+    if status:
+        stmt = stmt.where(OutboxMessage.status == status)
+    return paginate(stmt, page, per_page)

@@ -85,3 +85,14 @@ def _apply_decision(org: Organization, actor: User | None, initiative: Initiativ
         audit(org, actor, "initiative", initiative.id, initiative.id, "update",
               {"status": [initiative.status, status], "pilot_id": pilot.id})
         initiative.status = status
+
+
+
+def org_pilots(org: Organization, limit: int = 200) -> list[tuple[Pilot, str]]:
+    """The organization's pilots with their initiative's title, latest start first (the
+    barometer page lists their outcomes); one query."""
+    rows = db.session.execute(
+        select(Pilot, Initiative.title).join(Initiative, Initiative.id == Pilot.initiative_id)
+        .where(Pilot.org_id == org.id)
+        .order_by(Pilot.start.desc(), Pilot.id.desc()).limit(limit))
+    return [(pilot, title) for pilot, title in rows]

@@ -47,7 +47,14 @@ ERROR_DETAILS: dict[int, Any] = {
 def init_app(app: Flask) -> None:
     """Register the pages, languages, HTML error pages and the security headers."""
     from tracker import survey
-    from tracker.web import backlog, diagnostic, report, roadmap  # noqa: F401  (routes)
+    from tracker.web import (  # noqa: F401  (routes)
+        backlog,
+        barometer,
+        diagnostic,
+        report,
+        roadmap,
+        schedules,
+    )
 
     i18n.init_app(app)
     app.register_blueprint(bp)

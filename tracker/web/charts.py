@@ -63,12 +63,16 @@ def heatmap(rows: Sequence[str], columns: Sequence[str],
 def lines(series: Sequence[tuple[str, Sequence[str], Sequence[float | None], bool]],
           y_range: tuple[float, float], y_title: str) -> dict[str, Any]:
     """Lines over dates: (name, ISO dates, values, dashed) per series."""
-    data = [{"type": "scatter", "mode": "lines+markers", "name": text(name), "x": list(xs),
-             "y": list(ys), "connectgaps": False,
-             "line": {"color": PALETTE[index % len(PALETTE)],
-                      "dash": "dash" if dashed else "solid"},
-             "hovertemplate": "%{x|%Y-%m-%d}: %{y:.2f}<extra>" + text(name) + "</extra>"}
-            for index, (name, xs, ys, dashed) in enumerate(series)]
+    data = []
+    seen = {False: 0, True: 0}  # a dashed series takes the colour of the solid one of its rank
+    for name, xs, ys, dashed in series:
+        color = PALETTE[seen[dashed] % len(PALETTE)]
+        seen[dashed] += 1
+        data.append({"type": "scatter", "mode": "lines+markers", "name": text(name),
+                     "x": list(xs), "y": list(ys), "connectgaps": False,
+                     "line": {"color": color, "dash": "dash" if dashed else "solid"},
+                     "hovertemplate": "%{x|%Y-%m-%d}: %{y:.2f}<extra>" + text(name)
+                     + "</extra>"})
     return {"data": data, "layout": _layout(yaxis={"range": list(y_range),
                                                    "title": {"text": text(y_title)}},
                                             xaxis={"type": "date"})}
