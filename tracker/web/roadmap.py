@@ -85,7 +85,8 @@ def _what_if(org: Any, form: dict[str, str], args: dict[str, Any]) -> dict[str, 
     try:
         return roadmap.what_if(org, data)
     except TrackerError as failure:
-        return {"error": failure.detail}
+        return {"error": failure.detail,
+                "details": [m for messages in failure.errors.values() for m in messages]}
 
 
 def _gantt(org_id: int, plan: roadmap.Roadmap) -> dict[str, Any]:
