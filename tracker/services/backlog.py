@@ -42,10 +42,9 @@ from tracker.models import (
     ScorecardCriterion,
     Uplift,
 )
-from tracker.services import frameworks, ratings
+from tracker.services import ratings
 from tracker.services.graph import load_graph
 from tracker.services.initiatives import domain_criteria, scorecard
-from tracker.services.targets import current_targets
 
 CSV_COLUMNS = ("rank", "id", "title", "status", "value", "effort", "score", "missing",
                "effective_priority", "class", "computed_class", "quadrant", "actionable",
@@ -99,10 +98,8 @@ def _latest_gaps_and_shares(org: Organization) -> tuple[dict[str, float | None],
         .order_by(Assessment.closed_at.desc(), Assessment.id.desc()).limit(1))
     if assessment is None:
         return {}, {}
-    framework = frameworks.load_framework(assessment.framework_id)
-    scores = ratings.assessment_scores(org, assessment.id)
-    targets = current_targets(org.id, framework)
-    dims = dimension_targets(frameworks.axis_specs(framework), scores, targets)
+    scored = ratings.score(org, assessment.id)
+    dims = dimension_targets(scored.axes, scored.scores, scored.targets)
     return {d.code: d.target_gap for d in dims}, {d.code: d.share for d in dims}
 
 
