@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:48:14.767254
+Create Date: 2026-11-22 06:24:48.989802
 
 """
 from alembic import op
@@ -32,6 +32,16 @@ def upgrade():
     sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organization'))
     )
+    op.create_table('outbox_asset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('mime', sa.String(length=100), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_asset')),
+    sa.UniqueConstraint('key', name=op.f('uq_outbox_asset_key'))
+    )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -58,6 +68,44 @@ def upgrade():
     )
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=30), nullable=False),
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_audit_event_org_id_organization'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_audit_event_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_entity_id'), ['entity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_initiative_id'), ['initiative_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_org_id'), ['org_id'], unique=False)
+
+    op.create_table('decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('committee', sa.String(length=20), nullable=False),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('participants', sa.JSON(), nullable=False),
+    sa.Column('rationale', sa.Text(), nullable=False),
+    sa.Column('initiative_ids', sa.JSON(), nullable=False),
+    sa.Column('pilot_ids', sa.JSON(), nullable=False),
+    sa.Column('finding_ids', sa.JSON(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_decision_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_decision'))
+    )
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decision_decided_on'), ['decided_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_decision_org_id'), ['org_id'], unique=False)
 
     op.create_table('framework',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -105,6 +153,21 @@ def upgrade():
     with op.batch_alter_table('initiative', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_initiative_org_id'), ['org_id'], unique=False)
 
+    op.create_table('kpi',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('unit', sa.String(length=50), nullable=False),
+    sa.Column('direction', sa.String(length=20), nullable=False),
+    sa.Column('target', sa.Double(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_kpi_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi'))
+    )
+    with op.batch_alter_table('kpi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_kpi_org_id'), ['org_id'], unique=False)
+
     op.create_table('membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -119,6 +182,123 @@ def upgrade():
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_membership_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_membership_user_id'), ['user_id'], unique=False)
+
+    op.create_table('organization_profile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('size_band', sa.String(length=20), nullable=True),
+    sa.Column('management_levels', sa.Integer(), nullable=True),
+    sa.Column('product_tech_people', sa.Integer(), nullable=True),
+    sa.Column('growth_outlook', sa.String(length=20), nullable=True),
+    sa.Column('regulatory_constraints', sa.JSON(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_organization_profile_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organization_profile')),
+    sa.UniqueConstraint('org_id', name=op.f('uq_organization_profile_org_id'))
+    )
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=300), nullable=False),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=True),
+    sa.Column('attachments', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('next_attempt_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', tracker.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_outbox_message_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_message_dedupe_key'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_next_attempt_at'), ['next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_status'), ['status'], unique=False)
+
+    op.create_table('phase',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('start', sa.Date(), nullable=False),
+    sa.Column('end', sa.Date(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_phase_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_phase'))
+    )
+    with op.batch_alter_table('phase', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_phase_org_id'), ['org_id'], unique=False)
+
+    op.create_table('playbook_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('code', sa.String(length=100), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('class', sa.String(length=20), nullable=False),
+    sa.Column('duration_weeks', sa.Double(), nullable=True),
+    sa.Column('uplifts', sa.JSON(), nullable=False),
+    sa.Column('prerequisites', sa.JSON(), nullable=False),
+    sa.Column('success_criteria', sa.JSON(), nullable=False),
+    sa.Column('rules', sa.JSON(), nullable=True),
+    sa.Column('retired', sa.Boolean(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_playbook_template_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_playbook_template')),
+    sa.UniqueConstraint('org_id', 'code', name=op.f('uq_playbook_template_org_id_code'))
+    )
+    with op.batch_alter_table('playbook_template', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_playbook_template_org_id'), ['org_id'], unique=False)
+
+    op.create_table('roadmap_baseline',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_roadmap_baseline_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roadmap_baseline')),
+    sa.UniqueConstraint('org_id', 'name', name=op.f('uq_roadmap_baseline_org_id_name'))
+    )
+    with op.batch_alter_table('roadmap_baseline', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roadmap_baseline_org_id'), ['org_id'], unique=False)
+
+    op.create_table('schedule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('cron', sa.String(length=100), nullable=True),
+    sa.Column('interval_days', sa.Integer(), nullable=True),
+    sa.Column('timezone', sa.String(length=64), nullable=True),
+    sa.Column('recipients', sa.JSON(), nullable=False),
+    sa.Column('close_after_days', sa.Integer(), nullable=True),
+    sa.Column('paused', sa.Boolean(), nullable=False),
+    sa.Column('last_period', sa.String(length=20), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_schedule_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_schedule'))
+    )
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_schedule_org_id'), ['org_id'], unique=False)
+
+    op.create_table('scorecard_criterion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=100), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('weight', sa.Double(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_scorecard_criterion_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scorecard_criterion')),
+    sa.UniqueConstraint('org_id', 'code', name=op.f('uq_scorecard_criterion_org_id_code'))
+    )
+    with op.batch_alter_table('scorecard_criterion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scorecard_criterion_org_id'), ['org_id'], unique=False)
 
     op.create_table('assessment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -152,6 +332,34 @@ def upgrade():
     with op.batch_alter_table('axis', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_axis_framework_id'), ['framework_id'], unique=False)
 
+    op.create_table('baseline_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('baseline_id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('start', sa.Date(), nullable=False),
+    sa.Column('end', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['baseline_id'], ['roadmap_baseline.id'], name=op.f('fk_baseline_item_baseline_id_roadmap_baseline'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_baseline_item')),
+    sa.UniqueConstraint('baseline_id', 'initiative_id', name=op.f('uq_baseline_item_baseline_id_initiative_id'))
+    )
+    with op.batch_alter_table('baseline_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_baseline_item_baseline_id'), ['baseline_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_baseline_item_initiative_id'), ['initiative_id'], unique=False)
+
+    op.create_table('criterion_score',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('criterion_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Double(), nullable=False),
+    sa.ForeignKeyConstraint(['criterion_id'], ['scorecard_criterion.id'], name=op.f('fk_criterion_score_criterion_id_scorecard_criterion'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiative.id'], name=op.f('fk_criterion_score_initiative_id_initiative'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_criterion_score')),
+    sa.UniqueConstraint('initiative_id', 'criterion_id', name=op.f('uq_criterion_score_initiative_id_criterion_id'))
+    )
+    with op.batch_alter_table('criterion_score', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_criterion_score_criterion_id'), ['criterion_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_criterion_score_initiative_id'), ['initiative_id'], unique=False)
+
     op.create_table('dependency',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prerequisite_id', sa.Integer(), nullable=False),
@@ -169,6 +377,67 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_dependency_dependent_id'), ['dependent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dependency_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dependency_prerequisite_id'), ['prerequisite_id'], unique=False)
+
+    op.create_table('measurement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kpi_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Double(), nullable=False),
+    sa.Column('measured_at', sa.Date(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], name=op.f('fk_measurement_kpi_id_kpi'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_measurement_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_measurement'))
+    )
+    with op.batch_alter_table('measurement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_measurement_kpi_id'), ['kpi_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_measurement_org_id'), ['org_id'], unique=False)
+
+    op.create_table('pilot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('teams', sa.JSON(), nullable=False),
+    sa.Column('value_stream', sa.String(length=200), nullable=True),
+    sa.Column('hypothesis', sa.Text(), nullable=False),
+    sa.Column('success_criteria', sa.Text(), nullable=False),
+    sa.Column('kpi', sa.String(length=200), nullable=True),
+    sa.Column('threshold', sa.Double(), nullable=True),
+    sa.Column('start', sa.Date(), nullable=True),
+    sa.Column('end', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=True),
+    sa.Column('decision_date', sa.Date(), nullable=True),
+    sa.Column('rationale', sa.Text(), nullable=True),
+    sa.Column('decided_by', sa.String(length=200), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiative.id'], name=op.f('fk_pilot_initiative_id_initiative'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_pilot_org_id_organization'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pilot'))
+    )
+    with op.batch_alter_table('pilot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pilot_initiative_id'), ['initiative_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilot_org_id'), ['org_id'], unique=False)
+
+    op.create_table('rater_input',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('rater', sa.String(length=200), nullable=False),
+    sa.Column('business_value', sa.Double(), nullable=True),
+    sa.Column('time_criticality', sa.Double(), nullable=True),
+    sa.Column('risk_reduction', sa.Double(), nullable=True),
+    sa.Column('job_size', sa.Double(), nullable=True),
+    sa.Column('reach', sa.Double(), nullable=True),
+    sa.Column('impact', sa.Double(), nullable=True),
+    sa.Column('confidence', sa.Double(), nullable=True),
+    sa.Column('effort', sa.Double(), nullable=True),
+    sa.Column('ease', sa.Double(), nullable=True),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiative.id'], name=op.f('fk_rater_input_initiative_id_initiative'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rater_input')),
+    sa.UniqueConstraint('initiative_id', 'rater', name=op.f('uq_rater_input_initiative_id_rater'))
+    )
+    with op.batch_alter_table('rater_input', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rater_input_initiative_id'), ['initiative_id'], unique=False)
 
     op.create_table('scale_level',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -267,12 +536,26 @@ def upgrade():
     sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_finding_dimension_finding_id_finding'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('finding_id', 'dimension_id', name=op.f('pk_finding_dimension'))
     )
+    op.create_table('finding_root_cause',
+    sa.Column('symptom_id', sa.Integer(), nullable=False),
+    sa.Column('root_cause_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['root_cause_id'], ['finding.id'], name=op.f('fk_finding_root_cause_root_cause_id_finding'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['symptom_id'], ['finding.id'], name=op.f('fk_finding_root_cause_symptom_id_finding'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('symptom_id', 'root_cause_id', name=op.f('pk_finding_root_cause'))
+    )
     op.create_table('initiative_finding',
     sa.Column('initiative_id', sa.Integer(), nullable=False),
     sa.Column('finding_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_initiative_finding_finding_id_finding'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['initiative_id'], ['initiative.id'], name=op.f('fk_initiative_finding_initiative_id_initiative'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('initiative_id', 'finding_id', name=op.f('pk_initiative_finding'))
+    )
+    op.create_table('kpi_dimension',
+    sa.Column('kpi_id', sa.Integer(), nullable=False),
+    sa.Column('dimension_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['dimension_id'], ['dimension.id'], name=op.f('fk_kpi_dimension_dimension_id_dimension'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], name=op.f('fk_kpi_dimension_kpi_id_kpi'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('kpi_id', 'dimension_id', name=op.f('pk_kpi_dimension'))
     )
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -343,6 +626,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_uplift_dimension_id'), ['dimension_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_uplift_initiative_id'), ['initiative_id'], unique=False)
 
+    op.create_table('answer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assessment_id', sa.Integer(), nullable=False),
+    sa.Column('respondent_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Double(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'], name=op.f('fk_answer_assessment_id_assessment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_answer_org_id_organization'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_answer_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['respondent_id'], ['respondent.id'], name=op.f('fk_answer_respondent_id_respondent'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_answer')),
+    sa.UniqueConstraint('respondent_id', 'question_id', name=op.f('uq_answer_respondent_id_question_id'))
+    )
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_answer_assessment_id'), ['assessment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_answer_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_answer_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_answer_respondent_id'), ['respondent_id'], unique=False)
+
     op.create_table('evidence_dimension',
     sa.Column('evidence_id', sa.Integer(), nullable=False),
     sa.Column('dimension_id', sa.Integer(), nullable=False),
@@ -364,6 +668,13 @@ def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('finding_evidence')
     op.drop_table('evidence_dimension')
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_answer_respondent_id'))
+        batch_op.drop_index(batch_op.f('ix_answer_question_id'))
+        batch_op.drop_index(batch_op.f('ix_answer_org_id'))
+        batch_op.drop_index(batch_op.f('ix_answer_assessment_id'))
+
+    op.drop_table('answer')
     with op.batch_alter_table('uplift', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_uplift_initiative_id'))
         batch_op.drop_index(batch_op.f('ix_uplift_dimension_id'))
@@ -386,7 +697,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_dimension_id'))
 
     op.drop_table('question')
+    op.drop_table('kpi_dimension')
     op.drop_table('initiative_finding')
+    op.drop_table('finding_root_cause')
     op.drop_table('finding_dimension')
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_org_id'))
@@ -412,12 +725,36 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_scale_level_framework_id'))
 
     op.drop_table('scale_level')
+    with op.batch_alter_table('rater_input', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rater_input_initiative_id'))
+
+    op.drop_table('rater_input')
+    with op.batch_alter_table('pilot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pilot_org_id'))
+        batch_op.drop_index(batch_op.f('ix_pilot_initiative_id'))
+
+    op.drop_table('pilot')
+    with op.batch_alter_table('measurement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_measurement_org_id'))
+        batch_op.drop_index(batch_op.f('ix_measurement_kpi_id'))
+
+    op.drop_table('measurement')
     with op.batch_alter_table('dependency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dependency_prerequisite_id'))
         batch_op.drop_index(batch_op.f('ix_dependency_org_id'))
         batch_op.drop_index(batch_op.f('ix_dependency_dependent_id'))
 
     op.drop_table('dependency')
+    with op.batch_alter_table('criterion_score', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_criterion_score_initiative_id'))
+        batch_op.drop_index(batch_op.f('ix_criterion_score_criterion_id'))
+
+    op.drop_table('criterion_score')
+    with op.batch_alter_table('baseline_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_baseline_item_initiative_id'))
+        batch_op.drop_index(batch_op.f('ix_baseline_item_baseline_id'))
+
+    op.drop_table('baseline_item')
     with op.batch_alter_table('axis', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_axis_framework_id'))
 
@@ -427,11 +764,42 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_assessment_framework_id'))
 
     op.drop_table('assessment')
+    with op.batch_alter_table('scorecard_criterion', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scorecard_criterion_org_id'))
+
+    op.drop_table('scorecard_criterion')
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_schedule_org_id'))
+
+    op.drop_table('schedule')
+    with op.batch_alter_table('roadmap_baseline', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roadmap_baseline_org_id'))
+
+    op.drop_table('roadmap_baseline')
+    with op.batch_alter_table('playbook_template', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_playbook_template_org_id'))
+
+    op.drop_table('playbook_template')
+    with op.batch_alter_table('phase', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_phase_org_id'))
+
+    op.drop_table('phase')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_message_status'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_org_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_next_attempt_at'))
+
+    op.drop_table('outbox_message')
+    op.drop_table('organization_profile')
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_membership_user_id'))
         batch_op.drop_index(batch_op.f('ix_membership_org_id'))
 
     op.drop_table('membership')
+    with op.batch_alter_table('kpi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_kpi_org_id'))
+
+    op.drop_table('kpi')
     with op.batch_alter_table('initiative', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_initiative_org_id'))
 
@@ -440,10 +808,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_framework_org_id'))
 
     op.drop_table('framework')
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decision_org_id'))
+        batch_op.drop_index(batch_op.f('ix_decision_decided_on'))
+
+    op.drop_table('decision')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_org_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_initiative_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_entity_id'))
+
+    op.drop_table('audit_event')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
     op.drop_table('api_token')
     op.drop_table('user')
+    op.drop_table('outbox_asset')
     op.drop_table('organization')
     # ### end Alembic commands ###
