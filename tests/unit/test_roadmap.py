@@ -794,3 +794,25 @@ def test_dropping_never_lengthens_an_unlimited_plan(case, data):
 
     assert result.makespan_after <= result.makespan_before
     assert {s.id for s in result.after.items} == {i.id for i in items} - drop
+
+
+def test_the_critical_path_starts_from_work_already_under_way():
+    """In progress since 10 weeks (26 weeks long) → ends at week 16; its dependent (4 weeks)
+    at week 20; an independent 12-week item ends at 12. Unlimited capacity: the critical
+    path is the remaining chain, 20 weeks, equal to the makespan (not 26 + 4 = 30)."""
+    begin = date(2027, 1, 4)
+    items = [PlanItem(1, 26, 5, actual_start=begin - timedelta(weeks=10), status="in_progress"),
+             PlanItem(2, 4, 1), PlanItem(3, 12, 9)]
+    plan = schedule(build_graph([1, 2, 3], [(1, 2)]), items, begin)
+    assert plan.makespan_weeks == 20.0
+    assert plan.critical_path == ([1, 2], 20.0)
+    assert {s.id: s.critical for s in plan.items} == {1: True, 2: True, 3: False}
+    assert plan.by_id()[3].slack_weeks == 8.0
+
+
+def test_a_pin_releases_its_item_in_the_critical_path_method():
+    begin = date(2027, 1, 4)
+    items = [PlanItem(1, 3, 1, pinned_start=begin + timedelta(weeks=5)), PlanItem(2, 6, 1)]
+    plan = schedule(build_graph([1, 2], []), items, begin)
+    assert plan.makespan_weeks == 8.0
+    assert plan.critical_path == ([1], 8.0)

@@ -203,15 +203,18 @@ class NetworkTimes:
 
 
 def network_times(graph: nx.DiGraph, durations: Mapping[int, float], *,
-                  default_duration: float | None = None) -> NetworkTimes:
+                  default_duration: float | None = None,
+                  release: Mapping[int, float] | None = None) -> NetworkTimes:
     """Earliest and latest starts, total float and the critical path, in one pass each way.
 
-    Forward pass: a node starts at the latest `finish + lag` of its prerequisites (0 with
-    none). Backward pass: it must finish by the earliest `latest start - lag` of its
-    dependents (the project's duration with none). Slack is latest minus earliest start;
-    values under `EPSILON` (rounding noise) are reported as 0.0. The critical path ends at
-    the node with the latest earliest finish (the smallest id among equals) and, walking
-    back, takes the prerequisite that sets the start (the smallest id among equals).
+    Forward pass: a node starts at the latest `finish + lag` of its prerequisites, and not
+    before its `release` time (0 without one; a negative release is a start in the past, as
+    for work already under way). Backward pass: it must finish by the earliest
+    `latest start - lag` of its dependents (the project's duration with none). Slack is
+    latest minus earliest start; values under `EPSILON` (rounding noise) are reported as
+    0.0. The critical path ends at the node with the latest earliest finish (the smallest
+    id among equals) and, walking back, takes the prerequisite that sets the start (the
+    smallest id among equals).
     `wave` gives each node's wave (see `waves`). Missing durations: see `node_durations`.
 
     >>> times = network_times(build_graph([1, 2, 3], [(1, 3), (2, 3, 1)]), {1: 2, 2: 2, 3: 1})
@@ -221,15 +224,16 @@ def network_times(graph: nx.DiGraph, durations: Mapping[int, float], *,
     weights = node_durations(graph, durations, default_duration)
     order = topological_order(graph)
     pred, succ = graph._pred, graph._succ  # plain dicts, for speed
+    release = release or {}
     earliest_start: dict[int, float] = {}
     earliest_finish: dict[int, float] = {}
     for node in order:
-        begin = 0.0
+        begin = release.get(node, 0.0)
         for prerequisite, attrs in pred[node].items():
             begin = max(begin, earliest_finish[prerequisite] + attrs.get(LAG, 0.0))
         earliest_start[node] = begin
         earliest_finish[node] = begin + weights[node]
-    total = max(earliest_finish.values(), default=0.0)
+    total = max(0.0, max(earliest_finish.values(), default=0.0))
     latest_start: dict[int, float] = {}
     for node in reversed(order):
         latest_finish = min((latest_start[s] - attrs.get(LAG, 0.0)

@@ -25,7 +25,14 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from tracker.domain.errors import Conflict, InvalidInput
-from tracker.domain.graph import EPSILON, LAG, drop_nodes, impact, network_times
+from tracker.domain.graph import (
+    EPSILON,
+    LAG,
+    NetworkTimes,
+    drop_nodes,
+    impact,
+    network_times,
+)
 
 DONE = "done"
 IN_PROGRESS = "in_progress"
@@ -386,6 +393,22 @@ def _check_pin(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, ru
         })
 
 
+def _network(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, run: _Run,
+             release: Mapping[int, float], extend: Mapping[int, float]) -> NetworkTimes:
+    """The critical path method on the plan's own terms: work with real dates (done, in
+    progress) is anchored where it really is, pinned and delayed work is released no
+    earlier than its date, the rest starts at the plan start. So, with unlimited capacity,
+    the critical path ends exactly at the makespan."""
+    anchored = {n for n, item in items.items() if item.actual_start is not None}
+    released = {n: max(release.get(n, 0.0),
+                       date_weeks(start, item.pinned_start) if item.pinned_start else 0.0)
+                for n, item in items.items() if n not in anchored}
+    released.update({n: run.start_week[n] for n in anchored})
+    durations = {n: max(run.end_week[n] - run.start_week[n], EPSILON) if n in anchored
+                 else item.duration_weeks + extend.get(n, 0.0) for n, item in items.items()}
+    return network_times(graph, durations, release=released)
+
+
 def _plan(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity,
           release: Mapping[int, float] | None = None,
           extend: Mapping[int, float] | None = None) -> tuple[Plan, list[dict[str, Any]]]:
@@ -397,9 +420,8 @@ def _plan(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity,
     if extra:
         graph = graph.copy()
         graph.add_nodes_from(sorted(extra))
-    times = network_times(graph, {n: i.duration_weeks + extend.get(n, 0.0)
-                                  for n, i in indexed.items()})
     run = _simulate(graph, indexed, start, capacity, release, extend)
+    times = _network(graph, indexed, start, run, release, extend)
     scheduled = sorted(
         (Scheduled(id=n, start=week_date(start, run.start_week[n]),
                    end=week_date(start, run.end_week[n]), start_week=run.start_week[n],
