@@ -22,6 +22,7 @@ from tracker.models import (
     Evidence,
     Finding,
     Framework,
+    Initiative,
     Membership,
     Organization,
     Rating,
@@ -30,6 +31,7 @@ from tracker.models import (
 from tracker.resources import resource_dir
 from tracker.services import accounts, frameworks
 from tracker.services.assessments import new_survey_token
+from tracker.services.backlog_demo import load_initiatives, load_pilots
 from tracker.services.diagnosis_demo import load_findings, load_targets
 from tracker.services.kpis_demo import load_kpis, load_schedules
 from tracker.services.playbook_demo import load_playbook
@@ -54,6 +56,7 @@ class DemoContext:
     respondents: dict[tuple[str, str], Respondent] = field(default_factory=dict)
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
     findings: dict[str, Finding] = field(default_factory=dict)
+    initiatives: dict[str, Initiative] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,5 +166,6 @@ def _load_evidence(context: DemoContext, spec: Mapping[str, Any],
 
 
 STEPS: list[Callable[[DemoContext], None]] = [load_assessments, load_targets, load_findings,
+                                              load_initiatives, load_pilots,
                                               load_kpis, load_schedules, load_roadmap,
                                               load_playbook]
