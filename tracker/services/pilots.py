@@ -4,6 +4,10 @@ A `generalize` decision moves the initiative to `in_progress` (it is rolled out 
 pilot), whatever its status before, unless it is already done. A `stop` decision drops the
 initiative, unless `keep_initiative` is true: then it goes back to `proposed` if it was
 `piloting`, and is left as is otherwise. `adjust` changes nothing on the initiative.
+
+Starting a pilot (its status becomes `running`, at creation or later) moves the initiative
+to `piloting` when `initiatives.TRANSITIONS` allows that move from its status (from
+`proposed` or `approved`); an initiative already in progress, done or dropped is left as is.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Initiative, Organization, Pilot, User
 from tracker.services.access import get_owned
-from tracker.services.initiatives import audit, jsonable
+from tracker.services.initiatives import TRANSITIONS, audit, jsonable
 from tracker.services.pagination import Page, paginate
 from tracker.services.unit_of_work import transaction
 
@@ -44,6 +48,8 @@ def create_pilot(org: Organization, actor: User | None, initiative_id: int,
         db.session.flush()
         audit(org, actor, "pilot", pilot.id, initiative.id, "create",
               {k: [None, v] for k, v in _state(pilot).items() if v not in (None, [], "")})
+        if pilot.status == "running":
+            _apply_start(org, actor, initiative, pilot)
         _apply_decision(org, actor, initiative, pilot, data)
     return pilot
 
@@ -62,6 +68,8 @@ def update_pilot(org: Organization, actor: User | None, pilot_id: int,
         diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
         if diff:
             audit(org, actor, "pilot", pilot.id, pilot.initiative_id, "update", diff)
+        if before["status"] != "running" and after["status"] == "running":
+            _apply_start(org, actor, initiative, pilot)
         if "decision" in changes and before["decision"] != after["decision"]:
             _apply_decision(org, actor, initiative, pilot, changes)
     return pilot
@@ -69,6 +77,15 @@ def update_pilot(org: Organization, actor: User | None, pilot_id: int,
 
 def _state(pilot: Pilot) -> dict[str, Any]:
     return jsonable({name: getattr(pilot, name) for name in FIELDS})
+
+
+def _apply_start(org: Organization, actor: User | None, initiative: Initiative,
+                 pilot: Pilot) -> None:
+    """A running pilot puts its initiative in `piloting` when the transition is allowed."""
+    if initiative.status != "piloting" and "piloting" in TRANSITIONS[initiative.status]:
+        audit(org, actor, "initiative", initiative.id, initiative.id, "update",
+              {"status": [initiative.status, "piloting"], "pilot_id": pilot.id})
+        initiative.status = "piloting"
 
 
 def _apply_decision(org: Organization, actor: User | None, initiative: Initiative,
