@@ -10,6 +10,9 @@ ones in `NOT_EXPORTED`. Rows carry no database ids:
 - a foreign key to a shared record holds its natural key: `framework:pom-grid@1`,
   `dimension:pom-grid@1:products.vision` (also `axis:`, `question:`), `user:ann@x.org`;
 - a JSON list column named `<table>_ids` holds refs of that table;
+- a column in `SOFT_REFERENCES` (an id kept without a foreign key, so that it outlives its
+  record) holds a ref too, or `table#gone-n` once its record is deleted: the import gives
+  the n-th such record the id -n, which no record has;
 - creation timestamps and survey tokens are left out (an import creates new ones).
 
 Importing the export of an organization gives an identical export (the ids aside).
@@ -37,7 +40,12 @@ NOT_EXPORTED: dict[str, str] = {
     "membership": "members are accounts of this instance; the importer becomes lead",
     "audit_event": "the audit trail records who did what on this instance",
     "outbox_message": "e-mails already queued or sent from this instance",
+    "outbox_asset": "files attached to those e-mails, shared by the whole instance",
+    "user": "accounts of this instance, referenced by e-mail (`user:ann@x.org`)",
+    "api_token": "credentials of this instance's accounts",
 }
+SOFT_REFERENCES: dict[tuple[str, str], str] = {("baseline_item", "initiative_id"): "initiative"}
+GONE = "#gone-"
 LEFT_OUT_COLUMNS = frozenset({"id", "org_id", "created_at"})
 REGENERATED: dict[tuple[str, str], Callable[[], Any]] = {
     ("respondent", "survey_token"): new_survey_token}
@@ -45,7 +53,8 @@ NATURAL_KEYED = ("framework", "axis", "dimension", "question", "user")
 
 
 def exported_tables() -> list[Table]:
-    """The tables an export holds, parents (also those named by `<table>_ids`) first."""
+    """The tables an export holds, parents (also those named by `<table>_ids` or by a soft
+    reference) first."""
     chosen: dict[str, Table] = {}
     for table in db.metadata.sorted_tables:
         if table.name in NOT_EXPORTED or table.name == "organization":
@@ -55,7 +64,8 @@ def exported_tables() -> list[Table]:
             chosen[table.name] = table
     id_lists = [(chosen[target], table) for table in chosen.values() for column in table.columns
                 if (target := _id_list_target(column, chosen)) is not None]
-    return sort_tables(chosen.values(), extra_dependencies=id_lists)
+    soft = [(chosen[target], chosen[name]) for (name, _), target in SOFT_REFERENCES.items()]
+    return sort_tables(chosen.values(), extra_dependencies=id_lists + soft)
 
 
 def export_organization(org: Organization) -> dict[str, Any]:
@@ -64,12 +74,13 @@ def export_organization(org: Organization) -> dict[str, Any]:
                                 "organization": _settings(org)}
     refs: dict[str, dict[Any, str]] = {}
     naturals = _NaturalKeys()
+    gone: dict[tuple[str, int], str] = {}
     for table in exported_tables():
         rows = db.session.execute(_rows_of(table, org, refs)).mappings().all()
         if "id" in table.c:
             refs[table.name] = {row["id"]: f"{table.name}#{n}" for n, row in
                                 enumerate(rows, start=1)}
-        document[table.name] = [_export_row(table, row, refs, naturals) for row in rows]
+        document[table.name] = [_export_row(table, row, refs, naturals, gone) for row in rows]
     return document
 
 
@@ -130,7 +141,7 @@ def _rows_of(table: Table, org: Organization, refs: Mapping[str, Mapping[Any, st
 
 
 def _export_row(table: Table, row: Mapping[str, Any], refs: Mapping[str, Mapping[Any, str]],
-                naturals: _NaturalKeys) -> dict[str, Any]:
+                naturals: _NaturalKeys, gone: dict[tuple[str, int], str]) -> dict[str, Any]:
     out: dict[str, Any] = {"ref": refs[table.name][row["id"]]} if "id" in table.c else {}
     for column in table.columns:
         name = column.name
@@ -138,7 +149,10 @@ def _export_row(table: Table, row: Mapping[str, Any], refs: Mapping[str, Mapping
             continue
         value = row[name]
         target = _fk_target(column)
-        if target is not None and value is not None:
+        if (table.name, name) in SOFT_REFERENCES and value is not None \
+                and value not in refs[target]:
+            value = gone.setdefault((target, value), f"{target}{GONE}{len(gone) + 1}")
+        elif target is not None and value is not None:
             value = refs.get(target, {}).get(value) or naturals.key_of(target, value)
         elif _id_list_target(column, refs) and value is not None:
             target_refs = refs[_id_list_target(column, refs)]
@@ -178,7 +192,8 @@ def _import_row(table: Table, row: Mapping[str, Any], org: Organization, ids: Ma
         elif name in LEFT_OUT_COLUMNS or name not in row:
             continue
         elif _fk_target(column) is not None and row[name] is not None:
-            values[name] = _resolve(row[name], ids, naturals)
+            values[name] = _resolve(row[name], ids, naturals,
+                                    soft=(table.name, name) in SOFT_REFERENCES)
         elif _id_list_target(column, exported) and row[name]:
             values[name] = [_resolve(ref, ids, naturals) for ref in row[name]]
         else:
@@ -186,7 +201,11 @@ def _import_row(table: Table, row: Mapping[str, Any], org: Organization, ids: Ma
     return values
 
 
-def _resolve(ref: str, ids: Mapping[str, int], naturals: _NaturalKeys) -> int:
+def _resolve(ref: str, ids: Mapping[str, int], naturals: _NaturalKeys,
+             soft: bool = False) -> int:
+    """The new id of an exported ref, the id of a natural key, or -n for a soft `#gone-n`."""
+    if soft and GONE in ref:
+        return -int(ref.rpartition(GONE)[2])
     if "#" in ref:
         if ref not in ids:
             raise InvalidInput(f"Reference {ref} points to no exported record.",
@@ -196,6 +215,9 @@ def _resolve(ref: str, ids: Mapping[str, int], naturals: _NaturalKeys) -> int:
 
 
 def _fk_target(column: Column[Any]) -> str | None:
+    """The table a column references, by foreign key or as a soft reference."""
+    if (column.table.name, column.name) in SOFT_REFERENCES:
+        return SOFT_REFERENCES[(column.table.name, column.name)]
     targets = [fk.column.table.name for fk in column.foreign_keys]
     return targets[0] if targets and column.name != "org_id" else None
 
