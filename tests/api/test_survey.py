@@ -116,7 +116,7 @@ def test_dimensions_with_questions_are_answered_question_by_question(browser, le
 
     assert "Do teams meet users?" in html and 'name="value:q.one"' not in html
     assert bad.status_code == 422
-    assert "2 is not an answer of q.one.1; one of: 1, 3, 5." in bad.text
+    assert "“2” is not one of the answers." in bad.text
     assert saved.status_code == 200
     checked = re.findall(r'name="(?:answer|value):([\w.]+)" value="(\w+)"\s+checked', saved.text)
     assert sorted(checked) == [("q.one.1", "5"), ("q.one.2", "1"), ("q.two", "4")]

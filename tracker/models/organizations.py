@@ -23,6 +23,7 @@ class Organization(Timestamped, db.Model):
     quick_win_max_weeks: Mapped[float] = mapped_column(default=6.0)
     structural_min_weeks: Mapped[float] = mapped_column(default=12.0)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization",
                                                          cascade="all, delete-orphan")

@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from marshmallow import Schema, fields, validate
 
 from tracker.models.organizations import ROLES
+from tracker.services.accounts import LOCALES
 
 METHODS = ("wsjf", "rice", "ice", "scorecard", "gap")
 POSITIVE = validate.Range(min=0, min_inclusive=False)
@@ -26,6 +27,9 @@ class OrganizationSchema(Schema):
     structural_min_weeks = fields.Float(load_default=12.0, validate=POSITIVE)
     timezone = fields.String(load_default="UTC", validate=lambda tz: tz in _timezones(),
                              metadata={"description": "IANA time zone, e.g. Europe/Paris"})
+    locale = fields.String(load_default="en", validate=validate.OneOf(LOCALES),
+                           metadata={"description": "Language of the respondents' survey "
+                                     "and emails: en or fr"})
     created_at = fields.DateTime(dump_only=True)
 
 
