@@ -50,7 +50,9 @@ def init_app(app: Flask) -> None:
     from tracker.web import (  # noqa: F401  (routes)
         backlog,
         barometer,
+        decisions,
         diagnostic,
+        playbook,
         report,
         roadmap,
         schedules,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from flask import Response, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -21,9 +21,9 @@ from marshmallow import ValidationError
 from tracker.domain.errors import DependencyCycle, TrackerError
 from tracker.domain.graph import drop_nodes, waves
 from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
-from tracker.models.backlog import INITIATIVE_STATUSES
+from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
 from tracker.schemas.backlog import DependencySchema, InitiativeSchema
-from tracker.services import backlog, dependencies, initiatives, pilots, roadmap
+from tracker.services import backlog, dependencies, initiatives, pilots, roadmap, root_causes
 from tracker.services.graph import load_graph
 from tracker.web import charts
 from tracker.web.base import bp, org_page
@@ -54,8 +54,12 @@ SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "val
              "class": "class_", "quadrant": "quadrant"}
 QUADRANT_COLORS = {"quick_win": "#15803d", "big_bet": "#1f5fbf", "fill_in": "#5b6475",
                    "money_pit": "#b91c1c", None: "#8a93a5"}
+PILOT_STATUS_LABELS = {"planned": _l("planned"), "running": _l("running"),
+                       "succeeded": _l("succeeded"), "failed": _l("failed")}
+DECISION_LABELS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l("stop")}
 LABELS = {"status": STATUS_LABELS, "class": CLASS_LABELS, "quadrant": QUADRANT_LABELS,
-          "method": METHOD_LABELS, "field": FIELD_LABELS}
+          "method": METHOD_LABELS, "field": FIELD_LABELS, "pilot_status": PILOT_STATUS_LABELS,
+          "decision": DECISION_LABELS}
 
 
 @bp.get("/orgs/<int:org_id>/backlog", endpoint="backlog")
@@ -85,8 +89,11 @@ def backlog_page(org_id: int) -> Any:
         shown = _sorted(shown, SORT_KEYS[sort], descending)
     titles = {item.id: item.title for item in items}
     figure = _matrix(org_id, shown, ranked) if shown else None
+    symptom_only = {row["initiative_id"]: row["untreated_root_causes"]
+                    for row in root_causes.symptom_only_initiatives(org)}
     return render_template(
         "web/backlog/backlog.html", org=org, method=method, methods=METHODS, items=shown,
+        symptom_only=symptom_only,
         total=len(items), backlog=ranked, error=error, filters=filters, sort=sort,
         descending=descending, titles=titles, figure=figure, labels=LABELS,
         statuses=INITIATIVE_STATUSES, classes=CLASSES, quadrants=QUADRANTS)
@@ -153,7 +160,12 @@ def initiative_edit(org_id: int, initiative_id: int) -> Any:
 @login_required
 def initiative_page(org_id: int, initiative_id: int) -> str:
     """One initiative: traceability, pilots, dependencies and audit trail."""
-    org = org_page(org_id)
+    return render_initiative(org_page(org_id), initiative_id)
+
+
+def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
+    """The initiative page; `forms` carries the pilot forms' values and errors when a
+    submission is refused (`tracker.web.decisions`)."""
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
     graph, by_id = load_graph(org)
@@ -166,7 +178,10 @@ def initiative_page(org_id: int, initiative_id: int) -> str:
         uplifts=sorted(initiative.uplifts, key=lambda u: u.dimension.code),
         pilots=pilots.list_pilots(org, initiative.id, 1, 200).items,
         prerequisites=prerequisites, dependents=dependents, trail=trail,
-        spread=initiatives.spread(initiative), inputs=INPUT_FIELDS, labels=LABELS)
+        spread=initiatives.spread(initiative), inputs=INPUT_FIELDS, labels=LABELS,
+        pilot_values=forms.get("pilot_values", {}), pilot_errors=forms.get("pilot_errors", {}),
+        decision_errors=forms.get("decision_errors", {}), pilot_statuses=PILOT_STATUSES,
+        pilot_decisions=PILOT_DECISIONS)
 
 
 @bp.route("/orgs/<int:org_id>/dependencies", methods=["GET", "POST"], endpoint="dependencies")
@@ -198,12 +213,24 @@ def dependencies_page(org_id: int) -> Any:
     active = drop_nodes(graph, dropped) if dropped else graph
     critical = _critical_path(org)
     figure = _wave_figure(org.id, active, by_id, critical) if by_id else None
-    edges = [(by_id[p], by_id[d]) for p, d in sorted(graph.edges)]
+    edges = [(edge.id, by_id[edge.prerequisite_id], by_id[edge.dependent_id])
+             for edge in dependencies.list_dependencies(org, 1, len(graph.edges) or 1).items]
     return render_template(
         "web/backlog/dependencies.html", org=org, figure=figure, edges=edges,
         initiatives=sorted(by_id.values(), key=lambda i: i.title.lower()), cycle=cycle,
         errors=errors, chosen=chosen, critical=[by_id[n] for n in critical if n in by_id],
         labels=LABELS), status
+
+
+@bp.post("/orgs/<int:org_id>/dependencies/<int:dependency_id>/delete",
+         endpoint="dependency_delete")
+@login_required
+def dependency_delete(org_id: int, dependency_id: int) -> Any:
+    """Remove a dependency (ops and above), then show the graph again."""
+    org = org_page(org_id, "ops")
+    dependencies.delete_dependency(org, current_user, dependency_id)
+    flash(_("Dependency removed."), "ok")
+    return redirect(url_for("web.dependencies", org_id=org.id), code=303)
 
 
 def _sorted(items: list[backlog.BacklogItem], key: str,

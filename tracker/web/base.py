@@ -35,6 +35,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("roadmap", _l("Roadmap"), "web.roadmap"),
     NavItem("barometer", _l("Barometer"), "web.barometer"),
     NavItem("schedules", _l("Schedules"), "web.schedules"),
+    NavItem("decisions", _l("Decisions"), "web.decisions"),
 )
 
 

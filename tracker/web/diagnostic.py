@@ -21,6 +21,7 @@ from tracker.models import Organization
 from tracker.services import assessments, barometer, diagnosis, findings, ratings
 from tracker.web import charts
 from tracker.web.base import bp, org_page
+from tracker.web.playbook import root_causes_first
 
 STATUS_LABELS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed")}
 KIND_LABELS = {"diagnostic": _l("diagnostic"), "pulse": _l("pulse")}
@@ -201,11 +202,12 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
                             for d in axis.dimensions]}
             for axis in scored.scores.axes]
     finding_page = findings.list_findings(org, 1, 500, {"assessment_id": assessment_id})
+    ordered_findings, finding_links = root_causes_first(org, finding_page.items)
     return render_template(
         "web/diagnostic.html", org=org, assessment=assessment, framework=framework,
         overall=scored.scores.overall, axes=axes, radar=radar, heatmap=heatmap, by=by,
         attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
-        evidence=evidence, findings=finding_page.items, respondents=respondents,
-        grid_values=grid_values, grid_errors=grid_errors,
+        evidence=evidence, findings=ordered_findings, finding_links=finding_links,
+        respondents=respondents, grid_values=grid_values, grid_errors=grid_errors,
         writable=assessment.status != "closed", labels=LABELS,
         min_group_size=org.min_group_size, threshold=org.perception_gap_threshold)
