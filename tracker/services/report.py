@@ -32,6 +32,7 @@ from tracker.services import (
     root_causes,
 )
 from tracker.services.accounts import LOCALES
+from tracker.services.radar import AxisRadar, axis_radar
 
 FORMATS = ("html", "pdf")
 PERCEPTION_ATTRIBUTES = ("team", "role")
@@ -92,8 +93,8 @@ def _context(org: Organization, assessment_id: int) -> dict[str, Any]:
     return {"lang": str(get_locale() or "en"), "org": org, "assessment": assessment,
             "framework": framework, "scores": scores, "names": names,
             "min_group_size": org.min_group_size,
-            "radar": _radar(scores, scale), "heatmap": _heatmap(scores, perceptions["team"],
-                                                                scale),
+            "radar": _radar(axis_radar(org, ratings.score(org, assessment.id)), scale),
+            "heatmap": _heatmap(scores, perceptions["team"], scale),
             "perceptions": _perception_tables(perceptions, names),
             "findings": _findings(org, assessment.id),
             "ambition": [d for axis in scores["axes"] for d in axis["dimensions"]
@@ -103,12 +104,11 @@ def _context(org: Organization, assessment_id: int) -> dict[str, Any]:
             "trajectory": _trajectory(org, framework.id)}
 
 
-def _radar(scores: dict[str, Any], scale: tuple[float, float]) -> str | None:
-    axes = scores["axes"]
-    if len(axes) < 3:
+def _radar(radar: AxisRadar, scale: tuple[float, float]) -> str | None:
+    """The dashboard's radar (current, target, previous assessment) as an inline image."""
+    if len(radar.names) < 3:
         return None
-    series = [(_("Measured"), [a["score"] for a in axes])]
-    return charts.data_uri(charts.radar_chart([a["name"] for a in axes], series, scale,
+    return charts.data_uri(charts.radar_chart(radar.names, radar.series, scale,
                                               _("Maturity by axis")))
 
 
