@@ -18,7 +18,7 @@ from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput
 from tracker.models import Finding, Organization
 from tracker.services import assessments, root_causes, suggestions
 from tracker.services.access import get_owned
-from tracker.web import diagnostic
+from tracker.web import backlog, diagnostic
 from tracker.web.base import bp, org_page
 
 
@@ -100,4 +100,5 @@ def _suggestions(org: Organization, assessment_id: int, checked: list[str],
     result, templates = suggestions.suggest(org, assessment_id)
     return render_template("web/playbook/suggestions.html", org=org, assessment=assessment,
                            items=result, templates=templates, checked=set(checked),
-                           errors=errors, labels=diagnostic.LABELS)
+                           errors=errors, labels=diagnostic.LABELS,
+                           classes=backlog.CLASS_LABELS)
