@@ -1,5 +1,9 @@
 """The barometer email: HTML (tables and inline CSS, no scripts) and plain text, in
-English or French, from a `Digest` computed once per organization and period."""
+English or French, from a `Digest` computed once per organization and period.
+
+Its words live in the app's Flask-Babel catalogue like every other page's: the templates
+call `_()` and `render` forces the reader's locale (it needs an application context).
+"""
 
 from __future__ import annotations
 
@@ -7,73 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from flask_babel import force_locale, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 LOCALES: tuple[str, ...] = ("en", "fr")
 TREND_CID = "trend@tracker"
 RADAR_CID = "radar@tracker"
-
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "subject": "{org}: maturity barometer {period}",
-        "title": "Maturity barometer",
-        "overall": "Overall",
-        "axis": "Axis",
-        "score": "Score",
-        "vs_previous": "vs previous",
-        "vs_first": "vs first",
-        "progress": "Progress to target",
-        "moves_up": "Biggest moves up",
-        "moves_down": "Biggest moves down",
-        "kpis_off": "KPIs off target",
-        "kpi": "KPI",
-        "current": "Current",
-        "target": "Target",
-        "gap": "Gap",
-        "none": "None.",
-        "no_data": "No closed assessment yet.",
-        "dashboard": "Open the dashboard",
-        "trend": "Overall score over time",
-        "radar": "Axis scores",
-        "measured": "Measured in",
-        "footer": "Scores are on the framework's scale; deltas compare with the previous "
-                  "and the first closed assessment.",
-        "finished": "Initiatives finished",
-        "started": "Initiatives started",
-        "milestones": "Next milestones",
-        "since": "since",
-    },
-    "fr": {
-        "subject": "{org} : baromètre de maturité {period}",
-        "title": "Baromètre de maturité",
-        "overall": "Global",
-        "axis": "Axe",
-        "score": "Score",
-        "vs_previous": "vs précédent",
-        "vs_first": "vs premier",
-        "progress": "Progression vers la cible",
-        "moves_up": "Plus fortes hausses",
-        "moves_down": "Plus fortes baisses",
-        "kpis_off": "Indicateurs hors cible",
-        "kpi": "Indicateur",
-        "current": "Actuel",
-        "target": "Cible",
-        "gap": "Écart",
-        "none": "Aucun.",
-        "no_data": "Aucune évaluation clôturée pour l'instant.",
-        "dashboard": "Ouvrir le tableau de bord",
-        "trend": "Score global dans le temps",
-        "radar": "Scores par axe",
-        "measured": "Mesuré lors de",
-        "footer": "Les scores sont sur l'échelle de la grille ; les écarts comparent à "
-                  "l'évaluation clôturée précédente et à la première.",
-        "finished": "Initiatives terminées",
-        "started": "Initiatives démarrées",
-        "milestones": "Prochains jalons",
-        "since": "depuis le",
-    },
-}
-
 
 @dataclass(frozen=True)
 class Move:
@@ -165,16 +108,17 @@ def percent(value: float | None) -> str:
 
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True,
-                   lstrip_blocks=True)
+                   lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+_ENV.install_gettext_callables(gettext, ngettext, newstyle=True)
 _ENV.filters.update(number=number, delta=delta, percent=percent)
 
 
 def render(digest: Digest, locale: str) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the barometer email in `locale` (en if unknown)."""
     lang = locale if locale in LOCALES else "en"
-    strings = STRINGS[lang]
-    context = {"d": digest, "t": strings, "lang": lang, "trend_cid": TREND_CID,
-               "radar_cid": RADAR_CID}
-    subject = strings["subject"].format(org=digest.org_name, period=digest.period)
-    return (subject, _ENV.get_template("barometer.txt").render(context),
-            _ENV.get_template("barometer.html").render(context))
+    context = {"d": digest, "lang": lang, "trend_cid": TREND_CID, "radar_cid": RADAR_CID}
+    with force_locale(lang):
+        subject = gettext("%(org)s: maturity barometer %(period)s", org=digest.org_name,
+                          period=digest.period)
+        return (subject, _ENV.get_template("barometer.txt").render(context),
+                _ENV.get_template("barometer.html").render(context))

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import exists, select
 
@@ -183,10 +185,13 @@ def run_schedule(org: Organization, schedule_id: int, config: Mapping[str, Any],
 
 def _survey_email(schedule: Schedule, period: str, respondent: Respondent, subject: str,
                   intro: str, base_url: str) -> outbox.Email:
+    """A respondent's survey link by email, plain text and HTML, in the current locale
+    (callers force the organization's)."""
     link = f"{base_url}/survey/{respondent.survey_token}"
-    text = f"Hello {respondent.name},\n\n{intro}\n\n{link}\n\nThank you."
-    html = (f"<p>Hello {_escape(respondent.name)},</p><p>{_escape(intro)}</p>"
-            f'<p><a href="{_escape(link)}">{_escape(link)}</a></p><p>Thank you.</p>')
+    hello, thanks = _("Hello %(name)s,", name=respondent.name), _("Thank you.")
+    text = f"{hello}\n\n{intro}\n\n{link}\n\n{thanks}"
+    html = (f"<p>{_escape(hello)}</p><p>{_escape(intro)}</p>"
+            f'<p><a href="{_escape(link)}">{_escape(link)}</a></p><p>{_escape(thanks)}</p>')
     return outbox.Email(f"{schedule.kind}:{schedule.id}:{period}:{respondent.email}",
                         respondent.email or "", subject, text, html)
 
@@ -227,10 +232,12 @@ def run_pulse(org: Organization, schedule: Schedule, period: str,
                   for p in people]
         session.add_all(clones)
         session.flush()
-        outbox.enqueue(org.id, [_survey_email(
-            schedule, period, r, f"{org.name}: your maturity pulse {period}",
-            "A new maturity pulse is open. Your answers take about ten minutes:",
-            config["TRACKER_BASE_URL"]) for r in clones if r.email])
+        with force_locale(org.locale or "en"):
+            outbox.enqueue(org.id, [_survey_email(
+                schedule, period, r,
+                _("%(org)s: your maturity pulse %(period)s", org=org.name, period=period),
+                _("A new maturity pulse is open. Your answers take about ten minutes:"),
+                config["TRACKER_BASE_URL"]) for r in clones if r.email])
     return f"Opened pulse {pulse.id} with {len(clones)} respondent(s)."
 
 
@@ -243,10 +250,10 @@ def run_reminder(org: Organization, schedule: Schedule, period: str,
     silent = list(db.session.scalars(select(Respondent).where(
         Respondent.assessment_id == pulse.id, Respondent.email.is_not(None),
         ~exists().where(Rating.respondent_id == Respondent.id)).order_by(Respondent.id)))
-    with transaction():
+    with transaction(), force_locale(org.locale or "en"):
         outbox.enqueue(org.id, [_survey_email(
-            schedule, period, r, f"{org.name}: reminder, your maturity pulse",
-            "Your answers to the maturity pulse are still missing:",
+            schedule, period, r, _("%(org)s: reminder, your maturity pulse", org=org.name),
+            _("Your answers to the maturity pulse are still missing:"),
             config["TRACKER_BASE_URL"]) for r in silent])
     return f"Reminded {len(silent)} respondent(s)."
 
