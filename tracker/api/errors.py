@@ -1,30 +1,62 @@
-"""Every API error as RFC 9457 problem+json, translated in this one place."""
+"""Every API error as RFC 9457 problem+json, translated in this one place.
+
+The `title` is given in French when the request's Accept-Language prefers French over
+English; `detail` and the field `errors` stay in English (the services' own messages).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, json, request
+from flask import Flask, Response, current_app, has_request_context, json, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.domain.errors import TrackerError
 from tracker.schemas.common import flatten_messages
+from tracker.services.accounts import LOCALES
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
+# every title a problem can carry (ours, and werkzeug's names), marked for the catalogue
+TITLES: dict[str, Any] = {
+    "Bad request": _l("Bad request"), "Bad Request": _l("Bad request"),
+    "Unauthorized": _l("Unauthorized"), "Forbidden": _l("Forbidden"),
+    "Not found": _l("Not found"), "Not Found": _l("Not found"),
+    "Method Not Allowed": _l("Method not allowed"), "Not Acceptable": _l("Not acceptable"),
+    "Conflict": _l("Conflict"), "Dependency cycle": _l("Dependency cycle"),
+    "Gone": _l("Gone"), "Request Entity Too Large": _l("Too large"),
+    "Unsupported Media Type": _l("Unsupported media type"),
+    "Invalid input": _l("Invalid input"), "Unprocessable Entity": _l("Unprocessable entity"),
+    "Too Many Requests": _l("Too many requests"),
+    "Internal Server Error": _l("Internal error"),
+    "Not implemented": _l("Not implemented"), "Not Implemented": _l("Not implemented"),
+    "Service Unavailable": _l("Service unavailable"),
+}
 
 
 def problem(status: int, title: str, detail: str = "", *, errors: dict[str, Any] | None = None,
             headers: dict[str, str] | None = None, **extra: Any) -> Response:
     """A problem+json response; `errors` holds validation messages per field."""
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                            "detail": detail or title}
+    body: dict[str, Any] = {"type": "about:blank", "title": problem_title(title),
+                            "status": status, "detail": detail or title}
     if errors:
         body["errors"] = errors
     body.update(extra)
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     response.headers.update(headers or {})
     return response
+
+
+def problem_title(title: str) -> str:
+    """`title` in the language the client prefers (Accept-Language, English or French):
+    clients may show titles to people, while `detail` stays English for logs and support."""
+    if (not has_request_context() or title not in TITLES
+            or request.accept_languages.best_match(LOCALES) != "fr"):
+        return title
+    with force_locale("fr"):
+        return str(TITLES[title])
 
 
 def is_api_request() -> bool:
