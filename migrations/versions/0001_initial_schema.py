@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 06:24:48.989802
+Create Date: 2026-11-22 06:41:57.471281
 
 """
 from alembic import op
@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('quick_win_max_weeks', sa.Double(), nullable=False),
     sa.Column('structural_min_weeks', sa.Double(), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('locale', sa.String(length=5), server_default='en', nullable=False),
     sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organization'))
     )

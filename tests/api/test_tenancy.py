@@ -101,3 +101,16 @@ def test_only_leads_manage_members_and_the_last_lead_stays(victim, make_api, lea
 def test_an_admin_sees_every_organization(victim, admin):
     assert admin.get("/api/v1/orgs").json["total"] == 1
     assert admin.get(victim[0].url()).status_code == 200
+
+
+def test_contributors_do_not_write_the_backlog_or_findings(victim, make_api, lead):
+    """Contributors write respondents, ratings and evidence; ops and leads the rest."""
+    scenario, _ = victim
+    contributor = make_api("contrib2@example.org")
+    lead.post(scenario.url("/members"), json={"email": "contrib2@example.org",
+                                              "role": "contributor"})
+    assert contributor.post(scenario.url("/initiatives"), json={"title": "x"}).status_code == 403
+    assert contributor.post(scenario.url("/findings"), json={
+        "kind": "gap", "title": "x", "dimensions": ["a.one"]}).status_code == 403
+    assert contributor.post(scenario.url("/dependencies"), json={
+        "prerequisite_id": 1, "dependent_id": 2}).status_code == 403

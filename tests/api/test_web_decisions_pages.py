@@ -100,7 +100,7 @@ def test_a_pilot_is_created_started_and_decided_from_the_initiative_page(client,
     db.session.add(initiative)
     db.session.commit()
     initiative_id = initiative.id
-    sign_in(client, "contributor@novatechna.example")
+    sign_in(client, "ops@novatechna.example")
     page = f"/orgs/{demo_org}/initiatives/{initiative_id}"
     assert 'id="pilot-form"' in client.get(page).text
     bad = client.post(f"{page}/pilots", data={"teams": "claims", "threshold": "many"})

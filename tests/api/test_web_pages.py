@@ -73,6 +73,10 @@ def test_accepting_a_suggestion_goes_through_the_service(client, demo_org):
     db.session.commit()
     finding_id = finding.id
     sign_in(client, "contributor")
+    refused = client.post(f"/orgs/{demo_org['org']}/findings/{finding_id}/status",
+                          data={"status": "accepted"})
+    assert refused.status_code == 403  # findings are written by ops and leads
+    sign_in(client, "ops")
     response = client.post(f"/orgs/{demo_org['org']}/findings/{finding_id}/status",
                            data={"status": "accepted"})
     assert response.status_code == 303

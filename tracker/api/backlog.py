@@ -56,7 +56,6 @@ class Initiatives(MethodView):
         return {"items": [view(i) for i in page.items], "total": page.total,
                 "page": page.page, "per_page": page.per_page}
 
-    @requires("contributor")
     @blp.arguments(InitiativeSchema)
     @blp.response(201, InitiativeSchema)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
@@ -66,7 +65,6 @@ class Initiatives(MethodView):
 
 @blp.route(f"{ORG}/initiatives/from-findings")
 class FromFindings(MethodView):
-    @requires("contributor")
     @blp.arguments(FromFindingsSchema)
     @blp.response(201, InitiativeListSchema)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
@@ -91,7 +89,6 @@ class InitiativeById(MethodView):
         """One initiative."""
         return view(initiatives.get_initiative(g.org, initiative_id))
 
-    @requires("contributor")
     @blp.arguments(InitiativeSchema(partial=True))
     @blp.response(200, InitiativeSchema)
     def patch(self, changes: dict[str, Any], org_id: int, initiative_id: int) -> Any:
@@ -170,7 +167,6 @@ class Dependencies(MethodView):
         """The dependency edges."""
         return dependencies.list_dependencies(g.org, args["page"], args["per_page"])
 
-    @requires("contributor")
     @blp.arguments(DependencySchema)
     @blp.response(201, DependencySchema)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
@@ -180,7 +176,6 @@ class Dependencies(MethodView):
 
 @blp.route(f"{ORG}/dependencies/<int:dependency_id>")
 class DependencyById(MethodView):
-    @requires("contributor")
     @blp.response(204)
     def delete(self, org_id: int, dependency_id: int) -> None:
         """Remove a dependency."""
@@ -195,7 +190,6 @@ class Pilots(MethodView):
         """The initiative's pilots."""
         return pilots.list_pilots(g.org, initiative_id, args["page"], args["per_page"])
 
-    @requires("contributor")
     @blp.arguments(PilotSchema)
     @blp.response(201, PilotSchema)
     def post(self, data: dict[str, Any], org_id: int, initiative_id: int) -> Any:
@@ -205,7 +199,6 @@ class Pilots(MethodView):
 
 @blp.route(f"{ORG}/pilots/<int:pilot_id>")
 class PilotById(MethodView):
-    @requires("contributor")
     @blp.arguments(PilotSchema(partial=True))
     @blp.response(200, PilotSchema)
     def patch(self, changes: dict[str, Any], org_id: int, pilot_id: int) -> Any:

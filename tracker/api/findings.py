@@ -8,7 +8,6 @@ from flask import g
 from flask.views import MethodView
 
 from tracker.api import Blueprint
-from tracker.api.access import requires
 from tracker.schemas.common import page_schema
 from tracker.schemas.diagnosis import BlindSpotsSchema, PerceptionArgsSchema, PerceptionGapsSchema
 from tracker.schemas.findings import (
@@ -32,7 +31,6 @@ class Findings(MethodView):
         """Findings, optionally of one assessment, kind or status."""
         return findings.list_findings(g.org, args["page"], args["per_page"], args)
 
-    @requires("contributor")
     @blp.arguments(FindingSchema)
     @blp.response(201, FindingSchema)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
@@ -47,7 +45,6 @@ class FindingById(MethodView):
         """One finding with its dimensions, evidence and triggering metrics."""
         return findings.get_finding(g.org, finding_id)
 
-    @requires("contributor")
     @blp.arguments(FindingPatchSchema)
     @blp.response(200, FindingSchema)
     def patch(self, changes: dict[str, Any], org_id: int, finding_id: int) -> Any:
@@ -57,7 +54,6 @@ class FindingById(MethodView):
 
 @blp.route(f"{ASSESSMENT}/findings/suggest")
 class SuggestFindings(MethodView):
-    @requires("contributor")
     @blp.response(200, SuggestResultSchema)
     def post(self, org_id: int, assessment_id: int) -> Any:
         """Suggest strengths, gaps, tensions and blind spots; never twice the same one."""

@@ -114,7 +114,7 @@ def backlog_csv(org_id: int) -> Response:
 @login_required
 def initiative_new(org_id: int) -> Any:
     """Create an initiative; errors are shown next to their fields."""
-    org = org_page(org_id, "contributor")
+    org = org_page(org_id, "ops")
     g.active_nav = "backlog"
     values: dict[str, Any] = {"status": "proposed"}
     errors: dict[str, list[str]] = {}
@@ -137,7 +137,7 @@ def initiative_new(org_id: int) -> Any:
 @login_required
 def initiative_edit(org_id: int, initiative_id: int) -> Any:
     """Edit an initiative's fields; errors are shown next to their fields."""
-    org = org_page(org_id, "contributor")
+    org = org_page(org_id, "ops")
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
     values = {name: getattr(initiative, name) for name in FORM_FIELDS}
@@ -189,7 +189,7 @@ def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
 def dependencies_page(org_id: int) -> Any:
     """The dependency graph in waves with the critical path; a form adds a dependency and a
     cycle it would close is refused and shown in order."""
-    org = org_page(org_id, "contributor" if request.method == "POST" else "viewer")
+    org = org_page(org_id, "ops" if request.method == "POST" else "viewer")
     g.active_nav = "backlog"
     cycle: list[str] = []
     errors: dict[str, list[str]] = {}

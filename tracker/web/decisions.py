@@ -85,7 +85,7 @@ def decisions_csv(org_id: int) -> Response:
 @login_required
 def pilot_new(org_id: int, initiative_id: int) -> Any:
     """Create a pilot under the initiative; errors are shown next to the form's fields."""
-    org = org_page(org_id, "contributor")
+    org = org_page(org_id, "ops")
     values = {name: request.form.get(name, "").strip() for name in PILOT_FIELDS}
     data = {k: v for k, v in values.items() if v != ""}
     if "teams" in data:
@@ -104,7 +104,7 @@ def pilot_new(org_id: int, initiative_id: int) -> Any:
 @login_required
 def pilot_update(org_id: int, pilot_id: int) -> Any:
     """Change a pilot's status (`running` starts it) or record its decision."""
-    org = org_page(org_id, "contributor")
+    org = org_page(org_id, "ops")
     fields = ("status",) if "status" in request.form else (
         "decision", "decision_date", "rationale", "decided_by")
     data: dict[str, Any] = {k: request.form.get(k, "").strip() or None for k in fields}

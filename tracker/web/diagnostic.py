@@ -78,7 +78,7 @@ def save_ratings(org_id: int, assessment_id: int) -> Any:
 @login_required
 def suggest(org_id: int, assessment_id: int) -> Any:
     """Store the findings the rules suggest for this assessment."""
-    org = org_page(org_id, "contributor")
+    org = org_page(org_id, "ops")
     result = findings.suggest(org, assessment_id)
     flash(ngettext("%(num)d finding suggested.", "%(num)d findings suggested.",
                    len(result.created)), "ok")
@@ -90,7 +90,7 @@ def suggest(org_id: int, assessment_id: int) -> Any:
 @login_required
 def finding_status(org_id: int, finding_id: int) -> Any:
     """Accept or dismiss a finding, then return to its assessment."""
-    org = org_page(org_id, "contributor")
+    org = org_page(org_id, "ops")
     status = request.form.get("status", "")
     if status not in ("accepted", "dismissed"):
         raise InvalidInput(_("Choose accept or dismiss."), errors={"status": [status]})
