@@ -4,19 +4,17 @@ section at least (CSS page breaks before each section)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from tests.e2e.browser import ARTIFACTS, signed_in_page
 from tracker.extensions import db
 from tracker.models import Assessment
 from tracker.reports import pdf
-from tracker.services import demo
 
 SECTIONS = ["Maturity scores", "Perceptions", "Qualitative synthesis", "Ambition",
             "Prioritized backlog", "Pilot scopes", "Trajectory"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def seed(app) -> tuple[int, int]:
@@ -28,20 +26,10 @@ def seed(app) -> tuple[int, int]:
     return org_id, assessment.id
 
 
-def signed_in_page(browser, base: str):
-    page = browser.new_page(viewport={"width": 1100, "height": 1400})
-    page.goto(f"{base}/login")
-    page.fill("#email", "lead@novatechna.example")
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("text=Your organizations")
-    return page
-
-
 @pytest.mark.e2e
 def test_the_report_opens_in_a_browser_without_broken_images(app, live_server, chromium):
     org_id, assessment_id = seed(app)
-    page = signed_in_page(chromium, live_server)
+    page = signed_in_page(chromium, live_server, viewport={"width": 1100, "height": 1400})
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text)
             if message.type == "error" else None)
@@ -65,7 +53,7 @@ def test_the_report_opens_in_a_browser_without_broken_images(app, live_server, c
 def test_the_pdf_report_has_a_page_per_section(app, live_server, chromium):
     pypdf = pytest.importorskip("pypdf")
     org_id, assessment_id = seed(app)
-    page = signed_in_page(chromium, live_server)
+    page = signed_in_page(chromium, live_server, viewport={"width": 1100, "height": 1400})
 
     response = page.request.get(
         f"{live_server}/orgs/{org_id}/assessments/{assessment_id}/report?format=pdf")

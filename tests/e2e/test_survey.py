@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.builders import Scenario, framework_doc
+from tests.e2e.browser import ARTIFACTS
 
 LEVELS = {1: "Reviews happen when someone remembers.",
           2: "Some teams review every change, others never do.",
@@ -14,7 +13,6 @@ LEVELS = {1: "Reviews happen when someone remembers.",
           4: "Review time is measured and kept under a target.",
           5: "The review practice is improved from its own data."}
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.mark.e2e

@@ -4,32 +4,16 @@ French labels after switching language, no console error."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.e2e.browser import ARTIFACTS, signed_in_page
 from tracker.services import demo, seeds
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
 def demo_org(app) -> int:
     seeds.seed_frameworks()
     return demo.load_demo().org_id
-
-
-def signed_in_page(chromium, live_server: str, errors: list[str]):
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server}/login")
-    page.fill('input[name="email"]', "lead@novatechna.example")
-    page.fill('input[name="password"]', demo.DEMO_PASSWORD)
-    page.click('button[type="submit"]:not(.link)')
-    page.wait_for_load_state()
-    return page
 
 
 def first_rows(page, count: int = 4) -> list[str]:

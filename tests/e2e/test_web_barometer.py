@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_web_diagnostic import ARTIFACTS, open_page, seed_demo, sign_in
+from tests.e2e.browser import ARTIFACTS, sign_in
+from tests.e2e.test_web_diagnostic import open_page, seed_demo
 
 
 @pytest.mark.e2e

@@ -4,16 +4,15 @@ no console error (CSP included)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.browser import ARTIFACTS, sign_in
 from tracker.extensions import db
 from tracker.models import Assessment, Finding, Organization
 from tracker.services import demo, seeds
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -40,14 +39,6 @@ def open_page(chromium: Any, width: int = 1280) -> tuple[Any, list[str], list[st
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     return page, errors, dialogs
-
-
-def sign_in(page: Any, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", "lead@novatechna.example")
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("text=Your organizations")
 
 
 @pytest.mark.e2e

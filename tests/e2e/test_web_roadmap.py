@@ -3,14 +3,10 @@ baseline comparison and a what-if answer, no console error."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.test_web_backlog import signed_in_page
+from tests.e2e.browser import ARTIFACTS, signed_in_page
 from tracker.services import demo, seeds
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.mark.e2e

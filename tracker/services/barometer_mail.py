@@ -173,21 +173,21 @@ def send_barometer(org: Organization, config: Mapping[str, Any],
     keys = {r: dedupe_key(org.id, period, r) for r in wanted}
     done = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(
         OutboxMessage.dedupe_key.in_(list(keys.values())))))
-    todo = [r for r in wanted if keys[r] not in done]
+    pending = [r for r in wanted if keys[r] not in done]
     already = [r for r in wanted if keys[r] in done]
     content, series = digest(org, period, config["TRACKER_BASE_URL"])
     subject, text, _ = render(content, "en")
-    if dry_run or not todo:
-        return SendResult(period, [] if dry_run else todo, already, subject, text)
+    if dry_run or not pending:
+        return SendResult(period, [] if dry_run else pending, already, subject, text)
     locales = dict(db.session.execute(select(User.email, User.locale).where(
-        User.email.in_([r.lower() for r in todo]))).all())
+        User.email.in_([r.lower() for r in pending]))).all())
     renderings: dict[str, tuple[str, str, str]] = {}
     with transaction():
         attachments = (_chart_assets(org, period, series, {"trend": "Overall · Global",
                                                            "radar": "Axes"})
                        if content.has_charts else [])
         emails = []
-        for recipient in todo:
+        for recipient in pending:
             locale = locales.get(recipient.lower()) or "en"
             if locale not in renderings:
                 renderings[locale] = render(content, locale)
@@ -195,4 +195,4 @@ def send_barometer(org: Organization, config: Mapping[str, Any],
             emails.append(outbox.Email(keys[recipient], recipient, subject_l, text_l, html_l,
                                        tuple(attachments)))
         outbox.enqueue(org.id, emails)
-    return SendResult(period, todo, already, subject, text)
+    return SendResult(period, pending, already, subject, text)
