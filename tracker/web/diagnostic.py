@@ -18,7 +18,7 @@ from tracker.domain.errors import InvalidInput
 from tracker.domain.perception import ATTRIBUTES
 from tracker.domain.targets import axis_targets, dimension_targets
 from tracker.models import Organization
-from tracker.services import assessments, barometer, diagnosis, findings, ratings
+from tracker.services import assessments, diagnosis, findings, radar, ratings
 from tracker.web import charts
 from tracker.web.base import bp, org_page
 from tracker.web.playbook import root_causes_first
@@ -137,17 +137,6 @@ def _cell_errors(error: InvalidInput, cells: list[str]) -> dict[str, str]:
     return result
 
 
-def _previous(org: Organization, current: Any) -> tuple[Any, Any]:
-    """The closed assessment of the same framework just before `current`, with its scores."""
-    series = barometer.load_series(org, current.framework_id)
-    if series is None:
-        return None, None
-    earlier = [(a, s) for a, s in zip(series.assessments, series.scores, strict=True)
-               if a.id != current.id and (current.closed_at is None or a.closed_at is None
-                                          or a.closed_at < current.closed_at)]
-    return earlier[-1] if earlier else (None, None)
-
-
 def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
             form: Any) -> str:
     g.active_nav = "diagnostic"
@@ -159,16 +148,10 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
                                                             scored.targets)}
     names = {d.code: d.name for axis in scored.axes for d in axis.dimensions}
     codes = list(names)
-    previous, previous_scores = _previous(org, assessment)
-
     axis_target = axis_targets(scored.axes, scored.targets)
-    radar_series = [(_("Current"), [a.score for a in scored.scores.axes])]
-    if any(v is not None for v in axis_target.values()):
-        radar_series.append((_("Target"), [axis_target[a.code] for a in scored.scores.axes]))
-    if previous_scores is not None:
-        radar_series.append((_("Previous: %(title)s", title=previous.title),
-                             [a.score for a in previous_scores.axes]))
-    radar = charts.radar([a.name for a in scored.scores.axes], radar_series, scale)
+    axis_radar = radar.axis_radar(org, scored)
+    previous = axis_radar.previous
+    radar_figure = charts.radar(axis_radar.names, axis_radar.series, scale)
 
     gaps = diagnosis.dimension_gaps(org, scored.points, by, codes)
     groups = sorted({group.name for gap in gaps for group in gap.groups})
@@ -205,7 +188,7 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     ordered_findings, finding_links = root_causes_first(org, finding_page.items)
     return render_template(
         "web/diagnostic.html", org=org, assessment=assessment, framework=framework,
-        overall=scored.scores.overall, axes=axes, radar=radar, heatmap=heatmap, by=by,
+        overall=scored.scores.overall, axes=axes, radar=radar_figure, heatmap=heatmap, by=by,
         attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
         evidence=evidence, findings=ordered_findings, finding_links=finding_links,
         respondents=respondents, grid_values=grid_values, grid_errors=grid_errors,
