@@ -8,22 +8,14 @@ from datetime import date
 
 import pytest
 
+from tests.web_helpers import XSS, seed_demo, sign_in
 from tracker.extensions import db
 from tracker.models import Decision, Initiative, Organization, Pilot
-from tracker.services import demo, seeds
-
-XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
 def demo_org(app) -> int:
-    seeds.seed_frameworks()
-    return demo.load_demo().org_id
-
-
-def sign_in(client, email: str) -> None:
-    response = client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
-    assert response.status_code == 302, response.text
+    return seed_demo()
 
 
 def rows(page: str) -> list[tuple[str, int]]:

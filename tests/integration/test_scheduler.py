@@ -10,20 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.builders import Scenario
+from tests.waiting import wait_for
 from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxMessage
 from tracker.scheduler import jobs
 from tracker.scheduler.runner import Runner, job_id
-
-
-def _wait_for(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
@@ -42,7 +34,7 @@ def test_two_schedulers_elect_one_leader_and_a_job_runs_once(app, lead, admin, p
         "recipients": ["sponsor@example.org"]}).json["id"]
     first, second = Runner(app, retry_seconds=0.2).start(), Runner(app, retry_seconds=0.2).start()
     try:
-        assert _wait_for(lambda: first.is_leader or second.is_leader)
+        assert wait_for(lambda: first.is_leader or second.is_leader)
         time.sleep(1.0)  # let the standby try (and fail) a few times
         assert [first.is_leader, second.is_leader].count(True) == 1
         leader, standby = (first, second) if first.is_leader else (second, first)
@@ -50,14 +42,14 @@ def test_two_schedulers_elect_one_leader_and_a_job_runs_once(app, lead, admin, p
         assert job is not None
         before = jobs.executions[schedule]
         job.modify(next_run_time=utcnow())  # due now, as if the quarter had started
-        assert _wait_for(lambda: jobs.executions[schedule] > before)
+        assert wait_for(lambda: jobs.executions[schedule] > before)
         time.sleep(1.0)
         assert jobs.executions[schedule] == before + 1
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
         assert len(list(tmp_path.glob("*.eml"))) == 1  # delivered after the run
 
         leader.stop()
-        assert _wait_for(lambda: standby.is_leader)
+        assert wait_for(lambda: standby.is_leader)
         assert standby.scheduler.get_job(job_id(schedule)) is not None
     finally:
         for runner in (first, second):
@@ -75,14 +67,14 @@ def test_a_run_missed_during_downtime_fires_once_when_the_scheduler_returns(
         "recipients": ["sponsor@example.org"]}).json["id"]
     runner = Runner(app, retry_seconds=0.2).start()
     try:
-        assert _wait_for(lambda: runner.is_leader)
+        assert wait_for(lambda: runner.is_leader)
         runner.scheduler.pause()
         # the runs of the last hour (three) were missed: they coalesce into one
         runner.scheduler.get_job(job_id(schedule)).modify(
             next_run_time=utcnow() - timedelta(hours=1))
         before = jobs.executions[schedule]
         runner.scheduler.resume()
-        assert _wait_for(lambda: jobs.executions[schedule] > before)
+        assert wait_for(lambda: jobs.executions[schedule] > before)
         time.sleep(1.0)
         assert jobs.executions[schedule] == before + 1
     finally:

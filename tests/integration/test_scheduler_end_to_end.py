@@ -13,21 +13,13 @@ from sqlalchemy import select
 
 from tests.builders import Scenario
 from tests.smtp_server import SmtpServer
+from tests.waiting import wait_for
 from tracker.extensions import db
 from tracker.models import Assessment, Organization, Respondent
 from tracker.models.base import utcnow
 from tracker.scheduler import jobs
 from tracker.scheduler.runner import Runner, job_id
 from tracker.services import schedules
-
-
-def _wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _fire(runner: Runner, schedule_id: int) -> None:
@@ -57,12 +49,12 @@ def test_a_quarter_of_pulse_and_barometer_driven_by_the_scheduler(app, client, l
             monkeypatch.setitem(app.config, key, value)
         runner = Runner(app, retry_seconds=0.2).start()
         try:
-            assert _wait_for(lambda: runner.is_leader)
-            assert _wait_for(lambda: runner.scheduler.get_job(job_id(pulse)) is not None)
+            assert wait_for(lambda: runner.is_leader)
+            assert wait_for(lambda: runner.scheduler.get_job(job_id(pulse)) is not None)
 
             # the pulse fires: three invitations with working personal links
             _fire(runner, pulse)
-            assert _wait_for(lambda: len(smtp.collector.messages) == 3)
+            assert wait_for(lambda: len(smtp.collector.messages) == 3)
             db.session.expire_all()
             opened = db.session.scalar(select(Assessment).where(Assessment.status == "open"))
             clones = {r.email: r for r in db.session.scalars(
@@ -85,7 +77,7 @@ def test_a_quarter_of_pulse_and_barometer_driven_by_the_scheduler(app, client, l
             # the barometer fires: one email, two inline charts, the pulse's score
             before = jobs.executions[barometer]
             _fire(runner, barometer)
-            assert _wait_for(lambda: len(smtp.collector.messages) == 4)
+            assert wait_for(lambda: len(smtp.collector.messages) == 4)
             email = smtp.collector.messages[-1]
             assert email["To"] == "sponsor@example.org"
             assert sum(p.get_content_type() == "image/png" for p in email.walk()) == 2
@@ -95,7 +87,7 @@ def test_a_quarter_of_pulse_and_barometer_driven_by_the_scheduler(app, client, l
 
             # the same period again: the job runs, nothing is sent
             _fire(runner, barometer)
-            assert _wait_for(lambda: jobs.executions[barometer] == before + 2)
+            assert wait_for(lambda: jobs.executions[barometer] == before + 2)
             time.sleep(0.5)
             assert len(smtp.collector.messages) == 4
         finally:

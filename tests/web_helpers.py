@@ -1,0 +1,21 @@
+"""Helpers of the server-side page tests: the demo organization and signing in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.services import demo, seeds
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def seed_demo() -> int:
+    """Load the built-in frameworks and the demo organization; its id."""
+    seeds.seed_frameworks()
+    return demo.load_demo().org_id
+
+
+def sign_in(client: Any, email: str) -> None:
+    """Sign the test client in with a demo user's email."""
+    response = client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302, response.text
