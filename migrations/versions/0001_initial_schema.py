@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 06:41:57.471281
+Create Date: 2026-11-22 07:07:54.767709
 
 """
 from alembic import op
@@ -146,6 +146,7 @@ def upgrade():
     sa.Column('pinned_start', sa.Date(), nullable=True),
     sa.Column('actual_start', sa.Date(), nullable=True),
     sa.Column('actual_end', sa.Date(), nullable=True),
+    sa.Column('template_code', sa.String(length=100), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('created_at', tracker.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_initiative_org_id_organization'), ondelete='CASCADE'),

@@ -36,7 +36,7 @@ ONE = f"{ORG}/initiatives/<int:initiative_id>"
 
 def view(initiative: Initiative) -> dict[str, Any]:
     """An initiative as the API shows it: columns plus links, uplifts, scores and raters."""
-    data = {name: getattr(initiative, name) for name in ("id", "created_at",
+    data = {name: getattr(initiative, name) for name in ("id", "created_at", "template_code",
                                                          *initiatives.PLAIN_FIELDS)}
     data.update(finding_ids=initiatives.finding_ids(initiative),
                 uplifts=initiatives.uplifts(initiative),

@@ -48,6 +48,8 @@ class Initiative(OrgScoped, Timestamped, db.Model):
     pinned_start: Mapped[date | None] = mapped_column(Date)
     actual_start: Mapped[date | None] = mapped_column(Date)
     actual_end: Mapped[date | None] = mapped_column(Date)
+    #: The playbook template the initiative was adopted from, if any.
+    template_code: Mapped[str | None] = mapped_column(String(100))
 
     findings: Mapped[list[Finding]] = relationship(secondary=initiative_finding)
     uplifts: Mapped[list[Uplift]] = relationship(cascade="all, delete-orphan",

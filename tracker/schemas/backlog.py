@@ -50,6 +50,8 @@ class InitiativeSchema(_InputsBase):
     pinned_start = fields.Date(allow_none=True)
     actual_start = fields.Date(allow_none=True)
     actual_end = fields.Date(allow_none=True)
+    template_code = fields.String(dump_only=True, allow_none=True,
+                                  metadata={"description": "Playbook template adopted from"})
     raters = fields.List(fields.Nested(RaterSchema), dump_only=True)
     spread = fields.Dict(keys=fields.String(), values=fields.Float(), dump_only=True,
                          metadata={"description": "max − min of the raters' inputs per field"})

@@ -76,7 +76,9 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
           codes: Sequence[str]) -> dict[str, Any]:
     """Create one initiative per template (title, description, duration, uplifts on the
     assessment's dimensions, linked to the findings it was suggested for) and a dependency
-    for each prerequisite among the adopted templates; all in one transaction.
+    for each prerequisite among the adopted templates or adopted earlier (the latest
+    initiative of the organization from that template that is not dropped); all in one
+    transaction.
 
     422 for a code not in the playbook or not suggested for any finding of the assessment.
     """
@@ -94,6 +96,9 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
         raise InvalidInput("Some templates cannot be adopted; nothing was created.",
                            errors={"template_codes": errors})
     dimensions = frameworks.dimensions_by_code(frameworks.load_framework(assessment.framework_id))
+    earlier = _earlier_adoptions(org, {need for code in wanted
+                                       for need in templates[code].prerequisites or ()
+                                       if need not in wanted})
     with transaction() as session:
         created = {code: _initiative(org, templates[code], answers[code], dimensions)
                    for code in wanted}
@@ -103,6 +108,10 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
                             dependent_id=created[code].id)
                  for code in wanted for need in templates[code].prerequisites or ()
                  if need in created]
+        edges += [Dependency(org_id=org.id, prerequisite_id=earlier[need],
+                             dependent_id=created[code].id)
+                  for code in wanted for need in templates[code].prerequisites or ()
+                  if need not in created and need in earlier]
         session.add_all(edges)
         session.flush()
         for code, initiative in created.items():
@@ -113,9 +122,21 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
             "dependencies": edges}
 
 
+def _earlier_adoptions(org: Organization, codes: set[str]) -> dict[str, int]:
+    """The latest initiative (not dropped) adopted from each of these templates, by template
+    code, in one query: the prerequisites a new adoption depends on."""
+    if not codes:
+        return {}
+    rows = db.session.execute(
+        select(Initiative.template_code, Initiative.id)
+        .where(Initiative.org_id == org.id, Initiative.template_code.in_(codes),
+               Initiative.status != "dropped").order_by(Initiative.id))
+    return {code: initiative_id for code, initiative_id in rows}
+
+
 def _initiative(org: Organization, template: Template, findings: list[Finding],
                 dimensions: dict[str, Any]) -> Initiative:
-    initiative = Initiative(org_id=org.id, title=template.title,
+    initiative = Initiative(org_id=org.id, title=template.title, template_code=template.code,
                             description=template.description,
                             duration_weeks=template.duration_weeks, findings=findings)
     initiative.uplifts = [Uplift(dimension=dimensions[code], expected=expected)
