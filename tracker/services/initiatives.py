@@ -239,16 +239,23 @@ def owned_findings(org: Organization, ids: Iterable[int]) -> list[Finding]:
     return found
 
 
-def org_dimensions(org: Organization, codes: Iterable[str]) -> dict[str, Dimension]:
+def usable_dimensions(org: Organization, codes: Iterable[str] | None = None
+                      ) -> dict[str, Dimension]:
     """Dimensions by code among the frameworks the organization may use (shared or its own),
-    in one query; the most recent framework wins a code found in several. 422 for unknown."""
+    optionally only these codes, in one query; the most recent framework wins a code found
+    in several. What an uplift may name (and what the initiative form offers)."""
+    stmt = (select(Dimension).join(Framework, Framework.id == Dimension.framework_id)
+            .where(Framework.org_id.is_(None) | (Framework.org_id == org.id))
+            .order_by(Framework.id, Dimension.id))
+    if codes is not None:
+        stmt = stmt.where(Dimension.code.in_(set(codes)))
+    return {d.code: d for d in db.session.scalars(stmt)}
+
+
+def org_dimensions(org: Organization, codes: Iterable[str]) -> dict[str, Dimension]:
+    """`usable_dimensions` with these codes; 422 naming the unknown ones."""
     wanted = set(codes)
-    rows = db.session.scalars(
-        select(Dimension).join(Framework, Framework.id == Dimension.framework_id)
-        .where(Dimension.code.in_(wanted),
-               Framework.org_id.is_(None) | (Framework.org_id == org.id))
-        .order_by(Framework.id))
-    found = {d.code: d for d in rows}
+    found = usable_dimensions(org, wanted)
     unknown = sorted(wanted - set(found))
     if unknown:
         raise InvalidInput("Unknown dimensions.",

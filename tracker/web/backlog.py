@@ -23,7 +23,15 @@ from tracker.domain.graph import drop_nodes, waves
 from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
 from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
 from tracker.schemas.backlog import DependencySchema, InitiativeSchema
-from tracker.services import backlog, dependencies, initiatives, pilots, roadmap, root_causes
+from tracker.services import (
+    backlog,
+    dependencies,
+    findings,
+    initiatives,
+    pilots,
+    roadmap,
+    root_causes,
+)
 from tracker.services.graph import load_graph
 from tracker.web import charts
 from tracker.web.base import bp, org_page
@@ -45,9 +53,13 @@ FIELD_LABELS = {"title": _l("Title"), "description": _l("Description"), "status"
                 "reach": _l("Reach"), "impact": _l("Impact"), "confidence": _l("Confidence"),
                 "effort": _l("Effort"), "ease": _l("Ease"),
                 "class_override": _l("Class override"), "pinned_start": _l("Pinned start")}
-#: The fields of the create and edit forms, in order (relations are edited through the API).
+#: The plain fields of the create and edit forms, in order.
 FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
                                 "load", *INPUT_FIELDS, "class_override", "pinned_start")
+#: The relations the forms edit too: linked findings and expected uplifts.
+RELATION_FIELDS: tuple[str, ...] = ("finding_ids", "uplifts")
+#: Blank uplift rows offered below the initiative's own.
+BLANK_UPLIFT_ROWS = 2
 #: Sortable columns of the backlog table and the item attribute each sorts by.
 SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "value",
              "effort": "effort", "score": "score", "priority": "effective_priority",
@@ -116,7 +128,7 @@ def initiative_new(org_id: int) -> Any:
     """Create an initiative; errors are shown next to their fields."""
     org = org_page(org_id, "ops")
     g.active_nav = "backlog"
-    values: dict[str, Any] = {"status": "proposed"}
+    values: dict[str, Any] = {"status": "proposed", "finding_ids": [], "uplifts": []}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = _form_values()
@@ -141,6 +153,8 @@ def initiative_edit(org_id: int, initiative_id: int) -> Any:
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
     values = {name: getattr(initiative, name) for name in FORM_FIELDS}
+    values.update(finding_ids=[str(i) for i in initiatives.finding_ids(initiative)],
+                  uplifts=initiatives.uplifts(initiative))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = _form_values()
@@ -337,30 +351,55 @@ def _short(title: str, limit: int = 28) -> str:
     return title if len(title) <= limit else title[:limit - 1] + "…"
 
 
-def _form_values() -> dict[str, str]:
-    """The submitted form fields, as text."""
-    return {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
+def _form_values() -> dict[str, Any]:
+    """The submitted form fields as text: the plain fields, the chosen findings and the
+    uplift rows (`uplift_dimension` / `uplift_expected` pairs, wholly blank rows skipped)."""
+    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
+    rows = zip(request.form.getlist("uplift_dimension"), request.form.getlist("uplift_expected"),
+               strict=False)
+    values["uplifts"] = [{"dimension": code.strip(), "expected": expected.strip()}
+                         for code, expected in rows if code.strip() or expected.strip()]
+    values["finding_ids"] = [raw.strip() for raw in request.form.getlist("finding_ids")]
+    return values
 
 
-def _form_data(values: dict[str, str]) -> dict[str, Any]:
+def _form_data(values: dict[str, Any]) -> dict[str, Any]:
     """Form text to schema input: an empty optional field means no value."""
-    return {name: (value if value != "" or name in ("title", "description") else None)
-            for name, value in values.items() if name != "status" or value}
+    data = {name: (value if value != "" or name in ("title", "description") else None)
+            for name, value in values.items()
+            if name in FORM_FIELDS and (name != "status" or value)}
+    data["finding_ids"] = values["finding_ids"]
+    data["uplifts"] = [{"dimension": row["dimension"], "expected": row["expected"] or None}
+                       for row in values["uplifts"]]
+    return data
 
 
 def _field_errors(messages: Any) -> dict[str, list[str]]:
     """Errors by form field; messages of fields the form does not show go under `""`."""
     errors: dict[str, list[str]] = {}
     for field, problems in (messages.items() if isinstance(messages, dict) else [("", messages)]):
-        key = field if field in FORM_FIELDS else ""
-        listed = problems if isinstance(problems, list) else [str(problems)]
-        errors.setdefault(key, []).extend(str(p) for p in listed)
+        key = field if field in FORM_FIELDS or field in RELATION_FIELDS else ""
+        errors.setdefault(key, []).extend(_flat(problems))
     return errors
+
+
+def _flat(problems: Any) -> list[str]:
+    """Nested messages (a list field's `{row: {field: [...]}}`) as lines naming the row."""
+    if isinstance(problems, dict):
+        return [f"{_('Row %(num)d', num=key + 1) if isinstance(key, int) else key}: {line}"
+                for key, inner in problems.items() for line in _flat(inner)]
+    if isinstance(problems, list):
+        return [line for problem in problems for line in _flat(problem)]
+    return [str(problems)]
 
 
 def _form_page(org: Any, initiative: Any, values: dict[str, Any],
                errors: dict[str, list[str]]) -> Any:
+    """The create or edit form, with the organization's findings and usable dimensions."""
+    rows = list(values.get("uplifts", [])) + [{"dimension": "", "expected": ""}] * \
+        BLANK_UPLIFT_ROWS
     return render_template(
         "web/backlog/form.html", org=org, initiative=initiative, values=values, errors=errors,
-        inputs=INPUT_FIELDS, statuses=INITIATIVE_STATUSES, classes=CLASSES,
-        labels=LABELS), 422 if errors else 200
+        inputs=INPUT_FIELDS, statuses=INITIATIVE_STATUSES, classes=CLASSES, labels=LABELS,
+        uplift_rows=rows, dimensions=list(initiatives.usable_dimensions(org).values()),
+        findings=findings.list_findings(org, 1, 1000, {}).items), 422 if errors else 200

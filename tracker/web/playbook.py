@@ -78,6 +78,21 @@ def finding_root_cause(org_id: int, finding_id: int) -> Any:
                             _anchor="findings"), code=303)
 
 
+@bp.post("/orgs/<int:org_id>/findings/<int:finding_id>/root-causes/<int:root_cause_id>/delete",
+         endpoint="finding_root_cause_remove")
+@login_required
+def finding_root_cause_remove(org_id: int, finding_id: int, root_cause_id: int) -> Any:
+    """Remove the link marking a finding as the symptom of another (ops and above); 404 when
+    there is no such link."""
+    org = org_page(org_id, "ops")
+    finding = get_owned(Finding, org, finding_id, "Finding")
+    root_causes.remove_root_cause(org, finding.id, root_cause_id)
+    flash(_("“%(title)s” is no longer marked as a symptom of that finding.",
+            title=finding.title), "ok")
+    return redirect(url_for("web.assessment", org_id=org_id, assessment_id=finding.assessment_id,
+                            _anchor="findings"), code=303)
+
+
 def root_causes_first(org: Organization, findings: list[Finding]) -> tuple[list[Finding],
                                                                            dict[int, Any]]:
     """The assessment's findings ordered root causes first (the service's topological
