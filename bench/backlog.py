@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from tracker import create_app
 from tracker.extensions import db
-from tracker.services import accounts
+from tracker.services.tenancy import accounts
 
 INITIATIVES, DEPENDENCIES = 10_000, 30_000
 

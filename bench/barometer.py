@@ -18,10 +18,12 @@ import time
 from aiosmtpd.controller import Controller
 
 from tracker import create_app
+from tracker.adapters.charts import png as charts
 from tracker.extensions import db
 from tracker.models import Organization
-from tracker.notifications import charts
-from tracker.services import barometer_mail, demo, outbox, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
+from tracker.services.follow import barometer_mail, outbox
 
 TARGET_SECONDS = 30.0
 

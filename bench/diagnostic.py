@@ -22,7 +22,10 @@ from sqlalchemy import event
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Finding
-from tracker.services import accounts, assessments, frameworks, organizations, ratings, seeds
+from tracker.seeding import frameworks as seeds
+from tracker.services.frame import frameworks
+from tracker.services.observe import assessments, ratings
+from tracker.services.tenancy import accounts, organizations
 
 ROLES = ("product_manager", "engineer", "designer", "business", "tech_lead")
 TEAMS = tuple(f"team-{i}" for i in range(8))

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Assessment, Initiative
-from tracker.services import demo, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
 
 TARGET_MS = 300.0
 RUNS = 5

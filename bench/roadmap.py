@@ -24,8 +24,8 @@ from tracker import create_app
 from tracker.domain import roadmap as planning
 from tracker.extensions import db
 from tracker.models import Dependency, Initiative, Organization
-from tracker.services import accounts
-from tracker.services.roadmap import PlanParams, load_network
+from tracker.services.plan.roadmap import PlanParams, load_network
+from tracker.services.tenancy import accounts
 
 START = date(2027, 1, 4)
 RUNS = 5

@@ -142,7 +142,7 @@ class ApiClient:
 @pytest.fixture
 def make_api(client: FlaskClient):
     """Build an ApiClient for a new user: `make_api("ann@x.org", admin=False)`."""
-    from tracker.services import accounts
+    from tracker.services.tenancy import accounts
 
     def build(email: str, *, admin: bool = False) -> ApiClient:
         user = accounts.create_user(email, "correct horse battery", admin=admin)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.services import demo, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -10,7 +10,7 @@ from flask_login import user_loaded_from_request
 from tracker.api.errors import is_api_request, problem
 from tracker.extensions import db, login_manager
 from tracker.models import User
-from tracker.services import accounts
+from tracker.services.tenancy import accounts
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.services import accounts
+from tracker.services.tenancy import accounts
 
 
 def test_a_token_is_exchanged_for_credentials_and_can_be_revoked(client):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Assessment, Organization, User
-from tracker.services import accounts
+from tracker.services.tenancy import accounts
 
 
 def test_the_gap_method_scores_the_demo_backlog(app, client):

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from tests.builders import Scenario
 from tracker.extensions import db
 from tracker.models import Assessment, Initiative, Target, Uplift
-from tracker.services import frameworks
+from tracker.services.frame import frameworks
 
 EXACT = {"abs": 1e-12}
 # test grid: axis a (weight 1: a.one w1, a.two w3), axis b (weight 2: b.one, b.two)

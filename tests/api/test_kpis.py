@@ -7,7 +7,7 @@ import pytest
 from tests.builders import Scenario
 from tracker.extensions import db
 from tracker.models import Organization
-from tracker.services import kpis
+from tracker.services.follow import kpis
 
 CASES = [
     # name, unit, direction, target, measurements (value, date) in posting order,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests.builders import Scenario
 from tracker.extensions import db
 from tracker.models import Organization, Rating
-from tracker.services import portability
+from tracker.services.tenancy import portability
 
 
 def _demo_org_id(app) -> int:

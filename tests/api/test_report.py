@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.builders import Scenario
+from tracker.adapters import pdf
 from tracker.extensions import db
 from tracker.models import Assessment, Finding, Respondent
-from tracker.reports import pdf
 
 SECTIONS = {
     "en": ["Maturity scores", "Perceptions", "Qualitative synthesis", "Ambition",

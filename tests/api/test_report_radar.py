@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tracker.adapters.charts import report_png as charts
 from tracker.extensions import db
 from tracker.models import Assessment, Organization
-from tracker.reports import charts
-from tracker.services import radar, ratings
+from tracker.services.diagnose import radar
+from tracker.services.observe import ratings
 
 AXES = ["Products", "Practices", "Organisation", "Data & AI"]
 # The demo's dimension targets, all dimensions weighing 1: mean per axis.

@@ -110,7 +110,7 @@ def test_unknown_route_wrong_method_and_pagination_limits(lead):
 
 
 def test_an_unexpected_error_is_a_500_problem_without_traceback(app, lead, monkeypatch):
-    from tracker.services import organizations
+    from tracker.services.tenancy import organizations
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret internals")

@@ -11,7 +11,8 @@ import pytest
 from tests.web_helpers import XSS, seed_demo, sign_in
 from tracker.extensions import db
 from tracker.models import Initiative, Organization
-from tracker.services import backlog, roadmap
+from tracker.services.decide import backlog
+from tracker.services.plan import roadmap
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from tracker.extensions import db
 from tracker.models import Membership, Organization, User
-from tracker.services import accounts
+from tracker.services.tenancy import accounts
 
 CATALOG = Path(__file__).resolve().parents[2] / "tracker" / "translations" / "fr" / "LC_MESSAGES"
 PASSWORD = "correct horse battery"

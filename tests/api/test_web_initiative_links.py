@@ -9,7 +9,8 @@ import pytest
 from tests.web_helpers import seed_demo, sign_in
 from tracker.extensions import db
 from tracker.models import Finding, Initiative, Organization
-from tracker.services import initiatives, root_causes
+from tracker.services.decide import initiatives
+from tracker.services.diagnose import root_causes
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 
 from tracker.extensions import db
 from tracker.models import Assessment, Finding, Respondent, Schedule
-from tracker.services import demo, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

@@ -9,8 +9,10 @@ import pytest
 
 from tracker.extensions import db
 from tracker.models import Dependency, Finding, Initiative, Organization
-from tracker.services import demo, root_causes, seeds
-from tracker.services.playbook import seed_playbook
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
+from tracker.services.diagnose import root_causes
+from tracker.services.frame.playbook import seed_playbook
 
 XSS = "<img src=x onerror=alert(1)>"
 

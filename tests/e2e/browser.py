@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tracker.services import demo
+from tracker.seeding import demo
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.browser import ARTIFACTS, signed_in_page
+from tracker.adapters import pdf
 from tracker.extensions import db
 from tracker.models import Assessment
-from tracker.reports import pdf
 
 SECTIONS = ["Maturity scores", "Perceptions", "Qualitative synthesis", "Ambition",
             "Prioritized backlog", "Pilot scopes", "Trajectory"]

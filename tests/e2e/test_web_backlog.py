@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.browser import ARTIFACTS, signed_in_page
-from tracker.services import demo, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import pytest
 from tests.e2e.browser import ARTIFACTS, sign_in
 from tracker.extensions import db
 from tracker.models import Assessment, Finding, Organization
-from tracker.services import demo, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.browser import ARTIFACTS, signed_in_page
-from tracker.services import demo, seeds
-from tracker.services.playbook import seed_playbook
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
+from tracker.services.frame.playbook import seed_playbook
 
 
 @pytest.fixture

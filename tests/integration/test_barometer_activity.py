@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Organization
-from tracker.services import barometer_mail
+from tracker.services.follow import barometer_mail
 
 
 def _demo(app) -> Organization:
@@ -50,7 +50,7 @@ def test_milestones_are_the_next_planned_ends_in_order(app):
 def test_the_text_email_shows_the_sections_in_french(app):
     org = _demo(app)
     content, _ = barometer_mail.digest(org, "2026-Q3", "http://tracker.test")
-    from tracker.notifications.barometer_email import render
+    from tracker.adapters.email.barometer import render
 
     _, text, html = render(content, "fr")
     assert "Initiatives terminées (depuis le 2026-04-01)" in text

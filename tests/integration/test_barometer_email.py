@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from tests.smtp_server import SmtpServer
+from tracker.adapters.charts import png as charts
 from tracker.extensions import db
 from tracker.models import Organization, User
-from tracker.notifications import charts
-from tracker.services import barometer, barometer_mail, outbox
+from tracker.services.follow import barometer, barometer_mail, outbox
 
 
 @pytest.fixture

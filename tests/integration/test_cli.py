@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Rating
-from tracker.services import accounts
+from tracker.services.tenancy import accounts
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 

@@ -6,7 +6,10 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Assessment, Evidence, Finding, Organization
-from tracker.services import demo, findings, ratings, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
+from tracker.services.diagnose import findings
+from tracker.services.observe import ratings
 
 
 def test_the_demo_loads_targets_and_findings_with_their_evidence(app):

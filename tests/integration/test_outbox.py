@@ -12,8 +12,8 @@ from tests.smtp_server import SmtpServer
 from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxMessage
-from tracker.services import outbox
-from tracker.services.outbox import Email
+from tracker.services.follow import outbox
+from tracker.services.follow.outbox import Email
 
 
 @pytest.fixture

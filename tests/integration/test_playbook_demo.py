@@ -7,7 +7,11 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import Assessment, Finding, Organization, PlaybookTemplate
-from tracker.services import decisions, demo, playbook, root_causes, seeds, suggestions
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
+from tracker.services.decide import decisions, suggestions
+from tracker.services.diagnose import root_causes
+from tracker.services.frame import playbook
 
 
 def test_the_demo_has_its_profile_root_causes_decisions_and_suggestions(app):

@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Organization, Phase, RoadmapBaseline
-from tracker.services import demo, roadmap, seeds
+from tracker.seeding import demo
+from tracker.seeding import frameworks as seeds
+from tracker.services.plan import roadmap
 
 
 def test_the_demo_has_three_phases_and_a_plan_of_record_matching_the_plan(app):

@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.models import Assessment, Organization, Respondent
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxMessage
-from tracker.services import outbox, schedules
+from tracker.services.follow import outbox, schedules
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tracker.models import Assessment, Organization, Respondent
 from tracker.models.base import utcnow
 from tracker.scheduler import jobs
 from tracker.scheduler.runner import Runner, job_id
-from tracker.services import schedules
+from tracker.services.follow import schedules
 
 
 def _fire(runner: Runner, schedule_id: int) -> None:

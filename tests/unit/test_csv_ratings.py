@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.csv_ratings import parse_cell, parse_ratings_csv
+from tracker.adapters.importers.ratings_csv import parse_cell, parse_ratings_csv
 from tracker.domain.errors import InvalidInput
 
 CODES = ["x.one", "x.two"]

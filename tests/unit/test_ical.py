@@ -7,7 +7,7 @@ from datetime import date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.ical import Event, calendar, escape_text, fold_line
+from tracker.adapters.exporters.ical import Event, calendar, escape_text, fold_line
 
 STAMP = datetime(2025, 1, 1, 9, 30)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tracker.adapters.importers import read_samm_model
+from tracker.adapters.importers.samm import version_number
 from tracker.domain.errors import InvalidInput
 from tracker.domain.questions import rating_from_answers
 from tracker.domain.scoring import (
@@ -18,8 +20,6 @@ from tracker.domain.scoring import (
     RatingPoint,
     score_assessment,
 )
-from tracker.importers import read_samm_model
-from tracker.importers.samm import version_number
 
 OFFICIAL = Path(__file__).parents[2].parent / "shared/data/owasp-samm-v2.2/model"
 SAMPLE = Path(__file__).parents[1] / "data/samm-sample/model"

@@ -48,35 +48,21 @@ def schema_name(schema: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, the docs assets and the request checks."""
-    from tracker.api import (
-        assessments,
-        backlog,
-        barometer,
-        decisions,
-        findings,
-        frameworks,
-        health,
-        kpis,
-        orgs,
-        playbook,
-        portability,
-        ratings_import,
-        report,
-        roadmap,
-        schedules,
-        targets,
-        tokens,
-    )
+    from tracker.api import decide, diagnose, follow, frame, health, observe, plan, tenancy
 
     api = TrackerApi(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}]})
-    for module in (health, tokens, orgs, frameworks, assessments, kpis, ratings_import,
-                   portability, targets, findings, roadmap, barometer, backlog, playbook,
-                   decisions, schedules, report):
-        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-        csrf.exempt(module.blp)
+    # The order of registration is the order of the OpenAPI document's tags.
+    for blueprint in (health.blp, tenancy.tokens_blp, tenancy.orgs_blp, frame.frameworks_blp,
+                      observe.assessments_blp, follow.kpis_blp, observe.ratings_import_blp,
+                      tenancy.portability_blp, frame.targets_blp, diagnose.findings_blp,
+                      plan.roadmap_blp, follow.barometer_blp, decide.backlog_blp,
+                      frame.playbook_blp, decide.decisions_blp, follow.schedules_blp,
+                      diagnose.report_blp):
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+        csrf.exempt(blueprint)
     app.add_url_rule(f"{API_PREFIX}/docs/assets/<path:filename>", "swagger_ui_assets",
                      _swagger_asset)
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from tracker.api.errors import problem
 from tracker.extensions import csrf
-from tracker.services import access
+from tracker.services.tenancy import access
 
 F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

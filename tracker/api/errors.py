@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.domain.errors import TrackerError
 from tracker.schemas.common import flatten_messages
-from tracker.services.accounts import LOCALES
+from tracker.services.tenancy.accounts import LOCALES
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"

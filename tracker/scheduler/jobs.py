@@ -12,7 +12,7 @@ from flask import Flask
 from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.models import Organization
-from tracker.services import outbox, schedules
+from tracker.services.follow import outbox, schedules
 
 log = logging.getLogger(__name__)
 _apps: list[Flask] = []

@@ -24,7 +24,7 @@ from tracker.extensions import db
 from tracker.models import Organization
 from tracker.models.schedules import Schedule
 from tracker.scheduler import jobs
-from tracker.services import schedules
+from tracker.services.follow import schedules
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x7472_6163  # "trac"

@@ -14,8 +14,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from tracker.domain.errors import InvalidInput
-from tracker.services import survey as surveys
-from tracker.services.accounts import LOCALES
+from tracker.services.observe import survey as surveys
+from tracker.services.tenancy.accounts import LOCALES
 
 bp = Blueprint("survey", __name__, template_folder="templates", url_prefix="/survey")
 

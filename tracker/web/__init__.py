@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-from flask import Flask, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Flask, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
 from tracker.api import errors as api_errors
 from tracker.domain.errors import TrackerError
-from tracker.services import accounts, organizations
 from tracker.web import i18n
 from tracker.web.base import bp
 
@@ -47,16 +45,7 @@ ERROR_DETAILS: dict[int, Any] = {
 def init_app(app: Flask) -> None:
     """Register the pages, languages, HTML error pages and the security headers."""
     from tracker import survey
-    from tracker.web import (  # noqa: F401  (routes)
-        backlog,
-        barometer,
-        decisions,
-        diagnostic,
-        playbook,
-        report,
-        roadmap,
-        schedules,
-    )
+    from tracker.web import decide, diagnose, follow, plan, tenancy  # noqa: F401  (routes)
 
     i18n.init_app(app)
     app.register_blueprint(bp)
@@ -65,57 +54,10 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
 
 
-@bp.get("/")
-@login_required
-def index() -> str:
-    """The organizations you belong to."""
-    page = organizations.list_organizations(current_user, 1, 200)
-    return render_template("index.html", organizations=page.items)
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> Any:
-    """Sign in with email and password."""
-    if request.method == "POST":
-        user = accounts.authenticate(request.form.get("email", ""),
-                                     request.form.get("password", ""))
-        if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        flash(_("Unknown email or wrong password."), "error")
-    return render_template("login.html"), 200 if request.method == "GET" else 401
-
-
-@bp.post("/logout")
-@login_required
-def logout() -> Any:
-    """Sign out."""
-    logout_user()
-    return redirect(url_for("web.login"))
-
-
-@bp.post("/locale")
-def set_locale() -> Any:
-    """Switch the interface language: stored on the user, or in the session when signed out."""
-    locale = request.form.get("locale", "")
-    if current_user.is_authenticated:
-        accounts.set_locale(current_user, locale)
-    elif locale in accounts.LOCALES:
-        session["locale"] = locale
-    return redirect(_safe_next(request.form.get("next")), code=303)
-
-
 @bp.get("/static/vendor/plotly.min.js")
 def plotly_js() -> Any:
     """Plotly's bundled JavaScript from the installed Python package (offline, no CDN)."""
     return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=86400)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.index")
 
 
 def _error_page(error: HTTPException | TrackerError) -> Any:

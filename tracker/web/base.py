@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.models import Organization
-from tracker.services import access, organizations
+from tracker.services.tenancy import access, organizations
 
 bp = Blueprint("web", __name__, template_folder="templates")
 

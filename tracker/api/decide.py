@@ -1,0 +1,255 @@
+"""Initiatives, scorecard, raters, dependencies, the ranked backlog, pilots and audit trail.
+
+The decision log of an organization: committee decisions and pilot go/no-go decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g
+from flask.views import MethodView
+from flask_login import current_user
+
+from tracker.api import Blueprint
+from tracker.api.access import requires
+from tracker.models import Initiative
+from tracker.schemas.common import PageArgsSchema, page_schema
+from tracker.schemas.decide import (
+    AuditEventSchema,
+    BacklogArgsSchema,
+    BacklogSchema,
+    DecisionListArgsSchema,
+    DecisionSchema,
+    DependencySchema,
+    FromFindingsSchema,
+    ImportResultSchema,
+    ImportSchema,
+    InitiativeListArgsSchema,
+    InitiativeListSchema,
+    InitiativeSchema,
+    PilotSchema,
+    RaterSchema,
+    ScorecardSchema,
+)
+from tracker.services.decide import (
+    backlog,
+    decisions,
+    dependencies,
+    initiatives,
+    initiatives_import,
+    pilots,
+)
+
+backlog_blp = Blueprint("backlog", __name__, description="Backlog: initiatives, ranking, pilots")
+ORG = "/orgs/<int:org_id>"
+ONE = f"{ORG}/initiatives/<int:initiative_id>"
+
+
+def view(initiative: Initiative) -> dict[str, Any]:
+    """An initiative as the API shows it: columns plus links, uplifts, scores and raters."""
+    data = {name: getattr(initiative, name) for name in ("id", "created_at", "template_code",
+                                                         *initiatives.PLAIN_FIELDS)}
+    data.update(finding_ids=initiatives.finding_ids(initiative),
+                uplifts=initiatives.uplifts(initiative),
+                criteria=initiatives.criteria_scores(initiative),
+                raters=initiative.rater_inputs, spread=initiatives.spread(initiative))
+    return data
+
+
+@backlog_blp.route(f"{ORG}/initiatives")
+class Initiatives(MethodView):
+    @backlog_blp.arguments(InitiativeListArgsSchema, location="query")
+    @backlog_blp.response(200, page_schema(InitiativeSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Initiatives by id; `finding_id` gives those answering a finding."""
+        page = initiatives.list_initiatives(g.org, args["page"], args["per_page"],
+                                            args.get("finding_id"), args.get("status"))
+        return {"items": [view(i) for i in page.items], "total": page.total,
+                "page": page.page, "per_page": page.per_page}
+
+    @backlog_blp.arguments(InitiativeSchema)
+    @backlog_blp.response(201, InitiativeSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Create an initiative."""
+        return view(initiatives.create_initiative(g.org, current_user, data))
+
+
+@backlog_blp.route(f"{ORG}/initiatives/from-findings")
+class FromFindings(MethodView):
+    @backlog_blp.arguments(FromFindingsSchema)
+    @backlog_blp.response(201, InitiativeListSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """One initiative per finding, pre-filled with its title, dimensions and uplift."""
+        created = initiatives.create_from_findings(g.org, current_user, data["finding_ids"])
+        return {"items": [view(i) for i in created]}
+
+
+@backlog_blp.route(f"{ORG}/initiatives/import")
+class Import(MethodView):
+    @backlog_blp.arguments(ImportSchema)
+    @backlog_blp.response(201, ImportResultSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Bulk import initiatives and dependencies by `ref`: all or nothing."""
+        return {"ids": initiatives_import.import_backlog(g.org, current_user, data)}
+
+
+@backlog_blp.route(ONE)
+class InitiativeById(MethodView):
+    @backlog_blp.response(200, InitiativeSchema)
+    def get(self, org_id: int, initiative_id: int) -> Any:
+        """One initiative."""
+        return view(initiatives.get_initiative(g.org, initiative_id))
+
+    @backlog_blp.arguments(InitiativeSchema(partial=True))
+    @backlog_blp.response(200, InitiativeSchema)
+    def patch(self, changes: dict[str, Any], org_id: int, initiative_id: int) -> Any:
+        """Change an initiative; illegal status moves answer 409 with the allowed ones."""
+        return view(initiatives.update_initiative(g.org, current_user, initiative_id, changes))
+
+    @backlog_blp.response(204)
+    def delete(self, org_id: int, initiative_id: int) -> None:
+        """Delete an initiative."""
+        initiatives.delete_initiative(g.org, current_user, initiative_id)
+
+
+@backlog_blp.route(f"{ONE}/ratings/<string:rater>")
+class RaterRating(MethodView):
+    @requires("contributor")
+    @backlog_blp.arguments(RaterSchema)
+    @backlog_blp.response(200, InitiativeSchema)
+    def put(self, data: dict[str, Any], org_id: int, initiative_id: int, rater: str) -> Any:
+        """One rater's method inputs; the initiative takes the raters' medians."""
+        return view(initiatives.rate(g.org, current_user, initiative_id, rater, data))
+
+
+@backlog_blp.route(f"{ONE}/audit")
+class Audit(MethodView):
+    @backlog_blp.arguments(PageArgsSchema, location="query")
+    @backlog_blp.response(200, page_schema(AuditEventSchema))
+    def get(self, args: dict[str, Any], org_id: int, initiative_id: int) -> Any:
+        """Who changed what and when on the initiative, its pilots and dependencies."""
+        return initiatives.audit_trail(g.org, initiative_id, args["page"], args["per_page"])
+
+
+@backlog_blp.route(f"{ORG}/scorecard")
+class Scorecard(MethodView):
+    @backlog_blp.response(200, ScorecardSchema)
+    def get(self, org_id: int) -> Any:
+        """The organization's scorecard criteria."""
+        return {"criteria": initiatives.scorecard(g.org)}
+
+    @requires("lead")
+    @backlog_blp.arguments(ScorecardSchema)
+    @backlog_blp.response(200, ScorecardSchema)
+    def put(self, data: dict[str, Any], org_id: int) -> Any:
+        """Replace the scorecard criteria (leads)."""
+        return {"criteria": initiatives.replace_scorecard(g.org, data["criteria"])}
+
+
+@backlog_blp.route(f"{ORG}/backlog")
+class RankedBacklog(MethodView):
+    @backlog_blp.arguments(BacklogArgsSchema, location="query")
+    @backlog_blp.response(200, BacklogSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The ranked backlog with one method; `format=csv` exports all of it."""
+        if args["format"] == "csv":
+            return _csv(backlog.backlog_csv(g.org, args.get("method")))
+        return backlog.backlog_page(g.org, args.get("method"), args["page"], args["per_page"])
+
+
+@backlog_blp.route(f"{ORG}/backlog.csv")
+class BacklogCsv(MethodView):
+    @backlog_blp.arguments(BacklogArgsSchema, location="query")
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The whole ranked backlog as CSV."""
+        return _csv(backlog.backlog_csv(g.org, args.get("method")))
+
+
+def _csv(content: str) -> Response:
+    return Response(content, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="backlog.csv"'})
+
+
+@backlog_blp.route(f"{ORG}/dependencies")
+class Dependencies(MethodView):
+    @backlog_blp.arguments(PageArgsSchema, location="query")
+    @backlog_blp.response(200, page_schema(DependencySchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The dependency edges."""
+        return dependencies.list_dependencies(g.org, args["page"], args["per_page"])
+
+    @backlog_blp.arguments(DependencySchema)
+    @backlog_blp.response(201, DependencySchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """`dependent_id` waits for `prerequisite_id`; a cycle answers 409 with `cycle`."""
+        return dependencies.add_dependency(g.org, current_user, data)
+
+
+@backlog_blp.route(f"{ORG}/dependencies/<int:dependency_id>")
+class DependencyById(MethodView):
+    @backlog_blp.response(204)
+    def delete(self, org_id: int, dependency_id: int) -> None:
+        """Remove a dependency."""
+        dependencies.delete_dependency(g.org, current_user, dependency_id)
+
+
+@backlog_blp.route(f"{ONE}/pilots")
+class Pilots(MethodView):
+    @backlog_blp.arguments(PageArgsSchema, location="query")
+    @backlog_blp.response(200, page_schema(PilotSchema))
+    def get(self, args: dict[str, Any], org_id: int, initiative_id: int) -> Any:
+        """The initiative's pilots."""
+        return pilots.list_pilots(g.org, initiative_id, args["page"], args["per_page"])
+
+    @backlog_blp.arguments(PilotSchema)
+    @backlog_blp.response(201, PilotSchema)
+    def post(self, data: dict[str, Any], org_id: int, initiative_id: int) -> Any:
+        """Start a pilot on a perimeter."""
+        return pilots.create_pilot(g.org, current_user, initiative_id, data)
+
+
+@backlog_blp.route(f"{ORG}/pilots/<int:pilot_id>")
+class PilotById(MethodView):
+    @backlog_blp.arguments(PilotSchema(partial=True))
+    @backlog_blp.response(200, PilotSchema)
+    def patch(self, changes: dict[str, Any], org_id: int, pilot_id: int) -> Any:
+        """Change a pilot or record its decision (generalize, adjust, stop)."""
+        return pilots.update_pilot(g.org, current_user, pilot_id, changes)
+
+
+decisions_blp = Blueprint("decisions", __name__, description="Decision log of the committees")
+BASE = "/orgs/<int:org_id>/decisions"
+
+
+@decisions_blp.route(BASE)
+class Decisions(MethodView):
+    @decisions_blp.arguments(DecisionListArgsSchema, location="query")
+    @decisions_blp.response(200, page_schema(DecisionSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The log, newest first: `q` searches title and rationale; filter by `committee`,
+        `from` and `to` dates. Pilot decisions are listed as `kind: pilot` entries."""
+        return decisions.list_decisions(g.org, args["page"], args["per_page"], args)
+
+    @decisions_blp.arguments(DecisionSchema)
+    @decisions_blp.response(201, DecisionSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Log a committee decision with the initiatives, pilots and findings it concerns."""
+        return decisions.create_decision(g.org, data)
+
+
+@decisions_blp.route(f"{BASE}.csv")
+class DecisionsCsv(MethodView):
+    @decisions_blp.arguments(DecisionListArgsSchema, location="query")
+    @decisions_blp.response(200, content_type="text/csv")
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The filtered log as CSV."""
+        return Response(decisions.decisions_csv(g.org, args), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="decisions-{org_id}.csv"'})
+
+
+@decisions_blp.route(f"{BASE}/<int:decision_id>")
+class DecisionById(MethodView):
+    @decisions_blp.response(200, DecisionSchema)
+    def get(self, org_id: int, decision_id: int) -> Any:
+        """One logged decision."""
+        return decisions.get_decision(g.org, decision_id)

@@ -1,0 +1,147 @@
+"""The barometer: maturity over time, and the realized uplift of finished initiatives.
+
+KPIs of an organization and their measurements.
+
+Schedules: an organization's recurring jobs (pulse, reminder, close, barometer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from flask.views import MethodView
+
+from tracker.api import Blueprint
+from tracker.schemas.common import PageArgsSchema, page_schema
+from tracker.schemas.follow import (
+    BarometerArgsSchema,
+    BarometerSchema,
+    KpiPatchSchema,
+    KpiSchema,
+    MeasurementSchema,
+    PilotEffectReportSchema,
+    RunResultSchema,
+    SchedulePatchSchema,
+    ScheduleSchema,
+    UpliftReportSchema,
+)
+from tracker.services.follow import barometer, kpis, schedules
+
+barometer_blp = Blueprint("barometer", __name__,
+                          description="Maturity over time and closing the loop")
+BASE = "/orgs/<int:org_id>/barometer"
+
+
+@barometer_blp.route(BASE)
+class Barometer(MethodView):
+    @barometer_blp.arguments(BarometerArgsSchema, location="query")
+    @barometer_blp.response(200, BarometerSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Scores of every closed assessment of a framework in time order, with deltas."""
+        return barometer.barometer(g.org, args["framework_id"])
+
+
+@barometer_blp.route(f"{BASE}/uplifts")
+class Uplifts(MethodView):
+    @barometer_blp.arguments(BarometerArgsSchema, location="query")
+    @barometer_blp.response(200, UpliftReportSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Expected beside realized uplift of done initiatives (an association, not a proof)."""
+        return barometer.uplifts(g.org, args["framework_id"])
+
+
+@barometer_blp.route(f"{BASE}/pilot-effects")
+class PilotEffects(MethodView):
+    @barometer_blp.arguments(BarometerArgsSchema, location="query")
+    @barometer_blp.response(200, PilotEffectReportSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Each pilot's perimeter versus the rest at every re-assessment since it started."""
+        return barometer.pilot_effects(g.org, args["framework_id"])
+
+
+kpis_blp = Blueprint("kpis", __name__, description="KPIs: target, current value, gap, history")
+BASE = "/orgs/<int:org_id>/kpis"
+
+
+@kpis_blp.route(BASE)
+class Kpis(MethodView):
+    @kpis_blp.arguments(PageArgsSchema, location="query")
+    @kpis_blp.response(200, page_schema(KpiSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The organization's KPIs with current value, gap and on-target status."""
+        return kpis.list_kpis(g.org, args["page"], args["per_page"])
+
+    @kpis_blp.arguments(KpiSchema)
+    @kpis_blp.response(201, KpiSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Create a KPI (name, unit, direction, target)."""
+        return kpis.create_kpi(g.org, data)
+
+
+@kpis_blp.route(f"{BASE}/<int:kpi_id>")
+class KpiById(MethodView):
+    @kpis_blp.response(200, KpiSchema)
+    def get(self, org_id: int, kpi_id: int) -> Any:
+        """One KPI with its measurement history."""
+        return kpis.get_kpi(g.org, kpi_id)
+
+    @kpis_blp.arguments(KpiPatchSchema)
+    @kpis_blp.response(200, KpiSchema)
+    def patch(self, changes: dict[str, Any], org_id: int, kpi_id: int) -> Any:
+        """Change a KPI's fields or linked dimensions."""
+        return kpis.update_kpi(g.org, kpi_id, changes)
+
+
+@kpis_blp.route(f"{BASE}/<int:kpi_id>/measurements")
+class Measurements(MethodView):
+    @kpis_blp.arguments(MeasurementSchema)
+    @kpis_blp.response(201, KpiSchema)
+    def post(self, data: dict[str, Any], org_id: int, kpi_id: int) -> Any:
+        """Record a dated measurement; answers the KPI with its new status."""
+        return kpis.add_measurement(g.org, kpi_id, data)
+
+
+schedules_blp = Blueprint("schedules", __name__, description="Recurring jobs and their next runs")
+BASE = "/orgs/<int:org_id>/schedules"
+
+
+@schedules_blp.route(BASE)
+class Schedules(MethodView):
+    @schedules_blp.arguments(PageArgsSchema, location="query")
+    @schedules_blp.response(200, page_schema(ScheduleSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The organization's schedules with their next run times."""
+        return schedules.list_schedules(g.org, args["page"], args["per_page"])
+
+    @schedules_blp.arguments(ScheduleSchema)
+    @schedules_blp.response(201, ScheduleSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Create a schedule: a kind, a cron expression or interval_days, recipients."""
+        return schedules.create_schedule(g.org, data)
+
+
+@schedules_blp.route(f"{BASE}/<int:schedule_id>")
+class ScheduleById(MethodView):
+    @schedules_blp.response(200, ScheduleSchema)
+    def get(self, org_id: int, schedule_id: int) -> Any:
+        """One schedule."""
+        return schedules.get_schedule(g.org, schedule_id)
+
+    @schedules_blp.arguments(SchedulePatchSchema)
+    @schedules_blp.response(200, ScheduleSchema)
+    def patch(self, changes: dict[str, Any], org_id: int, schedule_id: int) -> Any:
+        """Change a schedule; `paused` pauses or resumes it."""
+        return schedules.update_schedule(g.org, schedule_id, changes)
+
+    @schedules_blp.response(204)
+    def delete(self, org_id: int, schedule_id: int) -> None:
+        """Remove a schedule."""
+        schedules.delete_schedule(g.org, schedule_id)
+
+
+@schedules_blp.route(f"{BASE}/<int:schedule_id>/run")
+class RunSchedule(MethodView):
+    @schedules_blp.response(200, RunResultSchema)
+    def post(self, org_id: int, schedule_id: int) -> Any:
+        """Run the job now for the current period (does nothing if already done)."""
+        return schedules.run_schedule(g.org, schedule_id, current_app.config)

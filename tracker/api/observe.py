@@ -1,0 +1,146 @@
+"""Assessments, respondents, ratings, evidence and scores of an organization.
+
+CSV import of ratings: `POST .../assessments/{id}/ratings/import`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask.views import MethodView
+
+from tracker.api import Blueprint
+from tracker.api.access import requires
+from tracker.domain.errors import InvalidInput
+from tracker.schemas.common import PageArgsSchema, page_schema
+from tracker.schemas.observe import (
+    AssessmentListArgsSchema,
+    AssessmentPatchSchema,
+    AssessmentSchema,
+    EvidenceListArgsSchema,
+    EvidenceSchema,
+    RatingSchema,
+    RespondentSchema,
+    ScoresSchema,
+    UpsertResultSchema,
+)
+from tracker.schemas.tenancy import CsvImportResultSchema
+from tracker.services.observe import assessments, ratings, ratings_import
+
+assessments_blp = Blueprint("assessments", __name__, description="Assessments, ratings and scores")
+BASE = "/orgs/<int:org_id>/assessments"
+
+
+@assessments_blp.route(BASE)
+class Assessments(MethodView):
+    @assessments_blp.arguments(AssessmentListArgsSchema, location="query")
+    @assessments_blp.response(200, page_schema(AssessmentSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The organization's assessments, newest first."""
+        return assessments.list_assessments(g.org, args["page"], args["per_page"],
+                                            args.get("status"))
+
+    @assessments_blp.arguments(AssessmentSchema)
+    @assessments_blp.response(201, AssessmentSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Create an assessment (in draft) on a framework."""
+        return assessments.create_assessment(g.org, data)
+
+
+@assessments_blp.route(f"{BASE}/<int:assessment_id>")
+class AssessmentById(MethodView):
+    @assessments_blp.response(200, AssessmentSchema)
+    def get(self, org_id: int, assessment_id: int) -> Any:
+        """One assessment."""
+        return assessments.get_assessment(g.org, assessment_id)
+
+    @assessments_blp.arguments(AssessmentPatchSchema)
+    @assessments_blp.response(200, AssessmentSchema)
+    def patch(self, changes: dict[str, Any], org_id: int, assessment_id: int) -> Any:
+        """Rename, or move along draft → open → closed."""
+        return assessments.update_assessment(g.org, assessment_id, changes)
+
+
+@assessments_blp.route(f"{BASE}/<int:assessment_id>/respondents")
+class Respondents(MethodView):
+    @assessments_blp.arguments(PageArgsSchema, location="query")
+    @assessments_blp.response(200, page_schema(RespondentSchema))
+    def get(self, args: dict[str, Any], org_id: int, assessment_id: int) -> Any:
+        """Respondents with their personal survey links."""
+        return assessments.list_respondents(g.org, assessment_id, args["page"],
+                                            args["per_page"])
+
+    @requires("contributor")
+    @assessments_blp.arguments(RespondentSchema)
+    @assessments_blp.response(201, RespondentSchema)
+    def post(self, data: dict[str, Any], org_id: int, assessment_id: int) -> Any:
+        """Add a respondent (interviewee, document, observed ritual or survey taker)."""
+        return assessments.add_respondent(g.org, assessment_id, data)
+
+
+@assessments_blp.route(f"{BASE}/<int:assessment_id>/ratings")
+class Ratings(MethodView):
+    @requires("contributor")
+    @assessments_blp.arguments(RatingSchema(many=True))
+    @assessments_blp.response(200, UpsertResultSchema)
+    def put(self, rows: list[dict[str, Any]], org_id: int, assessment_id: int) -> Any:
+        """Create or update ratings in bulk: all are saved, or none."""
+        return ratings.upsert_ratings(g.org, assessment_id, rows)
+
+
+@assessments_blp.route(f"{BASE}/<int:assessment_id>/scores")
+class Scores(MethodView):
+    @assessments_blp.response(200, ScoresSchema)
+    def get(self, org_id: int, assessment_id: int) -> Any:
+        """Scores per dimension, axis and overall, with dispersion and source agreement."""
+        return ratings.assessment_scores(g.org, assessment_id)
+
+
+@assessments_blp.route(f"{BASE}/<int:assessment_id>/evidence")
+class EvidenceList(MethodView):
+    @assessments_blp.arguments(EvidenceListArgsSchema, location="query")
+    @assessments_blp.response(200, page_schema(EvidenceSchema))
+    def get(self, args: dict[str, Any], org_id: int, assessment_id: int) -> Any:
+        """Verbatims, optionally on one dimension."""
+        return assessments.list_evidence(g.org, assessment_id, args["page"], args["per_page"],
+                                         args.get("dimension"))
+
+    @requires("contributor")
+    @assessments_blp.arguments(EvidenceSchema)
+    @assessments_blp.response(201, EvidenceSchema)
+    def post(self, data: dict[str, Any], org_id: int, assessment_id: int) -> Any:
+        """Attach a verbatim to dimensions."""
+        return assessments.add_evidence(g.org, assessment_id, data)
+
+
+ratings_import_blp = Blueprint("ratings_import", __name__, description="CSV import of ratings")
+
+CSV_BODY = {"content": {
+    "text/csv": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}}}}}
+
+
+@ratings_import_blp.route("/orgs/<int:org_id>/assessments/<int:assessment_id>/ratings/import")
+class RatingsImport(MethodView):
+    @requires("contributor")
+    @ratings_import_blp.doc(requestBody=CSV_BODY)
+    @ratings_import_blp.response(201, CsvImportResultSchema)
+    def post(self, org_id: int, assessment_id: int) -> Any:
+        """Import respondents and ratings from a CSV file: all are saved, or none.
+
+        One row per respondent: `name`, `role`, `team`, `level`, `source` (and optionally
+        `email`), then one column per dimension code; an empty cell is no rating, `?` or
+        `n/a` is "cannot say". Errors are keyed `row N.COLUMN` (the header is row 1).
+        """
+        return ratings_import.import_ratings_csv(g.org, assessment_id, _csv_text())
+
+
+def _csv_text() -> str:
+    upload = request.files.get("file")
+    if upload is not None:
+        return ratings_import.decode_csv(upload.read())
+    if request.mimetype == "text/csv":
+        return ratings_import.decode_csv(request.get_data())
+    raise InvalidInput("Send the CSV as a text/csv body or as the multipart field `file`.",
+                       errors={"file": ["Missing CSV."]})

@@ -1,0 +1,149 @@
+"""The roadmap of an organization: plan, phases, baselines, what-if, slip impact,
+projected trajectory and exports (CSV, iCalendar, GraphML / node-link JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g
+from flask.views import MethodView
+
+from tracker.api import Blueprint
+from tracker.api.access import requires
+from tracker.schemas.common import PageArgsSchema, page_schema
+from tracker.schemas.plan import (
+    BaselineComparisonSchema,
+    BaselineCreateSchema,
+    BaselineSchema,
+    GraphArgsSchema,
+    ImpactArgsSchema,
+    ImpactSchema,
+    PhaseSchema,
+    PlanArgsSchema,
+    RoadmapSchema,
+    TrajectoryArgsSchema,
+    TrajectorySchema,
+    WhatIfResultSchema,
+    WhatIfSchema,
+)
+from tracker.services.plan import roadmap
+from tracker.services.plan.roadmap import PlanParams
+
+roadmap_blp = Blueprint("roadmap", __name__, description="Roadmap, phases, baselines and exports")
+ORG = "/orgs/<int:org_id>"
+BASE = f"{ORG}/roadmap"
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    """A file answer with its type and a download name."""
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@roadmap_blp.route(BASE)
+class RoadmapView(MethodView):
+    @roadmap_blp.arguments(PlanArgsSchema, location="query")
+    @roadmap_blp.response(200, RoadmapSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The plan: dates, waves, slack, critical path, makespan and phases."""
+        return roadmap.get_roadmap(g.org, PlanParams.from_args(args))
+
+
+@roadmap_blp.route(f"{ORG}/phases")
+class Phases(MethodView):
+    @roadmap_blp.arguments(PageArgsSchema, location="query")
+    @roadmap_blp.response(200, page_schema(PhaseSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The stored phases in order (the roadmap proposes a split when there are none)."""
+        return roadmap.list_phases(g.org, args["page"], args["per_page"])
+
+    @requires("lead")
+    @roadmap_blp.arguments(PhaseSchema(many=True))
+    @roadmap_blp.response(200, page_schema(PhaseSchema))
+    def put(self, rows: list[dict[str, Any]], org_id: int) -> Any:
+        """Replace every phase: each ends after it starts, none overlaps another."""
+        return roadmap.replace_phases(g.org, rows)
+
+
+@roadmap_blp.route(f"{BASE}/baselines")
+class Baselines(MethodView):
+    @roadmap_blp.arguments(PageArgsSchema, location="query")
+    @roadmap_blp.response(200, page_schema(BaselineSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Saved baselines, newest first."""
+        return roadmap.list_baselines(g.org, args["page"], args["per_page"])
+
+    @roadmap_blp.arguments(BaselineCreateSchema)
+    @roadmap_blp.response(201, BaselineSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Save the current plan under a name."""
+        return roadmap.create_baseline(g.org, data)
+
+
+@roadmap_blp.route(f"{BASE}/baselines/<int:baseline_id>/compare")
+class BaselineComparison(MethodView):
+    @roadmap_blp.arguments(PlanArgsSchema, location="query")
+    @roadmap_blp.response(200, BaselineComparisonSchema)
+    def get(self, args: dict[str, Any], org_id: int, baseline_id: int) -> Any:
+        """What slipped since the baseline, and by how much (weeks, > 0 late)."""
+        return roadmap.compare_baseline(g.org, baseline_id, PlanParams.from_args(args))
+
+
+@roadmap_blp.route(f"{BASE}/what-if")
+class WhatIf(MethodView):
+    @roadmap_blp.arguments(WhatIfSchema)
+    @roadmap_blp.response(200, WhatIfResultSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Try delays, slips, drops or a new capacity without saving anything."""
+        return roadmap.what_if(g.org, data)
+
+
+@roadmap_blp.route(f"{ORG}/initiatives/<int:initiative_id>/impact")
+class Impact(MethodView):
+    @roadmap_blp.arguments(ImpactArgsSchema, location="query")
+    @roadmap_blp.response(200, ImpactSchema)
+    def get(self, args: dict[str, Any], org_id: int, initiative_id: int) -> Any:
+        """Everything depending on the initiative and the makespan change if it slips."""
+        return roadmap.slip_impact(g.org, initiative_id, args["weeks"],
+                                   PlanParams.from_args(args))
+
+
+@roadmap_blp.route(f"{BASE}/trajectory")
+class Trajectory(MethodView):
+    @roadmap_blp.arguments(TrajectoryArgsSchema, location="query")
+    @roadmap_blp.response(200, TrajectorySchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Projected dimension, axis and overall scores at each phase end."""
+        return roadmap.trajectory(g.org, args["framework_id"], PlanParams.from_args(args))
+
+
+@roadmap_blp.route(f"{ORG}/roadmap.csv")
+class RoadmapCsv(MethodView):
+    @roadmap_blp.arguments(PlanArgsSchema, location="query")
+    @roadmap_blp.response(200, content_type="text/csv")
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The roadmap as CSV."""
+        return _download(roadmap.roadmap_csv(g.org, PlanParams.from_args(args)),
+                         "text/csv", f"roadmap-{org_id}.csv")
+
+
+@roadmap_blp.route(f"{ORG}/roadmap.ics")
+class RoadmapIcs(MethodView):
+    @roadmap_blp.arguments(PlanArgsSchema, location="query")
+    @roadmap_blp.response(200, content_type="text/calendar")
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The roadmap as iCalendar: one all-day event per initiative."""
+        return _download(roadmap.roadmap_ical(g.org, PlanParams.from_args(args)),
+                         "text/calendar", f"roadmap-{org_id}.ics")
+
+
+@roadmap_blp.route(f"{ORG}/dependencies/graph")
+class DependencyGraph(MethodView):
+    @roadmap_blp.arguments(GraphArgsSchema, location="query")
+    @roadmap_blp.response(200, content_type="application/json")
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The dependency graph as node-link JSON or GraphML."""
+        fmt = args["format"]
+        mimetype = "application/graphml+xml" if fmt == "graphml" else "application/json"
+        return _download(roadmap.dependency_graph(g.org, fmt), mimetype,
+                         f"dependencies-{org_id}.{fmt}")

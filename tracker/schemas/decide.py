@@ -1,0 +1,204 @@
+"""Initiative, scorecard, rater, dependency, backlog, pilot, import and audit schemas.
+
+Decision log schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from tracker.domain.prioritization import CLASSES, CRITERION_KINDS, INPUT_FIELDS
+from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
+from tracker.models.decisions import COMMITTEES
+from tracker.schemas.common import PageArgsSchema
+
+TITLE = validate.Length(min=1, max=300)
+NAME = validate.Length(max=200)
+
+
+def _input_fields() -> dict[str, fields.Field]:
+    """One nullable float per prioritization input (validated by the domain)."""
+    return {name: fields.Float(allow_none=True, allow_nan=False) for name in INPUT_FIELDS}
+
+
+class UpliftSchema(Schema):
+    dimension = fields.String(required=True, metadata={"description": "Dimension code"})
+    expected = fields.Float(required=True, validate=validate.Range(min=0),
+                            metadata={"description": "Expected uplift, in scale levels"})
+
+
+class RaterSchema(Schema.from_dict(_input_fields())):  # type: ignore[misc]
+    rater = fields.String(dump_only=True)
+
+
+_InputsBase: Any = Schema.from_dict(_input_fields(), name="InitiativeInputs")
+
+
+class InitiativeSchema(_InputsBase):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=TITLE)
+    description = fields.String(load_default="")
+    status = fields.String(load_default="proposed", validate=validate.OneOf(INITIATIVE_STATUSES))
+    owner = fields.String(allow_none=True, validate=NAME)
+    duration_weeks = fields.Float(allow_none=True,
+                                  validate=validate.Range(min=0, min_inclusive=False))
+    load = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    finding_ids = fields.List(fields.Integer(), load_default=list)
+    uplifts = fields.List(fields.Nested(UpliftSchema), load_default=list)
+    criteria = fields.Dict(keys=fields.String(), values=fields.Float(allow_nan=False),
+                           load_default=dict,
+                           metadata={"description": "Scorecard scores by criterion code"})
+    class_override = fields.String(allow_none=True, validate=validate.OneOf(CLASSES))
+    pinned_start = fields.Date(allow_none=True)
+    actual_start = fields.Date(allow_none=True)
+    actual_end = fields.Date(allow_none=True)
+    template_code = fields.String(dump_only=True, allow_none=True,
+                                  metadata={"description": "Playbook template adopted from"})
+    raters = fields.List(fields.Nested(RaterSchema), dump_only=True)
+    spread = fields.Dict(keys=fields.String(), values=fields.Float(), dump_only=True,
+                         metadata={"description": "max − min of the raters' inputs per field"})
+    created_at = fields.DateTime(dump_only=True)
+
+
+class InitiativeListArgsSchema(PageArgsSchema):
+    finding_id = fields.Integer(metadata={"description": "Only initiatives answering it"})
+    status = fields.String(validate=validate.OneOf(INITIATIVE_STATUSES))
+
+
+class FromFindingsSchema(Schema):
+    finding_ids = fields.List(fields.Integer(), required=True,
+                              validate=validate.Length(min=1))
+
+
+class InitiativeListSchema(Schema):
+    items = fields.List(fields.Nested(InitiativeSchema))
+
+
+class CriterionSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(load_default="", validate=NAME)
+    kind = fields.String(required=True, validate=validate.OneOf(CRITERION_KINDS))
+    weight = fields.Float(load_default=1.0, allow_nan=False)
+
+
+class ScorecardSchema(Schema):
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+
+
+class DependencySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    prerequisite_id = fields.Integer(required=True)
+    dependent_id = fields.Integer(required=True)
+    lag_weeks = fields.Float(load_default=0.0, allow_nan=False)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class BacklogArgsSchema(PageArgsSchema):
+    method = fields.String(metadata={"description": "wsjf, rice, ice, scorecard or gap; "
+                                                    "default: the organization's"})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+
+class BacklogItemSchema(Schema):
+    rank = fields.Integer()
+    id = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    value = fields.Float(allow_none=True)
+    effort = fields.Float(allow_none=True)
+    score = fields.Float(allow_none=True)
+    missing = fields.List(fields.String())
+    effective_priority = fields.Float(allow_none=True)
+    class_ = fields.String(data_key="class")
+    computed_class = fields.String()
+    quadrant = fields.String(allow_none=True)
+    actionable = fields.Boolean()
+    blocked_by = fields.List(fields.Integer())
+
+
+class BacklogSchema(Schema):
+    method = fields.String()
+    median_value = fields.Float(allow_none=True)
+    median_effort = fields.Float(allow_none=True)
+    items = fields.List(fields.Nested(BacklogItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class PilotSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    initiative_id = fields.Integer(dump_only=True)
+    teams = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                        load_default=list)
+    value_stream = fields.String(allow_none=True, validate=NAME)
+    hypothesis = fields.String(load_default="")
+    success_criteria = fields.String(load_default="")
+    kpi = fields.String(allow_none=True, validate=NAME)
+    threshold = fields.Float(allow_none=True, allow_nan=False)
+    start = fields.Date(allow_none=True)
+    end = fields.Date(allow_none=True)
+    status = fields.String(load_default="planned", validate=validate.OneOf(PILOT_STATUSES))
+    decision = fields.String(allow_none=True, validate=validate.OneOf(PILOT_DECISIONS))
+    decision_date = fields.Date(allow_none=True)
+    rationale = fields.String(allow_none=True)
+    decided_by = fields.String(allow_none=True, validate=NAME)
+    keep_initiative = fields.Boolean(load_only=True, load_default=False, metadata={
+        "description": "With decision `stop`: keep the initiative instead of dropping it"})
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ImportInitiativeSchema(InitiativeSchema):
+    ref = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class ImportDependencySchema(Schema):
+    prerequisite_ref = fields.String(required=True)
+    dependent_ref = fields.String(required=True)
+    lag_weeks = fields.Float(load_default=0.0, allow_nan=False)
+
+
+class ImportSchema(Schema):
+    initiatives = fields.List(fields.Nested(ImportInitiativeSchema), required=True)
+    dependencies = fields.List(fields.Nested(ImportDependencySchema), load_default=list)
+
+
+class ImportResultSchema(Schema):
+    ids = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    entity = fields.String()
+    entity_id = fields.Integer()
+    action = fields.String()
+    changes = fields.Dict()
+    user_id = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+
+
+class DecisionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True, metadata={
+        "description": "`decision` (logged here) or `pilot` (a pilot's go/no-go, read-only)"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    committee = fields.String(required=True, validate=validate.OneOf(COMMITTEES))
+    decided_on = fields.Date(required=True, allow_none=False)
+    participants = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
+                               load_default=list)
+    rationale = fields.String(load_default="")
+    initiative_ids = fields.List(fields.Integer(), load_default=list)
+    pilot_ids = fields.List(fields.Integer(), load_default=list)
+    finding_ids = fields.List(fields.Integer(), load_default=list)
+    decision = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "For pilot entries: generalize, adjust or stop"})
+    created_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class DecisionListArgsSchema(PageArgsSchema):
+    q = fields.String(metadata={"description": "Words searched in title and rationale"})
+    committee = fields.String(validate=validate.OneOf(COMMITTEES))
+    date_from = fields.Date(data_key="from", metadata={"description": "Decided on or after"})
+    date_to = fields.Date(data_key="to", metadata={"description": "Decided on or before"})
+    include_pilots = fields.Boolean(load_default=True)

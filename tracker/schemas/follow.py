@@ -1,0 +1,188 @@
+"""Barometer schemas: maturity over time and realized uplifts.
+
+KPI and measurement schemas.
+
+Schedule schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from tracker.domain.effects import DIRECTIONS
+from tracker.models.schedules import SCHEDULE_KINDS
+
+SCORE = {"allow_none": True}
+
+
+class BarometerArgsSchema(Schema):
+    framework_id = fields.Integer(
+        load_default=None, metadata={"description": "Default: the framework of the latest "
+                                                    "closed assessment"})
+
+
+class DimensionPointSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    score = fields.Float(**SCORE)
+    delta_previous = fields.Float(**SCORE)
+    delta_first = fields.Float(**SCORE)
+
+
+class AxisPointSchema(DimensionPointSchema):
+    dimensions = fields.List(fields.Nested(DimensionPointSchema))
+
+
+class BarometerPointSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    closed_at = fields.DateTime(allow_none=True)
+    overall = fields.Float(**SCORE)
+    delta_previous = fields.Float(**SCORE)
+    delta_first = fields.Float(**SCORE)
+    progress_to_target = fields.Float(
+        **SCORE, metadata={"description": "(current - first) / (target - first), overall"})
+    percent_to_target = fields.Float(**SCORE)
+    axes = fields.List(fields.Nested(AxisPointSchema))
+
+
+class ProjectedScoreSchema(Schema):
+    code = fields.String()
+    score = fields.Float(**SCORE)
+
+
+class ProjectedPointSchema(Schema):
+    phase = fields.String()
+    date = fields.Date()
+    overall = fields.Float(**SCORE)
+    axes = fields.List(fields.Nested(ProjectedScoreSchema))
+    dimensions = fields.List(fields.Nested(ProjectedScoreSchema))
+    finished = fields.List(fields.Integer(), metadata={
+        "description": "Initiatives planned to be finished by then"})
+
+
+class BarometerSchema(Schema):
+    framework_id = fields.Integer(allow_none=True)
+    assessments = fields.List(fields.Nested(BarometerPointSchema))
+    projected = fields.List(fields.Nested(ProjectedPointSchema), metadata={
+        "description": "The roadmap's projected trajectory, per phase end"})
+
+
+class DimensionUpliftSchema(Schema):
+    dimension = fields.String()
+    expected = fields.Float()
+    before = fields.Float(**SCORE)
+    after = fields.Float(**SCORE)
+    realized = fields.Float(**SCORE)
+
+
+class InitiativeUpliftSchema(Schema):
+    initiative_id = fields.Integer()
+    title = fields.String()
+    actual_start = fields.Date(allow_none=True)
+    actual_end = fields.Date(allow_none=True)
+    before_assessment_id = fields.Integer(allow_none=True)
+    after_assessment_id = fields.Integer(allow_none=True)
+    dimensions = fields.List(fields.Nested(DimensionUpliftSchema))
+    moved_nothing = fields.Boolean()
+
+
+class UpliftReportSchema(Schema):
+    framework_id = fields.Integer(allow_none=True)
+    note = fields.String()
+    initiatives = fields.List(fields.Nested(InitiativeUpliftSchema))
+
+
+class PilotMeasureSchema(Schema):
+    assessment_id = fields.Integer()
+    title = fields.String()
+    closed_at = fields.DateTime(allow_none=True)
+    effect = fields.Float(**SCORE, metadata={
+        "description": "Mean rating inside the perimeter minus outside, lifted dimensions"})
+    per_dimension = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    inside_n = fields.Integer()
+    outside_n = fields.Integer()
+
+
+class PilotEffectSchema(Schema):
+    pilot_id = fields.Integer()
+    initiative_id = fields.Integer()
+    title = fields.String()
+    teams = fields.List(fields.String())
+    dimensions = fields.List(fields.String())
+    measures = fields.List(fields.Nested(PilotMeasureSchema))
+
+
+class PilotEffectReportSchema(Schema):
+    framework_id = fields.Integer(allow_none=True)
+    note = fields.String()
+    min_group_size = fields.Integer()
+    pilots = fields.List(fields.Nested(PilotEffectSchema))
+
+
+class MeasurementSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    value = fields.Float(required=True, allow_nan=False)
+    measured_at = fields.Date(required=True)
+
+
+class KpiSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="")
+    unit = fields.String(load_default="", validate=validate.Length(max=50))
+    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    target = fields.Float(required=True, allow_none=True, allow_nan=False)
+    dimensions = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list,
+                             metadata={"description": "Codes of the dimensions it evidences"})
+    current = fields.Float(dump_only=True, allow_none=True,
+                           metadata={"description": "The latest measurement by date"})
+    measured_at = fields.Date(dump_only=True, allow_none=True)
+    gap = fields.Float(dump_only=True, allow_none=True,
+                       metadata={"description": "current - target"})
+    on_target = fields.Boolean(dump_only=True, allow_none=True)
+    history = fields.List(fields.Nested(MeasurementSchema), dump_only=True)
+
+
+class KpiPatchSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String()
+    unit = fields.String(validate=validate.Length(max=50))
+    direction = fields.String(validate=validate.OneOf(DIRECTIONS))
+    target = fields.Float(allow_none=True, allow_nan=False)
+    dimensions = fields.List(fields.String(validate=validate.Length(min=1)))
+
+
+class ScheduleSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SCHEDULE_KINDS))
+    cron = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+                         metadata={"description": "Five-field cron expression"})
+    interval_days = fields.Integer(load_default=None, allow_none=True,
+                                   validate=validate.Range(min=1, max=366))
+    timezone = fields.String(load_default=None, allow_none=True,
+                             metadata={"description": "Default: the organization's"})
+    recipients = fields.List(fields.Email(), load_default=list)
+    close_after_days = fields.Integer(load_default=None, allow_none=True,
+                                      validate=validate.Range(min=1, max=366))
+    paused = fields.Boolean(load_default=False)
+    last_period = fields.String(dump_only=True, allow_none=True)
+    next_run_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class SchedulePatchSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(SCHEDULE_KINDS))
+    cron = fields.String(allow_none=True, validate=validate.Length(max=100))
+    interval_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=366))
+    timezone = fields.String(allow_none=True)
+    recipients = fields.List(fields.Email())
+    close_after_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=366))
+    paused = fields.Boolean(metadata={"description": "true pauses, false resumes"})
+
+
+class RunResultSchema(Schema):
+    schedule_id = fields.Integer()
+    kind = fields.String()
+    period = fields.String()
+    ran = fields.Boolean()
+    detail = fields.String()

@@ -1,0 +1,362 @@
+"""Framework schemas: the grid format of DESIGN section 5, in and out.
+
+Target schemas: the ambition per dimension of a framework.
+
+Organization profile, playbook template, suggestion, adoption and root-cause schemas."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from flask import request
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from tracker.domain.playbook import GROWTH_OUTLOOKS, SIZE_BANDS
+from tracker.models.assessments import SOURCES
+from tracker.models.playbook import TEMPLATE_CLASSES
+from tracker.schemas.common import PageArgsSchema
+from tracker.schemas.decide import DependencySchema
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+                       error="Use letters, digits, '.', '-' or '_' (no spaces).")
+POSITIVE = validate.Range(min=0, min_inclusive=False)
+
+
+def _code(**kwargs: Any) -> fields.String:
+    return fields.String(required=True, validate=[validate.Length(min=1, max=100), CODE],
+                         **kwargs)
+
+
+class ScaleLevelSchema(Schema):
+    value = fields.Float(required=True)
+    label = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    descriptor = fields.String(load_default="")
+
+
+class AnswerSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    value = fields.Float(required=True)
+
+
+class QuestionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = _code()
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    stream = fields.String(load_default=None, allow_none=True)
+    answers = fields.List(fields.Nested(AnswerSchema), required=True,
+                          validate=validate.Length(min=1))
+
+
+class DimensionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = _code()
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="")
+    weight = fields.Float(load_default=1.0, validate=POSITIVE)
+    levels = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    questions = fields.List(fields.Nested(QuestionSchema), load_default=list)
+
+    @pre_load
+    def _level_keys_as_text(self, data: Any, **_: Any) -> Any:
+        """YAML writes `levels: {1: ...}` with integer keys; they are stored as text."""
+        if isinstance(data, dict) and isinstance(data.get("levels"), dict):
+            data = {**data, "levels": {_level_key(k): v for k, v in data["levels"].items()}}
+        return data
+
+
+class AxisSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = _code()
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="")
+    weight = fields.Float(load_default=1.0, validate=POSITIVE)
+    dimensions = fields.List(fields.Nested(DimensionSchema), required=True,
+                             validate=validate.Length(min=1))
+
+
+class FrameworkSchema(Schema):
+    """A whole framework; `org_id` set means owned by that organization, else shared."""
+
+    id = fields.Integer(dump_only=True)
+    org_id = fields.Integer(load_default=None, allow_none=True)
+    code = _code()
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    version = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    description = fields.String(load_default="")
+    scale = fields.List(fields.Nested(ScaleLevelSchema), required=True,
+                        validate=validate.Length(min=2))
+    source_weights = fields.Dict(keys=fields.String(validate=validate.OneOf(SOURCES)),
+                                 values=fields.Float(validate=validate.Range(min=0)),
+                                 load_default=dict)
+    question_rule = fields.String(load_default="mean", validate=validate.OneOf(["mean", "samm"]))
+    axes = fields.List(fields.Nested(AxisSchema), required=True, validate=validate.Length(min=1))
+    created_at = fields.DateTime(dump_only=True)
+
+    @validates_schema
+    def _check_grid(self, data: dict[str, Any], **_: Any) -> None:
+        """Scale ascending, codes unique, level descriptors on scale values."""
+        errors: dict[str, list[str]] = {}
+        values = [level["value"] for level in data.get("scale", [])]
+        if any(b <= a for a, b in pairwise(values)):
+            errors["scale"] = ["Level values must be strictly ascending."]
+        for path, message in _grid_problems(data.get("axes", []), set(values)):
+            errors.setdefault(path, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+
+class FrameworkSummarySchema(Schema):
+    """A framework in lists: without its axes."""
+
+    id = fields.Integer()
+    org_id = fields.Integer(allow_none=True)
+    code = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    description = fields.String()
+    question_rule = fields.String()
+
+
+class FrameworkListArgsSchema(PageArgsSchema):
+    code = fields.String(metadata={"description": "Only frameworks with this code"})
+
+
+class FrameworkImportSchema(Schema):
+    """`POST /frameworks/import`: a framework file's content and its format."""
+
+    format = fields.String(load_default="tracker", validate=validate.OneOf(["tracker", "samm"]))
+    content = fields.Raw(metadata={
+        "description": "`tracker`: the framework document, a JSON object or YAML/JSON text"})
+    path = fields.String(validate=validate.Length(min=1), metadata={
+        "description": "`samm`: the server-side path of an OWASP SAMM v2 `model/` folder "
+                       "(instance admins only)"})
+    org_id = fields.Integer(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _source(self, data: dict[str, Any], **_: Any) -> None:
+        """`content` for the tracker format, `path` for a SAMM model folder."""
+        needed = "path" if data.get("format") == "samm" else "content"
+        if data.get(needed) is None:
+            raise ValidationError(f"Required for the {data.get('format')} format.", needed)
+
+
+def _level_key(key: Any) -> Any:
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key) if isinstance(key, int | float) else key
+
+
+def _grid_problems(axes: list[dict[str, Any]], scale_values: set[float]) -> list[tuple[str, str]]:
+    """Duplicate codes and level descriptors off the scale, with their field paths."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, set[str]] = {"axis": set(), "dimension": set(), "question": set()}
+
+    def check_unique(kind: str, code: str, path: str) -> None:
+        if code in seen[kind]:
+            problems.append((path, f"Duplicate {kind} code {code!r}."))
+        seen[kind].add(code)
+
+    for a, axis in enumerate(axes):
+        check_unique("axis", axis["code"], f"axes[{a}].code")
+        for d, dim in enumerate(axis["dimensions"]):
+            path = f"axes[{a}].dimensions[{d}]"
+            check_unique("dimension", dim["code"], f"{path}.code")
+            for key in dim.get("levels", {}):
+                if _as_number(key) not in scale_values:
+                    problems.append((f"{path}.levels", f"Level {key!r} is not on the scale."))
+            for q, question in enumerate(dim.get("questions", [])):
+                check_unique("question", question["code"], f"{path}.questions[{q}].code")
+    return problems
+
+
+def _as_number(key: str) -> float | None:
+    try:
+        return float(key)
+    except ValueError:
+        return None
+
+
+class TargetRowSchema(Schema):
+    dimension = fields.String(required=True, validate=validate.Length(min=1),
+                              metadata={"description": "Dimension code"})
+    level = fields.Float(required=True, metadata={"description": "A level within the scale"})
+
+
+class TargetsSchema(Schema):
+    """`PUT /targets` body and answer: a framework's target per dimension.
+
+    The body may also be DESIGN's bare list `[{dimension, level}]`, with the framework
+    given as the `?framework_id=` query argument.
+    """
+
+    framework_id = fields.Integer(required=True)
+    targets = fields.List(fields.Nested(TargetRowSchema), required=True)
+
+    @pre_load
+    def _bare_list(self, data: Any, **_: Any) -> Any:
+        """A bare list of rows is the `targets` of the framework named in the query."""
+        if isinstance(data, list):
+            return {"targets": data, "framework_id": request.args.get("framework_id")}
+        return data
+
+
+class TargetsArgsSchema(Schema):
+    framework_id = fields.Integer(required=True)
+
+
+RESERVED_CODES = ("export", "import")
+
+
+class ProfileSchema(Schema):
+    size_band = fields.String(load_default=None, allow_none=True,
+                              validate=validate.OneOf(SIZE_BANDS))
+    management_levels = fields.Integer(load_default=None, allow_none=True,
+                                       validate=validate.Range(min=0, max=20))
+    product_tech_people = fields.Integer(load_default=None, allow_none=True,
+                                         validate=validate.Range(min=0))
+    growth_outlook = fields.String(load_default=None, allow_none=True,
+                                   validate=validate.OneOf(GROWTH_OUTLOOKS))
+    regulatory_constraints = fields.List(fields.String(validate=validate.Length(min=1,
+                                                                                max=100)),
+                                         load_default=list)
+
+
+class TemplateSchema(Schema):
+    code = fields.String(required=True, validate=[
+        validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$",
+                        error="Lower-case letters, digits, '.', '_' and '-'."),
+        validate.Length(max=100)])
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="")
+    template_class = fields.String(data_key="class", load_default="quick_win",
+                                   validate=validate.OneOf(TEMPLATE_CLASSES))
+    duration_weeks = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                                  validate=validate.Range(min=0, min_inclusive=False))
+    uplifts = fields.Dict(keys=fields.String(), values=fields.Float(
+        allow_nan=False, validate=validate.Range(min=0, min_inclusive=False)),
+        load_default=dict, metadata={"description": "Expected uplift by dimension code"})
+    prerequisites = fields.List(fields.String(), load_default=list,
+                                metadata={"description": "Codes of prerequisite templates"})
+    success_criteria = fields.List(fields.String(), load_default=list)
+    rules = fields.Dict(load_default=None, allow_none=True, metadata={
+        "description": "Applicability rule: {all|any: [...]}, {not: rule}, "
+                       "{profile: field, op, value} or {score: dimension, op, value}"})
+    builtin = fields.Method("_builtin", dump_only=True)
+    retired = fields.Boolean(dump_only=True)
+
+    def _builtin(self, template: Any) -> bool:
+        return template.org_id is None
+
+    @validates("code")
+    def _not_reserved(self, value: str, **_kwargs: Any) -> None:
+        if value in RESERVED_CODES:
+            raise ValidationError(f"{value!r} is reserved.")
+
+
+class TemplatePatchSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=300))
+    description = fields.String()
+    template_class = fields.String(data_key="class", validate=validate.OneOf(TEMPLATE_CLASSES))
+    duration_weeks = fields.Float(allow_none=True, allow_nan=False,
+                                  validate=validate.Range(min=0, min_inclusive=False))
+    uplifts = fields.Dict(keys=fields.String(), values=fields.Float(
+        allow_nan=False, validate=validate.Range(min=0, min_inclusive=False)))
+    prerequisites = fields.List(fields.String())
+    success_criteria = fields.List(fields.String())
+    rules = fields.Dict(allow_none=True)
+    retired = fields.Boolean(metadata={"description": "false brings a retired template back"})
+
+
+class TemplateListArgsSchema(PageArgsSchema):
+    include_retired = fields.Boolean(load_default=False)
+
+
+class SuggestedTemplateSchema(Schema):
+    code = fields.String()
+    title = fields.String()
+    template_class = fields.String(data_key="class")
+    duration_weeks = fields.Float(allow_none=True)
+    value = fields.Float(metadata={"description": "Gap value: Σ share·min(uplift, target gap)"})
+    dimensions = fields.List(fields.String(), metadata={
+        "description": "The finding's dimensions it lifts"})
+    reason = fields.String()
+
+
+class FindingSuggestionsSchema(Schema):
+    finding_id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    dimensions = fields.List(fields.String())
+    templates = fields.List(fields.Nested(SuggestedTemplateSchema))
+
+
+class SuggestionsSchema(Schema):
+    assessment_id = fields.Integer()
+    findings = fields.List(fields.Nested(FindingSuggestionsSchema))
+
+
+class AdoptSchema(Schema):
+    template_codes = fields.List(fields.String(), required=True,
+                                 validate=validate.Length(min=1))
+
+
+class AdoptedUpliftSchema(Schema):
+    dimension = fields.String()
+    expected = fields.Float()
+
+
+class AdoptedInitiativeSchema(Schema):
+    id = fields.Integer()
+    template_code = fields.String()
+    title = fields.String()
+    description = fields.String()
+    duration_weeks = fields.Float(allow_none=True)
+    finding_ids = fields.List(fields.Integer())
+    uplifts = fields.List(fields.Nested(AdoptedUpliftSchema))
+
+
+class AdoptResultSchema(Schema):
+    initiatives = fields.List(fields.Nested(AdoptedInitiativeSchema))
+    dependencies = fields.List(fields.Nested(DependencySchema))
+
+
+class RootCauseSchema(Schema):
+    root_cause_id = fields.Integer(required=True)
+
+
+class FindingLinksSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    status = fields.String()
+    root_causes = fields.List(fields.Integer())
+    symptoms = fields.List(fields.Integer())
+
+
+class FindingLinksListSchema(Schema):
+    items = fields.List(fields.Nested(FindingLinksSchema))
+
+
+class UntreatedSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+
+
+class SymptomOnlySchema(Schema):
+    initiative_id = fields.Integer()
+    title = fields.String()
+    finding_ids = fields.List(fields.Integer())
+    untreated_root_causes = fields.List(fields.Nested(UntreatedSchema))
+
+
+class SymptomOnlyListSchema(Schema):
+    items = fields.List(fields.Nested(SymptomOnlySchema))

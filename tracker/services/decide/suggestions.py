@@ -1,0 +1,155 @@
+"""Suggested initiatives for an assessment: for each gap, tension or blind-spot finding, the
+playbook templates that apply (rules on the profile and the assessment's scores) and lift its
+dimensions, ranked by the maturity gap they close; and their adoption as initiatives with
+dependencies, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.errors import InvalidInput
+from tracker.domain.playbook import Suggestion, rank_templates
+from tracker.extensions import db
+from tracker.models import Dependency, Finding, Initiative, Organization, Uplift, User
+from tracker.models import PlaybookTemplate as Template
+from tracker.services.decide.initiatives import audit
+from tracker.services.frame import frameworks, playbook
+from tracker.services.observe import assessments, ratings
+from tracker.services.unit_of_work import transaction
+
+ANSWERED_KINDS = ("gap", "tension", "blind_spot")
+
+
+@dataclass(frozen=True)
+class FindingSuggestions:
+    """One finding with the applicable templates, best first."""
+
+    finding: Finding
+    suggestions: list[Suggestion]
+
+
+def _findings(org: Organization, assessment_id: int) -> list[Finding]:
+    return list(db.session.scalars(
+        select(Finding).where(Finding.org_id == org.id, Finding.assessment_id == assessment_id,
+                              Finding.kind.in_(ANSWERED_KINDS), Finding.status != "dismissed")
+        .options(selectinload(Finding.dimensions)).order_by(Finding.id)))
+
+
+def suggest(org: Organization, assessment_id: int) -> tuple[list[FindingSuggestions],
+                                                            dict[str, Template]]:
+    """Every answerable finding of the assessment with its ranked templates, and the
+    visible templates by code. A constant number of queries."""
+    scores = ratings.assessment_scores(org, assessment_id)
+    dims = [d for axis in scores["axes"] for d in axis["dimensions"]]
+    score_by_code = {d["code"]: d["score"] for d in dims}
+    shares = {d["code"]: d["share"] for d in dims}
+    gaps = {d["code"]: d["target_gap"] for d in dims}
+    profile = playbook.domain_profile(playbook.get_profile(org))
+    templates = {t.code: t for t in playbook.visible_templates(org)}
+    template_specs = playbook.specs(templates.values())
+    result = [FindingSuggestions(f, rank_templates(template_specs, [d.code for d in f.dimensions],
+                                                   profile, score_by_code, shares, gaps))
+              for f in _findings(org, assessment_id)]
+    return result, templates
+
+
+def suggestions_view(org: Organization, assessment_id: int) -> dict[str, Any]:
+    """The suggestions as the API shows them."""
+    result, templates = suggest(org, assessment_id)
+    return {"assessment_id": assessment_id, "findings": [
+        {"finding_id": item.finding.id, "kind": item.finding.kind, "title": item.finding.title,
+         "dimensions": [d.code for d in item.finding.dimensions],
+         "templates": [{"code": s.code, "title": s.title, "value": s.value, "reason": s.reason,
+                        "dimensions": s.dimensions,
+                        "template_class": templates[s.code].template_class,
+                        "duration_weeks": templates[s.code].duration_weeks}
+                       for s in item.suggestions]}
+        for item in result]}
+
+
+def adopt(org: Organization, actor: User | None, assessment_id: int,
+          codes: Sequence[str]) -> dict[str, Any]:
+    """Create one initiative per template (title, description, duration, uplifts on the
+    assessment's dimensions, linked to the findings it was suggested for) and a dependency
+    for each prerequisite among the adopted templates or adopted earlier (the latest
+    initiative of the organization from that template that is not dropped); all in one
+    transaction.
+
+    422 for a code not in the playbook or not suggested for any finding of the assessment.
+    """
+    assessment = assessments.get_assessment(org, assessment_id)
+    result, templates = suggest(org, assessment_id)
+    answers: dict[str, list[Finding]] = {}
+    for item in result:
+        for suggestion in item.suggestions:
+            answers.setdefault(suggestion.code, []).append(item.finding)
+    wanted = list(dict.fromkeys(codes))
+    errors = [f"{c!r} is not in the playbook" if c not in templates else
+              f"{c!r} does not apply to any open gap, tension or blind spot of this assessment"
+              for c in wanted if c not in answers]
+    if errors:
+        raise InvalidInput("Some templates cannot be adopted; nothing was created.",
+                           errors={"template_codes": errors})
+    dimensions = frameworks.dimensions_by_code(frameworks.load_framework(assessment.framework_id))
+    earlier = _earlier_adoptions(org, {need for code in wanted
+                                       for need in templates[code].prerequisites or ()
+                                       if need not in wanted})
+    with transaction() as session:
+        created = {code: _initiative(org, templates[code], answers[code], dimensions)
+                   for code in wanted}
+        session.add_all(created.values())
+        session.flush()
+        edges = [Dependency(org_id=org.id, prerequisite_id=created[need].id,
+                            dependent_id=created[code].id)
+                 for code in wanted for need in templates[code].prerequisites or ()
+                 if need in created]
+        edges += [Dependency(org_id=org.id, prerequisite_id=earlier[need],
+                             dependent_id=created[code].id)
+                  for code in wanted for need in templates[code].prerequisites or ()
+                  if need not in created and need in earlier]
+        session.add_all(edges)
+        session.flush()
+        for code, initiative in created.items():
+            audit(org, actor, "initiative", initiative.id, initiative.id, "create",
+                  {"title": [None, initiative.title], "template": [None, code],
+                   "finding_ids": [None, [f.id for f in initiative.findings]]})
+    return {"initiatives": [_adopted(code, i) for code, i in created.items()],
+            "dependencies": edges}
+
+
+def _earlier_adoptions(org: Organization, codes: set[str]) -> dict[str, int]:
+    """The latest initiative (not dropped) adopted from each of these templates, by template
+    code, in one query: the prerequisites a new adoption depends on."""
+    if not codes:
+        return {}
+    rows = db.session.execute(
+        select(Initiative.template_code, Initiative.id)
+        .where(Initiative.org_id == org.id, Initiative.template_code.in_(codes),
+               Initiative.status != "dropped").order_by(Initiative.id))
+    return {code: initiative_id for code, initiative_id in rows}
+
+
+def _initiative(org: Organization, template: Template, findings: list[Finding],
+                dimensions: dict[str, Any]) -> Initiative:
+    initiative = Initiative(org_id=org.id, title=template.title, template_code=template.code,
+                            description=template.description,
+                            duration_weeks=template.duration_weeks, findings=findings)
+    initiative.uplifts = [Uplift(dimension=dimensions[code], expected=expected)
+                          for code, expected in sorted((template.uplifts or {}).items())
+                          if code in dimensions]
+    return initiative
+
+
+def _adopted(code: str, initiative: Initiative) -> dict[str, Any]:
+    return {"id": initiative.id, "template_code": code, "title": initiative.title,
+            "description": initiative.description,
+            "duration_weeks": initiative.duration_weeks,
+            "finding_ids": sorted(f.id for f in initiative.findings),
+            "uplifts": [{"dimension": u.dimension.code, "expected": u.expected}
+                        for u in initiative.uplifts]}

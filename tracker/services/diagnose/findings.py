@@ -1,0 +1,181 @@
+"""Findings: diagnostic conclusions people write, and those the rules suggest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.errors import InvalidInput
+from tracker.domain.findings import suggest_findings
+from tracker.domain.perception import ATTRIBUTES
+from tracker.extensions import db
+from tracker.models import Assessment, Dimension, Evidence, Finding, Organization
+from tracker.models.findings import finding_dimension
+from tracker.services.diagnose import perception
+from tracker.services.frame import frameworks
+from tracker.services.observe import assessments, ratings
+from tracker.services.pagination import Page, paginate
+from tracker.services.tenancy.access import get_owned
+from tracker.services.unit_of_work import transaction
+
+TENSION_STDEV = 1.0
+
+
+@dataclass(frozen=True)
+class SuggestResult:
+    """What a suggestion run stored, and how many suggestions were already there."""
+
+    created: list[Finding]
+    skipped: int
+    skipped_dismissed: int
+
+
+def _with_links() -> tuple[Any, ...]:
+    return (selectinload(Finding.dimensions), selectinload(Finding.evidence))
+
+
+def list_findings(org: Organization, page: int, per_page: int,
+                  filters: Mapping[str, Any]) -> Page[Finding]:
+    """The organization's findings, optionally of one assessment, kind or status."""
+    stmt = (select(Finding).where(Finding.org_id == org.id).options(*_with_links())
+            .order_by(Finding.id))
+    for name in ("assessment_id", "kind", "status"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Finding, name) == filters[name])
+    return paginate(stmt, page, per_page)
+
+
+def get_finding(org: Organization, finding_id: int) -> Finding:
+    """One of the organization's findings (404 otherwise)."""
+    return get_owned(Finding, org, finding_id, "Finding")
+
+
+def create_finding(org: Organization, data: Mapping[str, Any]) -> Finding:
+    """Write a finding on dimensions (of its assessment's framework) with evidence."""
+    assessment = _assessment(org, data.get("assessment_id"))
+    dimensions = _dimensions(org, assessment, data.get("dimensions", []))
+    evidence = _evidence(org, assessment, data.get("evidence_ids", []))
+    with transaction() as session:
+        finding = Finding(org_id=org.id, assessment_id=assessment.id if assessment else None,
+                          kind=data["kind"], title=data["title"],
+                          description=data.get("description") or "",
+                          status=data.get("status") or "accepted", metrics={},
+                          dimensions=dimensions, evidence=evidence)
+        session.add(finding)
+    return finding
+
+
+def update_finding(org: Organization, finding_id: int, changes: Mapping[str, Any]) -> Finding:
+    """Edit a finding, or accept or dismiss a suggested one."""
+    finding = get_finding(org, finding_id)
+    assessment = _assessment(org, finding.assessment_id)
+    dimensions = (_dimensions(org, assessment, changes["dimensions"])
+                  if "dimensions" in changes else None)
+    evidence = (_evidence(org, assessment, changes["evidence_ids"])
+                if "evidence_ids" in changes else None)
+    with transaction():
+        for name in ("kind", "title", "description", "status"):
+            if name in changes:
+                setattr(finding, name, changes[name])
+        if dimensions is not None:
+            finding.dimensions = dimensions
+        if evidence is not None:
+            finding.evidence = evidence
+    return finding
+
+
+def suggest(org: Organization, assessment_id: int) -> SuggestResult:
+    """Store the findings the rules suggest for an assessment (status `suggested`, with the
+    numbers that triggered them); a suggestion already stored, even dismissed, is skipped.
+
+    New findings are written in two bulk statements, so the number of queries does not grow
+    with the number of respondents or of suggestions.
+    """
+    scored = ratings.score(org, assessment_id)
+    codes = [d.code for axis in scored.axes for d in axis.dimensions]
+    gaps_by = {by: perception.dimension_gaps(org, scored.points, by, codes)
+               for by in ATTRIBUTES}
+    suggestions = suggest_findings(
+        scored.scores, scored.targets, gaps_by,
+        perception.dimension_leader_gaps(org, scored.points, codes),
+        tension_stdev=TENSION_STDEV, blind_spot_gap=perception.BLIND_SPOT_GAP,
+        source_spread_threshold=org.perception_gap_threshold)
+    known: dict[str | None, str] = {key: status for key, status in db.session.execute(
+        select(Finding.suggestion_key, Finding.status)
+        .where(Finding.assessment_id == scored.assessment.id,
+               Finding.suggestion_key.is_not(None)))}
+    dimension_ids = {code: d.id for code, d in
+                     frameworks.dimensions_by_code(scored.framework).items()}
+    fresh = [s for s in suggestions if s.key not in known]
+    created_ids: dict[str, int] = {}
+    if fresh:
+        with transaction() as session:
+            session.execute(insert(Finding), [
+                {"org_id": org.id, "assessment_id": scored.assessment.id, "kind": s.kind,
+                 "title": s.title[:300], "description": "", "status": "suggested",
+                 "suggestion_key": s.key, "metrics": s.metrics} for s in fresh])
+            created_ids = {key: finding_id for finding_id, key in session.execute(
+                select(Finding.id, Finding.suggestion_key)
+                .where(Finding.assessment_id == scored.assessment.id,
+                       Finding.suggestion_key.in_([s.key for s in fresh])))}
+            session.execute(insert(finding_dimension), [
+                {"finding_id": created_ids[s.key], "dimension_id": dimension_ids[s.dimension]}
+                for s in fresh])
+    skipped = [known[s.key] for s in suggestions if s.key in known]
+    return SuggestResult(_reloaded(list(created_ids.values())), len(skipped),
+                         skipped.count("dismissed"))
+
+
+def _reloaded(ids: Sequence[int]) -> list[Finding]:
+    """Committed findings with their links, in three queries however many there are."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Finding).where(Finding.id.in_(list(ids)))
+                                   .options(*_with_links()).order_by(Finding.id)))
+
+
+def _assessment(org: Organization, assessment_id: int | None) -> Assessment | None:
+    if assessment_id is None:
+        return None
+    return assessments.get_assessment(org, assessment_id)
+
+
+def _dimensions(org: Organization, assessment: Assessment | None,
+                codes: Sequence[str]) -> list[Dimension]:
+    if not codes:
+        return []
+    framework_id = assessment.framework_id if assessment else _latest_framework_id(org)
+    if framework_id is None:
+        raise InvalidInput("Give the assessment_id whose framework holds these dimensions.",
+                           errors={"assessment_id": ["Required to name dimensions."]})
+    by_code = frameworks.dimensions_by_code(frameworks.load_framework(framework_id))
+    unknown = [code for code in codes if code not in by_code]
+    if unknown:
+        raise InvalidInput(f"Unknown dimension code(s): {', '.join(unknown)}.",
+                           errors={"dimensions": [f"Unknown: {', '.join(unknown)}."]})
+    return [by_code[code] for code in dict.fromkeys(codes)]
+
+
+def _latest_framework_id(org: Organization) -> int | None:
+    return db.session.scalar(select(Assessment.framework_id).where(Assessment.org_id == org.id)
+                             .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+                             .limit(1))
+
+
+def _evidence(org: Organization, assessment: Assessment | None,
+              ids: Sequence[int]) -> list[Evidence]:
+    if not ids:
+        return []
+    stmt = select(Evidence).where(Evidence.org_id == org.id, Evidence.id.in_(list(ids)))
+    if assessment is not None:
+        stmt = stmt.where(Evidence.assessment_id == assessment.id)
+    found = {e.id: e for e in db.session.scalars(stmt)}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise InvalidInput(f"Unknown evidence id(s): {', '.join(missing)}.",
+                           errors={"evidence_ids": [f"Unknown: {', '.join(missing)}."]})
+    return [found[i] for i in dict.fromkeys(ids)]

@@ -1,0 +1,334 @@
+"""The barometer: maturity over time (every closed assessment of one framework, in time
+order) and whether finished initiatives moved the dimensions they targeted.
+
+Loaded with a constant number of queries whatever the number of assessments: the closed
+assessments, the framework, ALL their ratings in one query, the targets, then the domain
+scores each assessment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.effects import pilot_effect, realized_uplift
+from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
+from tracker.domain.targets import percent_to_target, score_map, target_progress
+from tracker.extensions import db
+from tracker.models import (
+    Assessment,
+    Dimension,
+    Framework,
+    Initiative,
+    Organization,
+    Pilot,
+    Rating,
+    Respondent,
+    Uplift,
+)
+from tracker.services.frame import frameworks, targets
+from tracker.services.plan import roadmap
+
+ASSOCIATION_NOTE = ("Realized uplift is an association, not a proof of cause: a dimension "
+                    "may move for reasons other than the initiative, or not yet.")
+
+
+@dataclass(frozen=True)
+class DimensionPoint:
+    code: str
+    name: str
+    score: float | None
+    delta_previous: float | None
+    delta_first: float | None
+
+
+@dataclass(frozen=True)
+class AxisPoint:
+    code: str
+    name: str
+    score: float | None
+    delta_previous: float | None
+    delta_first: float | None
+    dimensions: list[DimensionPoint]
+
+
+@dataclass(frozen=True)
+class BarometerPoint:
+    """One closed assessment on the barometer, with its deltas and progress to target."""
+
+    id: int
+    title: str
+    kind: str
+    closed_at: datetime | None
+    overall: float | None
+    delta_previous: float | None
+    delta_first: float | None
+    progress_to_target: float | None
+    percent_to_target: float | None
+    axes: list[AxisPoint]
+
+
+@dataclass(frozen=True)
+class Series:
+    """The closed assessments of one framework, oldest first, with their scores."""
+
+    framework: Framework
+    axes: list[AxisSpec]
+    assessments: list[Assessment]
+    scores: list[AssessmentScores]
+    targets: dict[str, float]
+    ratings: dict[int, list[RatingPoint]]
+
+
+@dataclass(frozen=True)
+class Barometer:
+    framework_id: int | None
+    assessments: list[BarometerPoint]
+    projected: list[dict[str, Any]]
+
+
+def _delta(current: float | None, reference: float | None) -> float | None:
+    return None if current is None or reference is None else current - reference
+
+
+def load_series(org: Organization, framework_id: int | None = None) -> Series | None:
+    """The closed assessments of `framework_id` (default: the framework of the latest
+    closed assessment) with their scores; None when the organization has closed none."""
+    stmt = select(Assessment).where(Assessment.org_id == org.id, Assessment.status == "closed")
+    if framework_id is None:
+        latest = db.session.scalar(stmt.order_by(Assessment.closed_at.desc(),
+                                                 Assessment.id.desc()).limit(1))
+        if latest is None:
+            return None
+        framework = frameworks.load_framework(latest.framework_id)
+    else:
+        framework = frameworks.framework_for_org(org.id, framework_id)
+        framework = frameworks.load_framework(framework.id)
+    closed = list(db.session.scalars(stmt.where(Assessment.framework_id == framework.id)
+                                     .order_by(Assessment.closed_at, Assessment.id)))
+    axes = frameworks.axis_specs(framework)
+    points = _rating_points([a.id for a in closed], framework)
+    scores = [score_assessment(axes, points.get(a.id, []), framework.source_weights)
+              for a in closed]
+    return Series(framework, axes, closed, scores, targets.current_targets(org.id, framework),
+                  points)
+
+
+def _rating_points(assessment_ids: Sequence[int],
+                   framework: Framework) -> dict[int, list[RatingPoint]]:
+    """Every rating of these assessments with the respondent's attributes, in ONE query."""
+    codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
+    by_assessment: dict[int, list[RatingPoint]] = defaultdict(list)
+    if not assessment_ids:
+        return by_assessment
+    rows = db.session.execute(
+        select(Rating.assessment_id, Rating.respondent_id, Rating.dimension_id, Rating.value,
+               Respondent.source, Respondent.role, Respondent.team, Respondent.level)
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Rating.assessment_id.in_(assessment_ids)))
+    for r in rows:
+        if r.dimension_id in codes:
+            by_assessment[r.assessment_id].append(RatingPoint(
+                respondent_id=r.respondent_id, dimension=codes[r.dimension_id], value=r.value,
+                source=r.source, role=r.role, team=r.team, level=r.level))
+    return by_assessment
+
+
+def barometer(org: Organization, framework_id: int | None = None) -> Barometer:
+    """Overall, axis and dimension scores of every closed assessment in time order, with
+    deltas to the previous and to the first, and progress to target from the first; beside
+    them the roadmap's projected trajectory (`services.roadmap.trajectory`, planned from
+    today with unlimited capacity)."""
+    series = load_series(org, framework_id)
+    if series is None or not series.assessments:
+        return Barometer(series.framework.id if series else framework_id, [], [])
+    projected = roadmap.trajectory(org, series.framework.id, roadmap.PlanParams())
+    return Barometer(series.framework.id, points(series), projected["checkpoints"])
+
+
+def points(series: Series) -> list[BarometerPoint]:
+    """The barometer points of a series (pure computation on loaded scores)."""
+    result: list[BarometerPoint] = []
+    first = series.scores[0] if series.scores else None
+    for index, (assessment, scores) in enumerate(zip(series.assessments, series.scores,
+                                                     strict=True)):
+        previous = series.scores[index - 1] if index else None
+        progress = target_progress(series.axes, first, scores, series.targets)
+        result.append(BarometerPoint(
+            assessment.id, assessment.title, assessment.kind, assessment.closed_at,
+            scores.overall, _delta(scores.overall, previous.overall if previous else None),
+            _delta(scores.overall, first.overall if first else None), progress.overall,
+            percent_to_target(score_map(scores), series.targets),
+            _axis_points(scores, previous, first)))
+    return result
+
+
+def _axis_points(scores: AssessmentScores, previous: AssessmentScores | None,
+                 first: AssessmentScores | None) -> list[AxisPoint]:
+    def axis_score(s: AssessmentScores | None, code: str) -> float | None:
+        return next((a.score for a in s.axes if a.code == code), None) if s else None
+
+    prev_dims = score_map(previous) if previous else {}
+    first_dims = score_map(first) if first else {}
+    return [AxisPoint(axis.code, axis.name, axis.score,
+                      _delta(axis.score, axis_score(previous, axis.code)),
+                      _delta(axis.score, axis_score(first, axis.code)),
+                      [DimensionPoint(d.code, d.name, d.score,
+                                      _delta(d.score, prev_dims.get(d.code)),
+                                      _delta(d.score, first_dims.get(d.code)))
+                       for d in axis.dimensions])
+            for axis in scores.axes]
+
+
+@dataclass(frozen=True)
+class DimensionUplift:
+    dimension: str
+    expected: float
+    before: float | None
+    after: float | None
+    realized: float | None
+
+
+@dataclass(frozen=True)
+class InitiativeUplift:
+    """A finished initiative's expected and realized uplift on each targeted dimension."""
+
+    initiative_id: int
+    title: str
+    actual_start: date | None
+    actual_end: date | None
+    before_assessment_id: int | None
+    after_assessment_id: int | None
+    dimensions: list[DimensionUplift]
+    moved_nothing: bool
+
+
+@dataclass(frozen=True)
+class UpliftReport:
+    framework_id: int | None
+    note: str
+    initiatives: list[InitiativeUplift]
+
+
+def uplifts(org: Organization, framework_id: int | None = None) -> UpliftReport:
+    """Realized beside expected uplift of every done initiative (DESIGN section 3).
+
+    Before: the last closed assessment closed on or before the initiative's actual start;
+    after: the first closed on or after its actual end. An initiative whose realized uplifts
+    are all known and ≤ 0 is flagged `moved_nothing`.
+    """
+    series = load_series(org, framework_id)
+    if series is None:
+        return UpliftReport(framework_id, ASSOCIATION_NOTE, [])
+    done = db.session.scalars(
+        select(Initiative).where(Initiative.org_id == org.id, Initiative.status == "done")
+        .options(selectinload(Initiative.uplifts).selectinload(Uplift.dimension))
+        .order_by(Initiative.actual_end, Initiative.id))
+    closed_on = [a.closed_at.date() if a.closed_at else None for a in series.assessments]
+    maps = [score_map(s) for s in series.scores]
+    result = [_initiative_uplift(i, series, closed_on, maps) for i in done
+              if any(u.dimension.framework_id == series.framework.id for u in i.uplifts)]
+    return UpliftReport(series.framework.id, ASSOCIATION_NOTE, result)
+
+
+def _initiative_uplift(initiative: Initiative, series: Series, closed_on: list[date | None],
+                       maps: list[dict[str, float | None]]) -> InitiativeUplift:
+    start, end = initiative.actual_start, initiative.actual_end
+    before = max((k for k, day in enumerate(closed_on)
+                  if start and day and day <= start), default=None)
+    after = min((k for k, day in enumerate(closed_on) if end and day and day >= end),
+                default=None)
+    dims = []
+    for uplift in initiative.uplifts:
+        if uplift.dimension.framework_id != series.framework.id:
+            continue
+        code = uplift.dimension.code
+        score_before = maps[before].get(code) if before is not None else None
+        score_after = maps[after].get(code) if after is not None else None
+        dims.append(DimensionUplift(code, uplift.expected, score_before, score_after,
+                                    realized_uplift(score_before, score_after)))
+    realized = [d.realized for d in dims]
+    moved_nothing = bool(realized) and all(r is not None and r <= 0 for r in realized)
+    return InitiativeUplift(
+        initiative.id, initiative.title, start, end,
+        series.assessments[before].id if before is not None else None,
+        series.assessments[after].id if after is not None else None,
+        sorted(dims, key=lambda d: d.dimension), moved_nothing)
+
+
+
+@dataclass(frozen=True)
+class PilotMeasure:
+    """A pilot's effect at one closed assessment: perimeter minus the rest."""
+
+    assessment_id: int
+    title: str
+    closed_at: datetime | None
+    effect: float | None
+    per_dimension: dict[str, float | None]
+    inside_n: int
+    outside_n: int
+
+
+@dataclass(frozen=True)
+class PilotEffectView:
+    """A pilot, the dimensions its initiative lifts, and its effect at each re-assessment
+    closed since the pilot started."""
+
+    pilot_id: int
+    initiative_id: int
+    title: str
+    teams: list[str]
+    dimensions: list[str]
+    measures: list[PilotMeasure]
+
+
+@dataclass(frozen=True)
+class PilotEffectReport:
+    framework_id: int | None
+    note: str
+    min_group_size: int
+    pilots: list[PilotEffectView]
+
+
+def pilot_effects(org: Organization, framework_id: int | None = None) -> PilotEffectReport:
+    """The pilot effect (DESIGN section 3) of every pilot at each closed assessment since it
+    started, on the dimensions its initiative lifts; both groups subject to the
+    organization's `min_group_size` (a smaller group gives a null effect)."""
+    series = load_series(org, framework_id)
+    if series is None:
+        return PilotEffectReport(framework_id, ASSOCIATION_NOTE, org.min_group_size, [])
+    pilots = db.session.scalars(
+        select(Pilot).where(Pilot.org_id == org.id).order_by(Pilot.start, Pilot.id))
+    lifted: dict[int, list[str]] = defaultdict(list)
+    for initiative_id, code in db.session.execute(
+            select(Uplift.initiative_id, Dimension.code)
+            .join(Dimension, Dimension.id == Uplift.dimension_id)
+            .join(Initiative, Initiative.id == Uplift.initiative_id)
+            .where(Initiative.org_id == org.id,
+                   Dimension.framework_id == series.framework.id)):
+        lifted[initiative_id].append(code)
+    views = []
+    for pilot in pilots:
+        dims = sorted(lifted.get(pilot.initiative_id, []))
+        measures = [_pilot_measure(assessment, series.ratings.get(assessment.id, []), pilot,
+                                   dims, org.min_group_size)
+                    for assessment in series.assessments
+                    if assessment.closed_at and pilot.start
+                    and assessment.closed_at.date() >= pilot.start]
+        views.append(PilotEffectView(pilot.id, pilot.initiative_id, pilot.hypothesis[:80],
+                                     list(pilot.teams), dims, measures))
+    return PilotEffectReport(series.framework.id, ASSOCIATION_NOTE, org.min_group_size, views)
+
+
+def _pilot_measure(assessment: Assessment, ratings: list[RatingPoint], pilot: Pilot,
+                   dimensions: list[str], min_group_size: int) -> PilotMeasure:
+    effect = pilot_effect(ratings, set(pilot.teams), dimensions, min_group_size)
+    return PilotMeasure(assessment.id, assessment.title, assessment.closed_at, effect.effect,
+                        effect.per_dimension, effect.inside_n, effect.outside_n)

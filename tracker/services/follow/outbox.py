@@ -1,0 +1,184 @@
+"""The outbox: emails are rows written in the same transaction as the work that causes
+them, then delivered by `deliver_pending` with retries and exponential backoff.
+
+A crash or an SMTP outage loses nothing (the row stays pending), and a re-run sends
+nothing twice (the `dedupe_key` is unique and a sent row is never claimed again). On
+PostgreSQL, rows are claimed with `FOR UPDATE SKIP LOCKED`, so several senders share the
+work without sending a message twice.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from tracker.adapters.email.transport import Part, Transport, build_message, transport_for
+from tracker.extensions import db
+from tracker.models.base import utcnow
+from tracker.models.outbox import OutboxAsset, OutboxMessage
+from tracker.services.pagination import Page, paginate
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=6)
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Email:
+    """A message to queue: `attachments` are `{cid, asset}` references to `OutboxAsset`s."""
+
+    dedupe_key: str
+    recipient: str
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: tuple[Mapping[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FlushResult:
+    """What one delivery run did."""
+
+    sent: int
+    retried: int
+    failed: int
+
+
+def enqueue(org_id: int | None, emails: Iterable[Email]) -> list[OutboxMessage]:
+    """Queue messages in the caller's transaction (no commit here); a message whose
+    `dedupe_key` is already in the outbox is skipped. Returns the rows added."""
+    emails = list(emails)
+    keys = [e.dedupe_key for e in emails]
+    existing = set(db.session.scalars(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))))
+    added = []
+    for email in emails:
+        if email.dedupe_key in existing:
+            continue
+        existing.add(email.dedupe_key)
+        added.append(OutboxMessage(org_id=org_id, dedupe_key=email.dedupe_key,
+                                   recipient=email.recipient, subject=email.subject,
+                                   text=email.text, html=email.html,
+                                   attachments=[dict(a) for a in email.attachments],
+                                   status="pending", attempts=0, next_attempt_at=utcnow()))
+    db.session.add_all(added)
+    return added
+
+
+def store_asset(key: str, filename: str, content: bytes, mime: str = "image/png") -> None:
+    """Keep a shared part (a chart) once, in the caller's transaction; kept if present."""
+    if db.session.scalar(select(OutboxAsset.id).where(OutboxAsset.key == key)) is None:
+        db.session.add(OutboxAsset(key=key, filename=filename, mime=mime, content=content))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try: 30 s, 1 min, 2 min, ... capped at 6 h.
+
+    >>> backoff(1), backoff(3)
+    (datetime.timedelta(seconds=30), datetime.timedelta(seconds=120))
+    """
+    return min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_MAX)
+
+
+def deliver_pending(config: Mapping[str, Any], now: datetime | None = None,
+                    transport: Transport | None = None) -> FlushResult:
+    """Deliver every due pending message, batch by batch, each batch in its own
+    transaction; failures are recorded with the SMTP error and retried later."""
+    now = now or utcnow()
+    total = FlushResult(0, 0, 0)
+    transport = transport or transport_for(config)
+    with transport:
+        while True:
+            result = _deliver_batch(config, transport, now)
+            if result == FlushResult(0, 0, 0):
+                return total
+            total = FlushResult(total.sent + result.sent, total.retried + result.retried,
+                                total.failed + result.failed)
+
+
+def _claim(now: datetime) -> list[OutboxMessage]:
+    """Due pending rows; a handled row leaves the due set (sent, failed, or retried later),
+    so the loop of `deliver_pending` ends."""
+    stmt = (select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id).limit(BATCH))
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(db.session.scalars(stmt))
+
+
+def _deliver_batch(config: Mapping[str, Any], transport: Transport,
+                   now: datetime) -> FlushResult:
+    sent = retried = failed = 0
+    try:
+        messages = _claim(now)
+        assets = _assets(messages)
+        for message in messages:
+            try:
+                transport.send(build_message(
+                    config["TRACKER_MAIL_FROM"], message.recipient, message.subject,
+                    message.text, message.html,
+                    [_part(assets[a["asset"]], a["cid"]) for a in message.attachments],
+                    message.dedupe_key))
+            except (smtplib.SMTPException, OSError) as error:
+                message.attempts += 1
+                message.last_error = _describe(error)
+                if message.attempts >= MAX_ATTEMPTS:
+                    message.status = "failed"
+                    failed += 1
+                else:
+                    message.next_attempt_at = now + backoff(message.attempts)
+                    retried += 1
+                continue
+            message.attempts += 1
+            message.status = "sent"
+            message.sent_at = utcnow()
+            message.last_error = None
+            sent += 1
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return FlushResult(sent, retried, failed)
+
+
+def _assets(messages: list[OutboxMessage]) -> dict[str, OutboxAsset]:
+    """The shared parts of a batch, in one query."""
+    keys = {a["asset"] for m in messages for a in m.attachments}
+    if not keys:
+        return {}
+    return {a.key: a for a in db.session.scalars(
+        select(OutboxAsset).where(OutboxAsset.key.in_(keys)))}
+
+
+def _part(asset: OutboxAsset, cid: str) -> Part:
+    return Part(cid, asset.filename, asset.mime, asset.content)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        detail = error.smtp_error.decode(errors="replace") if isinstance(
+            error.smtp_error, bytes) else str(error.smtp_error)
+        return f"{error.smtp_code} {detail}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{rcpt}: {code} {msg.decode(errors='replace')}"
+                         for rcpt, (code, msg) in error.recipients.items())
+    return f"{type(error).__name__}: {error}"
+
+
+
+def list_messages(org_id: int, page: int, per_page: int,
+                  status: str | None = None) -> Page[OutboxMessage]:
+    """The organization's emails, newest first, optionally of one status (`pending`,
+    `sent`, `failed`): what the schedules page shows."""
+    stmt = (select(OutboxMessage).where(OutboxMessage.org_id == org_id)
+            .order_by(OutboxMessage.id.desc()))
+    if status:
+        stmt = stmt.where(OutboxMessage.status == status)
+    return paginate(stmt, page, per_page)

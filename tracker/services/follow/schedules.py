@@ -1,0 +1,283 @@
+"""Schedules: an organization's recurring jobs, their next run times (APScheduler's
+triggers, in the schedule's or the organization's time zone) and their job functions.
+
+Every job is idempotent per period: it computes its period and does nothing that was
+already done for it (the schedule's `last_period`, and the outbox's unique keys for emails).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import escape
+from sqlalchemy import exists, select
+
+from tracker.domain.errors import InvalidInput
+from tracker.extensions import db
+from tracker.models import Assessment, Organization, Rating, Respondent
+from tracker.models.base import utcnow
+from tracker.models.schedules import Schedule
+from tracker.services.follow import barometer_mail, outbox
+from tracker.services.observe.assessments import new_survey_token
+from tracker.services.pagination import Page, paginate
+from tracker.services.tenancy.access import get_owned
+from tracker.services.unit_of_work import transaction
+
+FIELDS = ("kind", "cron", "interval_days", "timezone", "recipients", "close_after_days",
+          "paused")
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """A schedule as read, with its next run time (null when paused)."""
+
+    id: int
+    kind: str
+    cron: str | None
+    interval_days: int | None
+    timezone: str
+    recipients: list[str]
+    close_after_days: int | None
+    paused: bool
+    last_period: str | None
+    next_run_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run of a job did for its period (`ran` is false when it was done already)."""
+
+    schedule_id: int
+    kind: str
+    period: str
+    ran: bool
+    detail: str
+
+
+def zone_of(schedule: Schedule, org: Organization) -> str:
+    """The schedule's time zone, else the organization's."""
+    return schedule.timezone or org.timezone or "UTC"
+
+
+def trigger_for(schedule: Schedule, org: Organization) -> BaseTrigger:
+    """APScheduler's trigger of a schedule: cron in its time zone, or every N days."""
+    zone = ZoneInfo(zone_of(schedule, org))
+    if schedule.cron:
+        return CronTrigger.from_crontab(schedule.cron, timezone=zone)
+    return IntervalTrigger(days=schedule.interval_days or 1, timezone=zone,
+                           start_date=schedule.created_at)
+
+
+def next_run_at(schedule: Schedule, org: Organization,
+                now: datetime | None = None) -> datetime | None:
+    """When the schedule fires next (in its time zone); null when paused."""
+    if schedule.paused:
+        return None
+    return trigger_for(schedule, org).get_next_fire_time(None, now or utcnow())
+
+
+def view(schedule: Schedule, org: Organization) -> ScheduleView:
+    """The schedule with its effective time zone and next run time."""
+    return ScheduleView(schedule.id, schedule.kind, schedule.cron, schedule.interval_days,
+                        zone_of(schedule, org), list(schedule.recipients or []),
+                        schedule.close_after_days, schedule.paused, schedule.last_period,
+                        next_run_at(schedule, org))
+
+
+def _validate(data: Mapping[str, Any]) -> None:
+    """Exactly one of `cron` and `interval_days`; a valid cron and time zone."""
+    if bool(data.get("cron")) == bool(data.get("interval_days")):
+        raise InvalidInput("Give a cron expression or interval_days (one of them).",
+                           errors={"cron": ["Give a five-field cron expression, or "
+                                            "interval_days instead."]})
+    if data.get("timezone"):
+        try:
+            ZoneInfo(data["timezone"])
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise InvalidInput(f"Unknown time zone {data['timezone']!r}.",
+                               errors={"timezone": ["Unknown time zone."]}) from error
+    if data.get("cron"):
+        try:
+            CronTrigger.from_crontab(data["cron"])
+        except ValueError as error:
+            raise InvalidInput(f"Invalid cron expression: {error}.",
+                               errors={"cron": [str(error)]}) from error
+
+
+def list_schedules(org: Organization, page: int, per_page: int) -> Page[ScheduleView]:
+    """The organization's schedules with their next run times."""
+    result = paginate(select(Schedule).where(Schedule.org_id == org.id).order_by(Schedule.id),
+                      page, per_page)
+    return Page([view(s, org) for s in result.items], result.total, page, per_page)
+
+
+def get_schedule(org: Organization, schedule_id: int) -> ScheduleView:
+    """One schedule (404 outside the organization)."""
+    return view(get_owned(Schedule, org, schedule_id, "Schedule"), org)
+
+
+def create_schedule(org: Organization, data: Mapping[str, Any]) -> ScheduleView:
+    """Create a schedule (`cron` or `interval_days`, kind, recipients)."""
+    _validate(data)
+    with transaction() as session:
+        schedule = Schedule(org_id=org.id, **{k: data[k] for k in FIELDS if k in data})
+        session.add(schedule)
+    return view(schedule, org)
+
+
+def update_schedule(org: Organization, schedule_id: int,
+                    changes: Mapping[str, Any]) -> ScheduleView:
+    """Change a schedule; `paused` pauses or resumes it."""
+    schedule = get_owned(Schedule, org, schedule_id, "Schedule")
+    merged = {k: getattr(schedule, k) for k in FIELDS} | dict(changes)
+    if "interval_days" in changes and changes["interval_days"] and "cron" not in changes:
+        merged["cron"] = None
+    if "cron" in changes and changes["cron"] and "interval_days" not in changes:
+        merged["interval_days"] = None
+    _validate(merged)
+    with transaction():
+        for key in FIELDS:
+            setattr(schedule, key, merged[key])
+    return view(schedule, org)
+
+
+def delete_schedule(org: Organization, schedule_id: int) -> None:
+    """Remove a schedule."""
+    schedule = get_owned(Schedule, org, schedule_id, "Schedule")
+    with transaction() as session:
+        session.delete(schedule)
+
+
+def period_of(schedule: Schedule, org: Organization, now: datetime) -> str:
+    """The period a run belongs to: the quarter for the barometer (`2026-Q4`), the local
+    day otherwise (`2026-12-01`), in the schedule's time zone."""
+    zone = zone_of(schedule, org)
+    if schedule.kind == "barometer":
+        return barometer_mail.quarter(now, zone)
+    return now.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+def run_schedule(org: Organization, schedule_id: int, config: Mapping[str, Any],
+                 now: datetime | None = None) -> RunResult:
+    """Run a schedule's job now, for the current period (nothing twice per period)."""
+    schedule = get_owned(Schedule, org, schedule_id, "Schedule")
+    now = now or utcnow()
+    period = period_of(schedule, org, now)
+    if schedule.last_period == period:
+        return RunResult(schedule.id, schedule.kind, period, False,
+                         "Already done for this period.")
+    with transaction():
+        # marked first: the job's own transaction then commits it with the job's work,
+        # and a failing job rolls both back
+        schedule.last_period = period
+        detail = JOBS[schedule.kind](org, schedule, period, config, now)
+    return RunResult(schedule.id, schedule.kind, period, True, detail)
+
+
+def _survey_email(schedule: Schedule, period: str, respondent: Respondent, subject: str,
+                  intro: str, base_url: str) -> outbox.Email:
+    """A respondent's survey link by email, plain text and HTML, in the current locale
+    (callers force the organization's)."""
+    link = f"{base_url}/survey/{respondent.survey_token}"
+    hello, thanks = _("Hello %(name)s,", name=respondent.name), _("Thank you.")
+    text = f"{hello}\n\n{intro}\n\n{link}\n\n{thanks}"
+    html = (f"<p>{_escape(hello)}</p><p>{_escape(intro)}</p>"
+            f'<p><a href="{_escape(link)}">{_escape(link)}</a></p><p>{_escape(thanks)}</p>')
+    return outbox.Email(f"{schedule.kind}:{schedule.id}:{period}:{respondent.email}",
+                        respondent.email or "", subject, text, html)
+
+
+def _escape(value: str) -> str:
+    return str(escape(value))
+
+
+def _open_pulse(org: Organization) -> Assessment | None:
+    return db.session.scalar(select(Assessment).where(
+        Assessment.org_id == org.id, Assessment.status == "open", Assessment.kind == "pulse")
+        .order_by(Assessment.opened_at.desc(), Assessment.id.desc()).limit(1))
+
+
+def run_pulse(org: Organization, schedule: Schedule, period: str,
+              config: Mapping[str, Any], now: datetime) -> str:
+    """Open a pulse cloned from the last assessment (same framework, same respondents
+    with new survey tokens; targets are organization-wide) and email each respondent
+    their survey link."""
+    if _open_pulse(org) is not None:
+        return "A pulse is already open."
+    last = db.session.scalar(select(Assessment).where(Assessment.org_id == org.id)
+                             .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+                             .limit(1))
+    if last is None:
+        return "No assessment to clone yet."
+    people = list(db.session.scalars(select(Respondent).where(
+        Respondent.assessment_id == last.id).order_by(Respondent.id)))
+    with transaction() as session:
+        pulse = Assessment(org_id=org.id, framework_id=last.framework_id, kind="pulse",
+                           title=f"Pulse {period}", status="open", opened_at=now,
+                           created_at=now)
+        session.add(pulse)
+        session.flush()
+        clones = [Respondent(org_id=org.id, assessment_id=pulse.id, name=p.name,
+                             email=p.email, role=p.role, team=p.team, level=p.level,
+                             source=p.source, survey_token=new_survey_token())
+                  for p in people]
+        session.add_all(clones)
+        session.flush()
+        with force_locale(org.locale or "en"):
+            outbox.enqueue(org.id, [_survey_email(
+                schedule, period, r,
+                _("%(org)s: your maturity pulse %(period)s", org=org.name, period=period),
+                _("A new maturity pulse is open. Your answers take about ten minutes:"),
+                config["TRACKER_BASE_URL"]) for r in clones if r.email])
+    return f"Opened pulse {pulse.id} with {len(clones)} respondent(s)."
+
+
+def run_reminder(org: Organization, schedule: Schedule, period: str,
+                 config: Mapping[str, Any], now: datetime) -> str:
+    """Email the respondents of the open pulse who have not rated anything yet."""
+    pulse = _open_pulse(org)
+    if pulse is None:
+        return "No open pulse."
+    silent = list(db.session.scalars(select(Respondent).where(
+        Respondent.assessment_id == pulse.id, Respondent.email.is_not(None),
+        ~exists().where(Rating.respondent_id == Respondent.id)).order_by(Respondent.id)))
+    with transaction(), force_locale(org.locale or "en"):
+        outbox.enqueue(org.id, [_survey_email(
+            schedule, period, r, _("%(org)s: reminder, your maturity pulse", org=org.name),
+            _("Your answers to the maturity pulse are still missing:"),
+            config["TRACKER_BASE_URL"]) for r in silent])
+    return f"Reminded {len(silent)} respondent(s)."
+
+
+def run_close(org: Organization, schedule: Schedule, period: str,
+              config: Mapping[str, Any], now: datetime) -> str:
+    """Close the open pulse once it has been open `close_after_days` days (default 14)."""
+    pulse = _open_pulse(org)
+    days = schedule.close_after_days or 14
+    if pulse is None or pulse.opened_at is None or now - pulse.opened_at < timedelta(days):
+        return "No pulse to close."
+    with transaction():
+        pulse.status = "closed"
+        pulse.closed_at = now
+    return f"Closed pulse {pulse.id}."
+
+
+def run_barometer(org: Organization, schedule: Schedule, period: str,
+                  config: Mapping[str, Any], now: datetime) -> str:
+    """Queue the barometer email of the period for the schedule's recipients."""
+    result = barometer_mail.send_barometer(org, config, schedule.recipients or [], period,
+                                           now)
+    return f"Barometer {period} queued for {len(result.queued)} recipient(s)."
+
+
+JOBS = {"pulse": run_pulse, "reminder": run_reminder, "close": run_close,
+        "barometer": run_barometer}

@@ -1,0 +1,204 @@
+"""Frameworks: create from the grid format, list and read what a user may see."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import ValidationError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tracker.domain.scoring import AxisSpec, DimensionSpec
+from tracker.extensions import db
+from tracker.models import Axis, Dimension, Framework, Membership, Question, ScaleLevel, User
+from tracker.schemas.common import flatten_messages
+from tracker.schemas.frame import FrameworkSchema
+from tracker.services.pagination import Page, paginate
+from tracker.services.tenancy import access
+from tracker.services.unit_of_work import transaction
+
+_FULL = (selectinload(Framework.scale),
+         selectinload(Framework.axes).selectinload(Axis.dimensions)
+         .selectinload(Dimension.questions))
+
+
+def validate_framework(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The framework document checked and normalized by the grid schema."""
+    try:
+        return FrameworkSchema().load(document)
+    except ValidationError as error:
+        raise InvalidInput("The framework is not valid.",
+                           errors=flatten_messages(error.normalized_messages())) from error
+
+
+def create_framework(user: User, data: Mapping[str, Any]) -> Framework:
+    """Store a validated framework: shared (instance admins only) or owned by an organization.
+
+    Owning requires the `ops` role in that organization; `(code, version)` must be new.
+    """
+    org_id = data.get("org_id")
+    if org_id is None and not user.is_admin:
+        raise InvalidInput("Only instance admins create shared frameworks; give the org_id "
+                           "of the organization that owns this one.",
+                           errors={"org_id": ["Required for non-admin users."]})
+    if org_id is not None:
+        access.org_for(user, org_id, "ops")
+    return _insert(data, org_id)
+
+
+def import_framework_document(document: Mapping[str, Any], *, org_id: int | None = None,
+                              user: User | None = None) -> Framework:
+    """Validate and store a framework document; without `user`, as the instance (CLI)."""
+    data = validate_framework({**document, "org_id": org_id})
+    return create_framework(user, data) if user is not None else _insert(data, org_id)
+
+
+def import_framework(user: User, data: Mapping[str, Any]) -> Framework:
+    """`POST /frameworks/import`: a tracker document (`content`), or a SAMM model folder
+    (`path`) read on the server, which only instance admins may ask for."""
+    if data["format"] == "samm":
+        if not user.is_admin:
+            raise Forbidden("Only instance admins import from a server folder.",
+                            errors={"path": ["Admins only."]})
+        from tracker.adapters.importers.samm import read_samm_model
+
+        document = read_samm_model(Path(data["path"]))
+    else:
+        document = parse_framework_content(data["content"])
+    return import_framework_document(document, org_id=data["org_id"], user=user)
+
+
+def import_framework_path(path: Path, fmt: str = "tracker", *,
+                          org_id: int | None = None) -> Framework:
+    """Import a framework file (`tracker`) or an OWASP SAMM v2 model folder (`samm`)."""
+    if fmt == "samm":
+        from tracker.adapters.importers.samm import read_samm_model
+
+        document = read_samm_model(path)
+    else:
+        document = read_framework_file(path)
+    return import_framework_document(document, org_id=org_id)
+
+
+def read_framework_file(path: Path) -> dict[str, Any]:
+    """Parse a framework file written in YAML or JSON."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {path}: {error.strerror}.",
+                           errors={"file": [str(error)]}) from error
+    return parse_framework_content(text)
+
+
+def parse_framework_content(content: Any) -> dict[str, Any]:
+    """A framework document from YAML or JSON text (JSON is valid YAML), or a mapping."""
+    document = content
+    if isinstance(content, str):
+        try:
+            document = yaml.safe_load(content)
+        except yaml.YAMLError as error:
+            raise InvalidInput(f"The framework is neither YAML nor JSON: {error}",
+                               errors={"content": [str(error)]}) from error
+    if not isinstance(document, dict):
+        raise InvalidInput("A framework document is a mapping with code, name, scale, axes.",
+                           errors={"content": ["Not a mapping."]})
+    return json.loads(json.dumps(document, default=str))
+
+
+def list_frameworks(user: User, page: int, per_page: int,
+                    code: str | None = None) -> Page[Framework]:
+    """Shared frameworks and those of the user's organizations (all for an admin)."""
+    stmt = select(Framework).order_by(Framework.code, Framework.version)
+    if not user.is_admin:
+        member_orgs = select(Membership.org_id).where(Membership.user_id == user.id)
+        stmt = stmt.where(or_(Framework.org_id.is_(None), Framework.org_id.in_(member_orgs)))
+    if code:
+        stmt = stmt.where(Framework.code == code)
+    return paginate(stmt, page, per_page)
+
+
+def get_framework(user: User, framework_id: int) -> Framework:
+    """A framework with its whole grid, if the user may see it (404 otherwise)."""
+    framework = load_framework(framework_id)
+    if framework is None or not _visible(user, framework):
+        raise NotFound(f"Framework {framework_id} not found.")
+    return framework
+
+
+def framework_for_org(org_id: int, framework_id: int) -> Framework:
+    """A framework an organization may assess itself on: shared or its own."""
+    framework = load_framework(framework_id)
+    if framework is None or framework.org_id not in (None, org_id):
+        raise InvalidInput(f"Framework {framework_id} does not exist.",
+                           errors={"framework_id": ["No such framework."]})
+    return framework
+
+
+def load_framework(framework_id: int) -> Framework | None:
+    """A framework with scale, axes, dimensions and questions, in a constant number of queries."""
+    return db.session.scalar(select(Framework).where(Framework.id == framework_id)
+                             .options(*_FULL))
+
+
+def find_framework(code: str, version: int | None = None) -> Framework | None:
+    """The framework with this code (the highest version when none is given)."""
+    stmt = select(Framework).where(Framework.code == code)
+    if version is not None:
+        stmt = stmt.where(Framework.version == version)
+    return db.session.scalar(stmt.order_by(Framework.version.desc()).limit(1))
+
+
+def axis_specs(framework: Framework) -> list[AxisSpec]:
+    """The grid as the scoring domain sees it."""
+    return [AxisSpec(code=axis.code, name=axis.name, weight=axis.weight,
+                     dimensions=tuple(DimensionSpec(d.code, d.name, axis.code, d.weight)
+                                      for d in axis.dimensions))
+            for axis in framework.axes]
+
+
+def dimensions_by_code(framework: Framework) -> dict[str, Dimension]:
+    """Every dimension of the framework, by code."""
+    return {d.code: d for axis in framework.axes for d in axis.dimensions}
+
+
+def _visible(user: User, framework: Framework) -> bool:
+    if framework.org_id is None or user.is_admin:
+        return True
+    return access.role_in(user, framework.org_id) is not None
+
+
+def _insert(data: Mapping[str, Any], org_id: int | None) -> Framework:
+    if find_framework(data["code"], data["version"]) is not None:
+        raise Conflict(f"Framework {data['code']} version {data['version']} already exists.",
+                       errors={"version": [f"{data['code']} v{data['version']} exists; "
+                                           "publish a new version."]})
+    with transaction() as session:
+        framework = Framework(org_id=org_id, code=data["code"], name=data["name"],
+                              version=data["version"], description=data["description"],
+                              question_rule=data["question_rule"],
+                              source_weights=dict(data["source_weights"]))
+        framework.scale = [ScaleLevel(**level) for level in data["scale"]]
+        session.add(framework)
+        for position, axis_data in enumerate(data["axes"]):
+            framework.axes.append(_build_axis(framework, axis_data, position))
+    return framework
+
+
+def _build_axis(framework: Framework, data: Mapping[str, Any], position: int) -> Axis:
+    axis = Axis(code=data["code"], name=data["name"], description=data["description"],
+                weight=data["weight"], position=position)
+    for d_position, dim in enumerate(data["dimensions"]):
+        dimension = Dimension(framework=framework, code=dim["code"], name=dim["name"],
+                              description=dim["description"], weight=dim["weight"],
+                              levels=dict(dim["levels"]), position=d_position)
+        dimension.questions = [
+            Question(framework=framework, code=q["code"], text=q["text"], stream=q["stream"],
+                     answers=[dict(a) for a in q["answers"]], position=q_position)
+            for q_position, q in enumerate(dim["questions"])]
+        axis.dimensions.append(dimension)
+    return axis

@@ -1,0 +1,157 @@
+"""Ratings: the bulk upsert (all or nothing) and the assessment's scores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from tracker.domain.errors import InvalidInput
+from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
+from tracker.domain.targets import dimension_targets, percent_to_target, score_map
+from tracker.extensions import db
+from tracker.models import Assessment, Framework, Organization, Rating, Respondent
+from tracker.services.frame import frameworks, targets
+from tracker.services.observe import answers, assessments
+from tracker.services.unit_of_work import transaction
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """How many ratings a bulk write created and updated."""
+
+    created: int
+    updated: int
+
+
+def upsert_ratings(org: Organization, assessment_id: int,
+                   rows: Sequence[Mapping[str, Any]]) -> UpsertResult:
+    """Create or update ratings; every row is checked first, and one bad row rejects all.
+
+    Errors name the row and field (`[3].dimension`), so a caller can fix them all at once.
+    """
+    assessment = assessments.get_assessment(org, assessment_id)
+    assessments.ensure_writable(assessment)
+    framework = frameworks.load_framework(assessment.framework_id)
+    respondent_ids = set(db.session.scalars(
+        select(Respondent.id).where(Respondent.assessment_id == assessment.id)))
+    with transaction():
+        return write_ratings(assessment, framework, respondent_ids, rows)
+
+
+def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: set[int],
+                  rows: Sequence[Mapping[str, Any]]) -> UpsertResult:
+    """Check every row, then add or update the ratings in the current session (no commit).
+
+    The one place ratings are validated and written: the bulk API, the survey pages and
+    the CSV import call it inside their own transaction, which a raised `InvalidInput`
+    rolls back whole.
+    """
+    dimension_ids = {code: d.id for code, d in frameworks.dimensions_by_code(framework).items()}
+    errors = _row_errors(rows, framework, dimension_ids, respondent_ids)
+    if errors:
+        raise InvalidInput(f"{len(errors)} rating field(s) are invalid; nothing was saved.",
+                           errors=errors)
+    answer_rows = [row for row in rows if row.get("question") is not None]
+    rows = [row for row in rows if row.get("question") is None]
+    if answer_rows:
+        rows += answers.write_answers(assessment, framework, answer_rows)
+    existing = {(r.respondent_id, r.dimension_id): r for r in db.session.scalars(
+        select(Rating).where(Rating.assessment_id == assessment.id,
+                             Rating.respondent_id.in_({row["respondent_id"] for row in rows})))}
+    created = updated = 0
+    for row in rows:
+        key = (row["respondent_id"], dimension_ids[row["dimension"]])
+        rating = existing.get(key)
+        if rating is None:
+            db.session.add(Rating(org_id=assessment.org_id, assessment_id=assessment.id,
+                                  respondent_id=key[0], dimension_id=key[1],
+                                  value=row["value"], comment=row.get("comment") or ""))
+            created += 1
+        else:
+            rating.value = row["value"]
+            rating.comment = row.get("comment") or ""
+            updated += 1
+    return UpsertResult(created=created, updated=updated)
+
+
+def _row_errors(rows: Sequence[Mapping[str, Any]], framework: Framework,
+                dimension_ids: Mapping[str, int], respondent_ids: set[int]) -> dict[str, list[str]]:
+    low, high = framework.scale_min, framework.scale_max
+    questions = answers.questions_by_code(framework)
+    errors: dict[str, list[str]] = {}
+    seen: set[tuple[int, str]] = set()
+    for index, row in enumerate(rows):
+        if row["respondent_id"] not in respondent_ids:
+            errors[f"[{index}].respondent_id"] = [
+                f"Respondent {row['respondent_id']} is not part of this assessment."]
+        if row.get("question") is not None:
+            errors.update(answers.row_errors(index, row, questions))
+            if (row["respondent_id"], row["question"]) in seen:
+                errors[f"[{index}]"] = ["This respondent answers this question twice."]
+            seen.add((row["respondent_id"], row["question"]))
+            continue
+        if row["dimension"] not in dimension_ids:
+            errors[f"[{index}].dimension"] = [f"Unknown dimension code {row['dimension']!r}."]
+        value = row["value"]
+        if value is not None and not low <= value <= high:
+            errors[f"[{index}].value"] = [f"{value:g} is outside the scale {low:g}–{high:g}."]
+        key = (row["respondent_id"], row["dimension"])
+        if key in seen:
+            errors[f"[{index}]"] = ["This respondent rates this dimension twice in the batch."]
+        seen.add(key)
+    errors.update(answers.mixed_row_errors(rows, questions))
+    return errors
+
+
+def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPoint]:
+    """Every rating of the assessment with its respondent's attributes, in one query."""
+    codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
+    rows = db.session.execute(
+        select(Rating.respondent_id, Rating.dimension_id, Rating.value, Respondent.source,
+               Respondent.role, Respondent.team, Respondent.level)
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Rating.assessment_id == assessment.id))
+    return [RatingPoint(respondent_id, codes[dimension_id], value, source, role, team, level)
+            for respondent_id, dimension_id, value, source, role, team, level in rows]
+
+
+@dataclass(frozen=True)
+class ScoredAssessment:
+    """An assessment with its grid, ratings, scores and the organization's targets."""
+
+    assessment: Assessment
+    framework: Framework
+    axes: list[AxisSpec]
+    points: list[RatingPoint]
+    scores: AssessmentScores
+    targets: dict[str, float]
+
+
+def score(org: Organization, assessment_id: int) -> ScoredAssessment:
+    """Load and score an assessment in a constant number of queries, whatever its size."""
+    assessment = assessments.get_assessment(org, assessment_id)
+    framework = frameworks.load_framework(assessment.framework_id)
+    axes = frameworks.axis_specs(framework)
+    points = rating_points(assessment, framework)
+    return ScoredAssessment(assessment, framework, axes, points,
+                            score_assessment(axes, points, framework.source_weights),
+                            targets.current_targets(org.id, framework))
+
+
+def assessment_scores(org: Organization, assessment_id: int) -> dict[str, Any]:
+    """Dimension, axis and overall scores with dispersion and source agreement, and each
+    dimension's target, target gap, share and weighted gap; `percent_to_target` overall."""
+    scored = score(org, assessment_id)
+    by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores, scored.targets)}
+    axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
+             "dimensions": [{**asdict(dim), "target": by_code[dim.code].target,
+                             "target_gap": by_code[dim.code].target_gap,
+                             "share": by_code[dim.code].share,
+                             "weighted_gap": by_code[dim.code].weighted_gap}
+                            for dim in axis.dimensions]}
+            for axis in scored.scores.axes]
+    return {"overall": scored.scores.overall, "axes": axes,
+            "percent_to_target": percent_to_target(score_map(scored.scores), scored.targets)}

@@ -1,0 +1,396 @@
+"""The roadmap of an organization: plan, phases, baselines, what-if, slip impact, projected
+trajectory and exports. Loads in a constant number of queries, computes in
+`tracker.domain.roadmap`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+from sqlalchemy import delete, select
+
+from tracker.adapters.exporters import ical
+from tracker.domain import graph as graphs
+from tracker.domain import ranking
+from tracker.domain import roadmap as planning
+from tracker.domain.errors import Conflict, InvalidInput, NotFound
+from tracker.domain.trajectory import aggregate, project_trajectory
+from tracker.extensions import db
+from tracker.models import (
+    Assessment,
+    BaselineItem,
+    Dimension,
+    Initiative,
+    Organization,
+    Phase,
+    RoadmapBaseline,
+    Uplift,
+)
+from tracker.services.decide import backlog
+from tracker.services.decide.graph import load_graph
+from tracker.services.frame import frameworks
+from tracker.services.observe import ratings
+from tracker.services.pagination import Page, paginate
+from tracker.services.tenancy.access import get_owned
+from tracker.services.unit_of_work import transaction
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    """What a plan is computed with: the start date (None: today in the organization's
+    timezone) and the capacity (concurrent initiatives and/or points per week)."""
+
+    start: date | None = None
+    capacity: int | None = None
+    points: float | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any], prefix: str = "") -> PlanParams:
+        """The parameters from parsed query or body arguments."""
+        return cls(args.get(f"{prefix}start"), args.get(f"{prefix}capacity"),
+                   args.get(f"{prefix}points"))
+
+    def capacity_limit(self) -> planning.Capacity:
+        """The domain's capacity (unlimited when neither limit is given)."""
+        return planning.Capacity(concurrent=self.capacity, points_per_week=self.points)
+
+    def start_for(self, org: Organization) -> date:
+        """The start date, today in the organization's timezone by default."""
+        return self.start or datetime.now(ZoneInfo(org.timezone)).date()
+
+
+@dataclass
+class Network:
+    """The organization's planning input: graph without dropped initiatives, plan items,
+    the initiatives by id, and the phases stored (empty when none)."""
+
+    graph: nx.DiGraph
+    items: dict[int, planning.PlanItem]
+    initiatives: dict[int, Initiative]
+    phases: list[planning.Phase]
+
+
+@dataclass(frozen=True)
+class RoadmapEntry:
+    """One initiative of the roadmap as the API shows it."""
+
+    initiative_id: int
+    title: str
+    start: date
+    end: date
+    wave: int
+    phase: str | None
+    slack_weeks: float
+    critical: bool
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    """A phase of the roadmap; `proposed` when it is a default split, not a stored one."""
+
+    name: str
+    start: date
+    end: date
+    proposed: bool = False
+
+
+@dataclass
+class Roadmap:
+    """The plan as the API answers it."""
+
+    start: date
+    initiatives: list[RoadmapEntry]
+    critical_path: dict[str, Any]
+    makespan_weeks: float
+    end: date
+    phases: list[PhaseView]
+    pin_delays: list[dict[str, Any]] = field(default_factory=list)
+
+
+def priorities(org: Organization, graph: nx.DiGraph,
+               initiatives: Mapping[int, Initiative]) -> dict[int, float | None]:
+    """Effective priorities under the organization's default method, as the backlog ranks
+    them: each initiative's own score, raised to the highest score of what depends on it
+    (DESIGN "Ranking"). A method the organization cannot use yet (a scorecard without
+    criteria) leaves every initiative unscored."""
+    lifted, _ = backlog.load_uplifts(org)
+    try:
+        scored = backlog.method_priorities(org, graph, dict(initiatives), org.default_method,
+                                           lifted)
+    except InvalidInput:
+        return ranking.effective_priorities(graph, {})
+    return ranking.effective_priorities(graph, {n: p.score for n, p in scored.items()})
+
+
+def load_network(org: Organization) -> Network:
+    """The graph, plan items and phases of the organization, in three queries. Dropped
+    initiatives leave the plan, their precedence kept (`graph.drop_nodes`)."""
+    graph, initiatives = load_graph(org)
+    dropped = [n for n, i in initiatives.items() if i.status == planning.DROPPED]
+    graph = graphs.drop_nodes(graph, dropped) if dropped else graph
+    kept = {n: i for n, i in initiatives.items() if n in graph}
+    missing = [f"initiative {n} ({i.title}) has no duration" for n, i in kept.items()
+               if i.duration_weeks is None]
+    if missing:
+        raise InvalidInput("Every planned initiative needs a duration.",
+                           errors={"duration_weeks": missing})
+    priority = priorities(org, graph, kept)
+    items = {n: planning.PlanItem(
+        id=n, duration_weeks=i.duration_weeks, priority=priority.get(n),  # type: ignore[arg-type]
+        load=1.0 if i.load is None else i.load, pinned_start=i.pinned_start,
+        actual_start=i.actual_start, actual_end=i.actual_end, status=i.status)
+        for n, i in kept.items()}
+    return Network(graph, items, kept, stored_phases(org))
+
+
+def stored_phases(org: Organization) -> list[planning.Phase]:
+    """The organization's phases in order, in one query."""
+    return [planning.Phase(p.name, p.start, p.end) for p in db.session.scalars(
+        select(Phase).where(Phase.org_id == org.id).order_by(Phase.position, Phase.start))]
+
+
+def _phases(network: Network, plan: planning.Plan) -> list[PhaseView]:
+    if network.phases:
+        return [PhaseView(p.name, p.start, p.end) for p in network.phases]
+    return [PhaseView(p.name, p.start, p.end, proposed=True)
+            for p in planning.default_phases(plan)]
+
+
+def _roadmap(network: Network, plan: planning.Plan) -> Roadmap:
+    phases = _phases(network, plan)
+    windows = [planning.Phase(p.name, p.start, p.end) for p in phases]
+    entries = [RoadmapEntry(s.id, network.initiatives[s.id].title, s.start, s.end, s.wave,
+                            planning.assign_phase(windows, s.end), s.slack_weeks, s.critical)
+               for s in plan.items]
+    path, weeks = plan.critical_path
+    return Roadmap(plan.start, entries, {"initiative_ids": path, "duration_weeks": weeks},
+                   plan.makespan_weeks, plan.end, phases, plan.pin_delays)
+
+
+def plan(org: Organization, params: PlanParams) -> tuple[Network, planning.Plan]:
+    """The network and its schedule; a pinned date before a prerequisite ends is a
+    `Conflict` listing every such case."""
+    network = load_network(org)
+    return network, planning.schedule(network.graph, network.items, params.start_for(org),
+                                      params.capacity_limit())
+
+
+def get_roadmap(org: Organization, params: PlanParams) -> Roadmap:
+    """The roadmap: dates, waves, slack, critical path, makespan and phases."""
+    return _roadmap(*plan(org, params))
+
+
+# Phases ------------------------------------------------------------------------------------
+
+def list_phases(org: Organization, page: int, per_page: int) -> Page[Phase]:
+    """The organization's stored phases, in order."""
+    return paginate(select(Phase).where(Phase.org_id == org.id)
+                    .order_by(Phase.position, Phase.start), page, per_page)
+
+
+def replace_phases(org: Organization, rows: Sequence[Mapping[str, Any]]) -> Page[Phase]:
+    """Replace every phase at once. Each must end after it starts and none may overlap
+    another (windows are `[start, end)`); one bad row rejects all."""
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        if row["end"] <= row["start"]:
+            errors[f"[{index}].end"] = ["must be after start"]
+    order = sorted(range(len(rows)), key=lambda k: rows[k]["start"])
+    for before, after in itertools.pairwise(order):
+        if rows[after]["start"] < rows[before]["end"]:
+            errors.setdefault(f"[{after}].start", []).append(
+                f"overlaps phase {rows[before]['name']!r}")
+    if errors:
+        raise InvalidInput("Some phases are invalid; nothing was saved.", errors=errors)
+    with transaction() as session:
+        session.execute(delete(Phase).where(Phase.org_id == org.id))
+        session.add_all(Phase(org_id=org.id, name=rows[k]["name"], start=rows[k]["start"],
+                              end=rows[k]["end"], position=position)
+                        for position, k in enumerate(order))
+    return list_phases(org, 1, max(len(rows), 1))
+
+
+# Baselines ---------------------------------------------------------------------------------
+
+def baseline_record(org: Organization, name: str, params: PlanParams) -> RoadmapBaseline:
+    """A new baseline of the current plan, not yet added to the session."""
+    _network, current = plan(org, params)
+    stored = {"start": current.start.isoformat(), "capacity": params.capacity,
+              "points": params.points}
+    return RoadmapBaseline(org_id=org.id, name=name, params=stored, items=[
+        BaselineItem(initiative_id=s.id, start=s.start, end=s.end) for s in current.items])
+
+
+def create_baseline(org: Organization, data: Mapping[str, Any]) -> RoadmapBaseline:
+    """Save the current plan under a name (unique in the organization)."""
+    exists = db.session.scalar(select(RoadmapBaseline.id).where(
+        RoadmapBaseline.org_id == org.id, RoadmapBaseline.name == data["name"]))
+    if exists is not None:
+        raise Conflict(f"A baseline named {data['name']!r} already exists.",
+                       errors={"name": ["already used"]})
+    baseline = baseline_record(org, data["name"], PlanParams.from_args(data))
+    with transaction() as session:
+        session.add(baseline)
+    return baseline
+
+
+def list_baselines(org: Organization, page: int, per_page: int) -> Page[RoadmapBaseline]:
+    """The organization's baselines, newest first."""
+    return paginate(select(RoadmapBaseline).where(RoadmapBaseline.org_id == org.id)
+                    .order_by(RoadmapBaseline.created_at.desc(), RoadmapBaseline.id.desc()),
+                    page, per_page)
+
+
+def compare_baseline(org: Organization, baseline_id: int,
+                     params: PlanParams) -> dict[str, Any]:
+    """Each initiative's end now against the baseline (`slip_weeks` > 0: late). The current
+    plan uses the baseline's start and capacity unless `params` gives others."""
+    baseline = get_owned(RoadmapBaseline, org, baseline_id, "Baseline")
+    saved = baseline.params or {}
+    merged = PlanParams(
+        params.start or date.fromisoformat(saved["start"]),
+        params.capacity if params.capacity or params.points else saved.get("capacity"),
+        params.points if params.capacity or params.points else saved.get("points"))
+    network, current = plan(org, merged)
+    slips = planning.compare_to_baseline(
+        {item.initiative_id: (item.start, item.end) for item in baseline.items}, current)
+    return {"baseline_id": baseline.id, "name": baseline.name, "start": merged.start,
+            "items": [{"initiative_id": s.id, "title": _title(network, s.id),
+                       "baseline_end": s.baseline_end, "current_end": s.current_end,
+                       "slip_weeks": s.slip_weeks, "status": s.status} for s in slips]}
+
+
+def _title(network: Network, node: int) -> str | None:
+    initiative = network.initiatives.get(node)
+    return initiative.title if initiative is not None else None
+
+
+# What-if and impact ------------------------------------------------------------------------
+
+def what_if(org: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The makespan before and after delays, slips, drops or a new capacity, and which
+    initiatives move; nothing is saved."""
+    network = load_network(org)
+    params = PlanParams.from_args(data)
+    changed = PlanParams.from_args(data, "new_")
+    new_capacity = (changed.capacity_limit()
+                    if changed.capacity is not None or changed.points is not None else None)
+    result = planning.what_if(network.graph, network.items, params.start_for(org),
+                              params.capacity_limit(), delay=data.get("delay", {}),
+                              slip=data.get("slip", {}), drop=set(data.get("drop", [])),
+                              new_capacity=new_capacity)
+    return {"makespan_before": result.makespan_before, "makespan_after": result.makespan_after,
+            "makespan_change": result.makespan_change,
+            "moved": [{"initiative_id": m.id, "title": _title(network, m.id),
+                       "start_before": m.start_before, "start_after": m.start_after,
+                       "delta_weeks": m.delta_weeks} for m in result.moved]}
+
+
+def slip_impact(org: Organization, initiative_id: int, weeks: float,
+                params: PlanParams) -> dict[str, Any]:
+    """Every initiative that depends on this one, directly or not, and the makespan change
+    if it takes `weeks` longer."""
+    get_owned(Initiative, org, initiative_id, "Initiative")
+    network = load_network(org)
+    dependents, change = planning.impact_of_slip(
+        network.graph, network.items, params.start_for(org), params.capacity_limit(),
+        initiative_id, weeks)
+    return {"initiative_id": initiative_id, "weeks": weeks, "makespan_change": change,
+            "dependents": [{"initiative_id": n, "title": _title(network, n)}
+                           for n in sorted(dependents)]}
+
+
+# Trajectory --------------------------------------------------------------------------------
+
+def trajectory(org: Organization, framework_id: int, params: PlanParams) -> dict[str, Any]:
+    """For each phase end, the projected dimension, axis and overall scores: the latest
+    closed assessment's scores plus the uplifts of initiatives finished by then, capped at
+    the scale maximum (DESIGN "Projected trajectory")."""
+    framework = frameworks.framework_for_org(org.id, framework_id)
+    assessment = db.session.scalar(
+        select(Assessment).where(Assessment.org_id == org.id,
+                                 Assessment.framework_id == framework.id,
+                                 Assessment.status == "closed")
+        .order_by(Assessment.closed_at.desc(), Assessment.id.desc()).limit(1))
+    if assessment is None:
+        raise NotFound("No closed assessment on this framework yet: nothing to project from.")
+    scores = ratings.score(org, assessment.id).scores
+    measured = {d.code: d.score for axis in scores.axes for d in axis.dimensions}
+    network, current = plan(org, params)
+    uplifts: dict[int, dict[str, float]] = {}
+    for node, code, expected in db.session.execute(
+            select(Uplift.initiative_id, Dimension.code, Uplift.expected)
+            .join(Dimension, Dimension.id == Uplift.dimension_id)
+            .join(Initiative, Initiative.id == Uplift.initiative_id)
+            .where(Initiative.org_id == org.id, Dimension.framework_id == framework.id)):
+        if node in network.items:
+            uplifts.setdefault(node, {})[code] = expected
+    phases = _phases(network, current)
+    checkpoints = project_trajectory(measured, uplifts, {s.id: s.end for s in current.items},
+                                     [(p.name, p.end) for p in phases], framework.scale_max)
+    specs = frameworks.axis_specs(framework)
+    points = []
+    for checkpoint in checkpoints:
+        overall, axes = aggregate(checkpoint.dimensions, specs)
+        points.append({"phase": checkpoint.name, "date": checkpoint.date, "overall": overall,
+                       "axes": [{"code": code, "score": score} for code, score in axes.items()],
+                       "dimensions": [{"code": code, "score": score}
+                                      for code, score in checkpoint.dimensions.items()],
+                       "finished": list(checkpoint.finished)})
+    return {"framework_id": framework.id, "assessment_id": assessment.id,
+            "measured_overall": scores.overall, "scale_max": framework.scale_max,
+            "checkpoints": points}
+
+
+# Exports -----------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("initiative_id", "title", "start", "end", "wave", "phase", "slack_weeks",
+               "critical")
+
+
+def roadmap_csv(org: Organization, params: PlanParams) -> str:
+    """The roadmap as CSV, one row per initiative in start order."""
+    roadmap = get_roadmap(org, params)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for entry in roadmap.initiatives:
+        writer.writerow([entry.initiative_id, entry.title, entry.start.isoformat(),
+                         entry.end.isoformat(), entry.wave, entry.phase or "",
+                         entry.slack_weeks, str(entry.critical).lower()])
+    return out.getvalue()
+
+
+def roadmap_ical(org: Organization, params: PlanParams) -> str:
+    """The roadmap as an iCalendar: one all-day event per initiative, with UIDs stable
+    across exports (initiative and organization ids)."""
+    roadmap = get_roadmap(org, params)
+    events = [ical.Event(uid=f"initiative-{e.initiative_id}@org-{org.id}.tracker",
+                         summary=e.title, start=e.start, end=e.end,
+                         description=f"Phase: {e.phase or '-'}; wave {e.wave}; "
+                                     f"slack {e.slack_weeks:g} weeks"
+                                     + ("; critical path" if e.critical else ""))
+              for e in roadmap.initiatives]
+    return ical.calendar(events, prodid="-//tracker//roadmap//EN",
+                         name=f"{org.name} roadmap", stamp=datetime.now(UTC))
+
+
+def dependency_graph(org: Organization, fmt: str) -> str:
+    """The whole dependency graph (dropped initiatives included) as GraphML or node-link
+    JSON, nodes carrying title, status and duration, edges their lag."""
+    graph, initiatives = load_graph(org)
+    for node, initiative in initiatives.items():
+        attrs = {"title": initiative.title, "status": initiative.status,
+                 "duration_weeks": initiative.duration_weeks}
+        graph.nodes[node].update({k: v for k, v in attrs.items() if v is not None})
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(graph))
+    return json.dumps(nx.node_link_data(graph, edges="links"))

@@ -1,0 +1,376 @@
+"""Backlog pages: the ranked backlog with its value/effort matrix, one initiative with its
+traceability, pilots, dependencies and audit trail, its create and edit forms, and the
+dependency graph laid out in waves.
+
+Every number comes from the services (`backlog`, `initiatives`, `pilots`, `dependencies`,
+`roadmap`); the views only filter and sort what the service ranked, and turn it into
+Plotly figures (texts escaped in `tracker.adapters.charts.figures`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from tracker.adapters.charts import figures
+from tracker.domain.errors import DependencyCycle, TrackerError
+from tracker.domain.graph import drop_nodes, waves
+from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
+from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
+from tracker.schemas.decide import DependencySchema, InitiativeSchema
+from tracker.services.decide import backlog, dependencies, initiatives, pilots
+from tracker.services.decide.graph import load_graph
+from tracker.services.diagnose import findings, root_causes
+from tracker.services.plan import roadmap
+from tracker.web.base import bp, org_page
+from tracker.web.labels import BACKLOG_LABELS, QUADRANT_LABELS
+
+#: The plain fields of the create and edit forms, in order.
+FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
+                                "load", *INPUT_FIELDS, "class_override", "pinned_start")
+#: The relations the forms edit too: linked findings and expected uplifts.
+RELATION_FIELDS: tuple[str, ...] = ("finding_ids", "uplifts")
+#: Blank uplift rows offered below the initiative's own.
+BLANK_UPLIFT_ROWS = 2
+#: Sortable columns of the backlog table and the item attribute each sorts by.
+SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "value",
+             "effort": "effort", "score": "score", "priority": "effective_priority",
+             "class": "class_", "quadrant": "quadrant"}
+QUADRANT_COLORS = {"quick_win": "#15803d", "big_bet": "#1f5fbf", "fill_in": "#5b6475",
+                   "money_pit": "#b91c1c", None: "#8a93a5"}
+
+
+@bp.get("/orgs/<int:org_id>/backlog", endpoint="backlog")
+@login_required
+def backlog_page(org_id: int) -> Any:
+    """The ranked backlog under the chosen method, filtered and sorted as asked."""
+    org = org_page(org_id)
+    g.active_nav = "backlog"
+    method = request.args.get("method") or org.default_method
+    if method not in METHODS:
+        method = org.default_method
+    filters = {"status": request.args.get("status", ""), "class": request.args.get("class", ""),
+               "quadrant": request.args.get("quadrant", "")}
+    sort = request.args.get("sort", "rank")
+    descending = request.args.get("dir") == "desc"
+    error = None
+    try:
+        ranked = backlog.ranked_backlog(org, method)
+    except TrackerError as failure:
+        ranked, error = None, failure.detail
+    items = ranked.items if ranked else []
+    shown = [item for item in items
+             if (not filters["status"] or item.status == filters["status"])
+             and (not filters["class"] or item.class_ == filters["class"])
+             and (not filters["quadrant"] or item.quadrant == filters["quadrant"])]
+    if sort in SORT_KEYS:
+        shown = _sorted(shown, SORT_KEYS[sort], descending)
+    titles = {item.id: item.title for item in items}
+    figure = _matrix(org_id, shown, ranked) if shown else None
+    symptom_only = {row["initiative_id"]: row["untreated_root_causes"]
+                    for row in root_causes.symptom_only_initiatives(org)}
+    return render_template(
+        "decide/backlog.html", org=org, method=method, methods=METHODS, items=shown,
+        symptom_only=symptom_only,
+        total=len(items), backlog=ranked, error=error, filters=filters, sort=sort,
+        descending=descending, titles=titles, figure=figure, labels=BACKLOG_LABELS,
+        statuses=INITIATIVE_STATUSES, classes=CLASSES, quadrants=QUADRANTS)
+
+
+@bp.get("/orgs/<int:org_id>/backlog.csv", endpoint="backlog_csv")
+@login_required
+def backlog_csv(org_id: int) -> Response:
+    """The whole ranked backlog as a CSV download."""
+    org = org_page(org_id)
+    method = request.args.get("method") or None
+    return Response(backlog.backlog_csv(org, method), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="backlog.csv"'})
+
+
+@bp.route("/orgs/<int:org_id>/initiatives/new", methods=["GET", "POST"],
+          endpoint="initiative_new")
+@login_required
+def initiative_new(org_id: int) -> Any:
+    """Create an initiative; errors are shown next to their fields."""
+    org = org_page(org_id, "ops")
+    g.active_nav = "backlog"
+    values: dict[str, Any] = {"status": "proposed", "finding_ids": [], "uplifts": []}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = _form_values()
+        try:
+            data = InitiativeSchema().load(_form_data(values))
+            created = initiatives.create_initiative(org, current_user, data)
+            return redirect(url_for("web.initiative", org_id=org.id,
+                                    initiative_id=created.id), code=303)
+        except ValidationError as invalid:
+            errors = _field_errors(invalid.messages)
+        except TrackerError as failure:
+            errors = _field_errors(failure.errors or {"": [failure.detail]})
+    return _form_page(org, None, values, errors)
+
+
+@bp.route("/orgs/<int:org_id>/initiatives/<int:initiative_id>/edit",
+          methods=["GET", "POST"], endpoint="initiative_edit")
+@login_required
+def initiative_edit(org_id: int, initiative_id: int) -> Any:
+    """Edit an initiative's fields; errors are shown next to their fields."""
+    org = org_page(org_id, "ops")
+    g.active_nav = "backlog"
+    initiative = initiatives.get_initiative(org, initiative_id)
+    values = {name: getattr(initiative, name) for name in FORM_FIELDS}
+    values.update(finding_ids=[str(i) for i in initiatives.finding_ids(initiative)],
+                  uplifts=initiatives.uplifts(initiative))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = _form_values()
+        try:
+            changes = InitiativeSchema(partial=True).load(_form_data(values))
+            initiatives.update_initiative(org, current_user, initiative_id, changes)
+            return redirect(url_for("web.initiative", org_id=org.id,
+                                    initiative_id=initiative_id), code=303)
+        except ValidationError as invalid:
+            errors = _field_errors(invalid.messages)
+        except TrackerError as failure:
+            errors = _field_errors(failure.errors or {"": [failure.detail]})
+    return _form_page(org, initiative, values, errors)
+
+
+@bp.get("/orgs/<int:org_id>/initiatives/<int:initiative_id>", endpoint="initiative")
+@login_required
+def initiative_page(org_id: int, initiative_id: int) -> str:
+    """One initiative: traceability, pilots, dependencies and audit trail."""
+    return render_initiative(org_page(org_id), initiative_id)
+
+
+def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
+    """The initiative page; `forms` carries the pilot forms' values and errors when a
+    submission is refused (`tracker.web.decisions`)."""
+    g.active_nav = "backlog"
+    initiative = initiatives.get_initiative(org, initiative_id)
+    graph, by_id = load_graph(org)
+    prerequisites = [by_id[n] for n in sorted(graph.predecessors(initiative.id))]
+    dependents = [by_id[n] for n in sorted(graph.successors(initiative.id))]
+    trail = initiatives.audit_trail(org, initiative.id, 1, 500).items
+    return render_template(
+        "decide/initiative.html", org=org, initiative=initiative,
+        findings=sorted(initiative.findings, key=lambda f: f.id),
+        uplifts=sorted(initiative.uplifts, key=lambda u: u.dimension.code),
+        pilots=pilots.list_pilots(org, initiative.id, 1, 200).items,
+        prerequisites=prerequisites, dependents=dependents, trail=trail,
+        spread=initiatives.spread(initiative), inputs=INPUT_FIELDS, labels=BACKLOG_LABELS,
+        pilot_values=forms.get("pilot_values", {}), pilot_errors=forms.get("pilot_errors", {}),
+        decision_errors=forms.get("decision_errors", {}), pilot_statuses=PILOT_STATUSES,
+        pilot_decisions=PILOT_DECISIONS)
+
+
+@bp.route("/orgs/<int:org_id>/dependencies", methods=["GET", "POST"], endpoint="dependencies")
+@login_required
+def dependencies_page(org_id: int) -> Any:
+    """The dependency graph in waves with the critical path; a form adds a dependency and a
+    cycle it would close is refused and shown in order."""
+    org = org_page(org_id, "ops" if request.method == "POST" else "viewer")
+    g.active_nav = "backlog"
+    cycle: list[str] = []
+    errors: dict[str, list[str]] = {}
+    status = 200
+    chosen = {"prerequisite_id": "", "dependent_id": ""}
+    if request.method == "POST":
+        chosen = {key: request.form.get(key, "") for key in chosen}
+        try:
+            data = DependencySchema().load({k: v for k, v in chosen.items() if v != ""})
+            dependencies.add_dependency(org, current_user, data)
+            return redirect(url_for("web.dependencies", org_id=org.id), code=303)
+        except ValidationError as invalid:
+            errors, status = _field_errors(invalid.messages), 422
+        except DependencyCycle as refused:
+            cycle, status = list(refused.extra.get("cycle_titles", [])), 409
+        except TrackerError as failure:
+            errors, status = _field_errors(failure.errors or {"": [failure.detail]}), \
+                failure.status
+    graph, by_id = load_graph(org)
+    dropped = [n for n, i in by_id.items() if i.status == "dropped"]
+    active = drop_nodes(graph, dropped) if dropped else graph
+    critical = _critical_path(org)
+    figure = _wave_figure(org.id, active, by_id, critical) if by_id else None
+    edges = [(edge.id, by_id[edge.prerequisite_id], by_id[edge.dependent_id])
+             for edge in dependencies.list_dependencies(org, 1, len(graph.edges) or 1).items]
+    return render_template(
+        "decide/dependencies.html", org=org, figure=figure, edges=edges,
+        initiatives=sorted(by_id.values(), key=lambda i: i.title.lower()), cycle=cycle,
+        errors=errors, chosen=chosen, critical=[by_id[n] for n in critical if n in by_id],
+        labels=BACKLOG_LABELS), status
+
+
+@bp.post("/orgs/<int:org_id>/dependencies/<int:dependency_id>/delete",
+         endpoint="dependency_delete")
+@login_required
+def dependency_delete(org_id: int, dependency_id: int) -> Any:
+    """Remove a dependency (ops and above), then show the graph again."""
+    org = org_page(org_id, "ops")
+    dependencies.delete_dependency(org, current_user, dependency_id)
+    flash(_("Dependency removed."), "ok")
+    return redirect(url_for("web.dependencies", org_id=org.id), code=303)
+
+
+def _sorted(items: list[backlog.BacklogItem], key: str,
+            descending: bool) -> list[backlog.BacklogItem]:
+    """Items sorted by one attribute, missing values last whatever the direction."""
+    present = [i for i in items if getattr(i, key) is not None]
+    absent = [i for i in items if getattr(i, key) is None]
+    return sorted(present, key=lambda i: getattr(i, key), reverse=descending) + absent
+
+
+def _matrix(org_id: int, items: list[backlog.BacklogItem],
+            ranked: backlog.Backlog | None) -> dict[str, Any] | None:
+    """The value/effort scatter: one trace per quadrant, each point opening its initiative
+    (`customdata` holds the page's path, read by charts.js), medians drawn as lines."""
+    placed = [i for i in items if i.value is not None and i.effort is not None]
+    if not placed:
+        return None
+    data = []
+    for quadrant in (*QUADRANTS, None):
+        points = [i for i in placed if i.quadrant == quadrant]
+        if not points:
+            continue
+        name = QUADRANT_LABELS[quadrant] if quadrant else _("unplaced")
+        data.append({
+            "type": "scatter", "mode": "markers", "name": figures.text(name),
+            "x": [i.effort for i in points], "y": [i.value for i in points],
+            "text": [figures.text(f"#{i.rank} {i.title}") for i in points],
+            "customdata": [url_for("web.initiative", org_id=org_id, initiative_id=i.id)
+                           for i in points],
+            "marker": {"size": 13, "color": QUADRANT_COLORS[quadrant],
+                       "line": {"width": 1, "color": "#fff"}},
+            "hovertemplate": "%{text}<br>" + figures.text(_("value")) + " %{y:.2f} · "
+                             + figures.text(_("effort")) + " %{x:.2f}<extra></extra>"})
+    shapes = []
+    if ranked and ranked.median_effort is not None:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": ranked.median_effort,
+                       "x1": ranked.median_effort, "y0": 0, "y1": 1,
+                       "line": {"dash": "dot", "color": "#8a93a5"}})
+    if ranked and ranked.median_value is not None:
+        shapes.append({"type": "line", "xref": "paper", "yref": "y", "y0": ranked.median_value,
+                       "y1": ranked.median_value, "x0": 0, "x1": 1,
+                       "line": {"dash": "dot", "color": "#8a93a5"}})
+    return {"data": data, "layout": {
+        "font": figures.FONT, "paper_bgcolor": "rgba(0,0,0,0)", "hovermode": "closest",
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 50}, "legend": {"orientation": "h"},
+        "xaxis": {"title": {"text": figures.text(_("Effort"))}, "zeroline": False},
+        "yaxis": {"title": {"text": figures.text(_("Value"))}, "zeroline": False},
+        "shapes": shapes}}
+
+
+def _critical_path(org: Any) -> list[int]:
+    """The roadmap's critical path, or none when the roadmap cannot be planned yet (an
+    initiative without duration, a pinned date conflict)."""
+    try:
+        return list(roadmap.get_roadmap(org, roadmap.PlanParams()).critical_path[
+            "initiative_ids"])
+    except TrackerError:
+        return []
+
+
+def _wave_figure(org_id: int, graph: Any, by_id: dict[int, Any],
+                 critical: list[int]) -> dict[str, Any]:
+    """The graph in waves: x is the wave, y the position in the wave; edges as arrows,
+    those of the critical path in red."""
+    position: dict[int, tuple[int, int]] = {}
+    for wave, nodes in enumerate(waves(graph)):
+        for row, node in enumerate(nodes):
+            position[node] = (wave, -row)
+    on_path = set(itertools.pairwise(critical))
+    annotations = [{"x": position[d][0], "y": position[d][1], "ax": position[p][0],
+                    "ay": position[p][1], "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
+                    "showarrow": True, "arrowhead": 3, "arrowsize": 1.2, "standoff": 10,
+                    "startstandoff": 10, "text": "",
+                    "arrowwidth": 2.5 if (p, d) in on_path else 1.2,
+                    "arrowcolor": "#b91c1c" if (p, d) in on_path else "#8a93a5"}
+                   for p, d in graph.edges if p in position and d in position]
+    data = []
+    for is_critical in (False, True):
+        nodes = [n for n in position if (n in critical) == is_critical]
+        if not nodes:
+            continue
+        data.append({
+            "type": "scatter", "mode": "markers+text",
+            "name": figures.text(_("critical path") if is_critical else _("initiative")),
+            "x": [position[n][0] for n in nodes], "y": [position[n][1] for n in nodes],
+            "text": [figures.text(_short(by_id[n].title)) for n in nodes],
+            "hovertext": [figures.text(by_id[n].title) for n in nodes],
+            "customdata": [url_for("web.initiative", org_id=org_id, initiative_id=n)
+                           for n in nodes],
+            "textposition": "bottom center", "hovertemplate": "%{hovertext}<extra></extra>",
+            "marker": {"size": 16 if is_critical else 12,
+                       "color": "#b91c1c" if is_critical else "#1f5fbf"}})
+    count = max((len(n) for n in waves(graph)), default=1)
+    return {"data": data, "layout": {
+        "font": figures.FONT, "paper_bgcolor": "rgba(0,0,0,0)", "showlegend": True,
+        "legend": {"orientation": "h"}, "height": max(360, 90 * count + 80),
+        "margin": {"l": 20, "r": 20, "t": 20, "b": 40}, "annotations": annotations,
+        "xaxis": {"title": {"text": figures.text(_("Wave"))}, "dtick": 1, "zeroline": False,
+                  "range": [-0.5, max((p[0] for p in position.values()), default=0) + 0.5]},
+        "yaxis": {"visible": False, "range": [-count + 0.4, 0.6]}}}
+
+
+def _short(title: str, limit: int = 28) -> str:
+    return title if len(title) <= limit else title[:limit - 1] + "…"
+
+
+def _form_values() -> dict[str, Any]:
+    """The submitted form fields as text: the plain fields, the chosen findings and the
+    uplift rows (`uplift_dimension` / `uplift_expected` pairs, wholly blank rows skipped)."""
+    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
+    rows = zip(request.form.getlist("uplift_dimension"), request.form.getlist("uplift_expected"),
+               strict=False)
+    values["uplifts"] = [{"dimension": code.strip(), "expected": expected.strip()}
+                         for code, expected in rows if code.strip() or expected.strip()]
+    values["finding_ids"] = [raw.strip() for raw in request.form.getlist("finding_ids")]
+    return values
+
+
+def _form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Form text to schema input: an empty optional field means no value."""
+    data = {name: (value if value != "" or name in ("title", "description") else None)
+            for name, value in values.items()
+            if name in FORM_FIELDS and (name != "status" or value)}
+    data["finding_ids"] = values["finding_ids"]
+    data["uplifts"] = [{"dimension": row["dimension"], "expected": row["expected"] or None}
+                       for row in values["uplifts"]]
+    return data
+
+
+def _field_errors(messages: Any) -> dict[str, list[str]]:
+    """Errors by form field; messages of fields the form does not show go under `""`."""
+    errors: dict[str, list[str]] = {}
+    for field, problems in (messages.items() if isinstance(messages, dict) else [("", messages)]):
+        key = field if field in FORM_FIELDS or field in RELATION_FIELDS else ""
+        errors.setdefault(key, []).extend(_flat(problems))
+    return errors
+
+
+def _flat(problems: Any) -> list[str]:
+    """Nested messages (a list field's `{row: {field: [...]}}`) as lines naming the row."""
+    if isinstance(problems, dict):
+        return [f"{_('Row %(num)d', num=key + 1) if isinstance(key, int) else key}: {line}"
+                for key, inner in problems.items() for line in _flat(inner)]
+    if isinstance(problems, list):
+        return [line for problem in problems for line in _flat(problem)]
+    return [str(problems)]
+
+
+def _form_page(org: Any, initiative: Any, values: dict[str, Any],
+               errors: dict[str, list[str]]) -> Any:
+    """The create or edit form, with the organization's findings and usable dimensions."""
+    rows = list(values.get("uplifts", [])) + [{"dimension": "", "expected": ""}] * \
+        BLANK_UPLIFT_ROWS
+    return render_template(
+        "decide/form.html", org=org, initiative=initiative, values=values, errors=errors,
+        inputs=INPUT_FIELDS, statuses=INITIATIVE_STATUSES, classes=CLASSES, labels=BACKLOG_LABELS,
+        uplift_rows=rows, dimensions=list(initiatives.usable_dimensions(org).values()),
+        findings=findings.list_findings(org, 1, 1000, {}).items), 422 if errors else 200

@@ -1,0 +1,157 @@
+"""Decision pages: the decision log (search, committee and date filters, pages, CSV export,
+a create form) and, on an initiative's page, its pilots: create one, change its status,
+record its go/no-go decision. Pilot decisions appear in the log.
+
+The rules stay in `services.decisions` and `services.pilots`; forms are loaded with the
+API's schemas so a field error reads the same in the browser and in the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from tracker.domain.errors import TrackerError
+from tracker.models import Pilot
+from tracker.models.decisions import COMMITTEES
+from tracker.schemas.decide import DecisionListArgsSchema, DecisionSchema, PilotSchema
+from tracker.services.decide import decisions, pilots
+from tracker.services.decide.graph import load_graph
+from tracker.services.diagnose import findings
+from tracker.services.tenancy.access import get_owned
+from tracker.web.base import bp, org_page
+from tracker.web.decide.backlog import render_initiative
+from tracker.web.labels import COMMITTEE_LABELS, DECISION_LABELS, LOG_KIND_LABELS
+
+PER_PAGE = 20
+#: The decision form's fields; the link lists come from multiple selects.
+DECISION_FIELDS = ("title", "committee", "decided_on", "participants", "rationale")
+LINK_FIELDS = ("initiative_ids", "pilot_ids", "finding_ids")
+PILOT_FIELDS = ("teams", "value_stream", "hypothesis", "success_criteria", "kpi", "threshold",
+                "start", "end", "status")
+
+
+@bp.route("/orgs/<int:org_id>/decisions", methods=["GET", "POST"], endpoint="decisions")
+@login_required
+def decisions_page(org_id: int) -> Any:
+    """The filtered decision log, a page at a time; ops and leads log a decision."""
+    org = org_page(org_id, "ops" if request.method == "POST" else "viewer")
+    g.active_nav = "decisions"
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = _decision_values()
+        try:
+            decisions.create_decision(org, DecisionSchema().load(_decision_data(values)))
+        except ValidationError as invalid:
+            errors = _errors(invalid.messages)
+        except TrackerError as failure:
+            errors = _errors(failure.errors or {"": [failure.detail]})
+        else:
+            flash(_("Decision logged."), "ok")
+            return redirect(url_for("web.decisions", org_id=org.id), code=303)
+    filters, filter_errors = _filters()
+    page = decisions.list_decisions(org, filters.get("page", 1), PER_PAGE, filters)
+    _graph, by_id = load_graph(org)
+    return render_template(
+        "decide/decisions.html", org=org, page=page, args=request.args,
+        filter_errors=filter_errors, values=values, errors=errors, committees=COMMITTEES,
+        pages=max(1, -(-page.total // PER_PAGE)), initiatives=by_id,
+        page_url=lambda number: url_for("web.decisions", org_id=org.id,
+                                        **(request.args.to_dict() | {"page": number})),
+        pilots=pilots.org_pilots(org), findings=findings.list_findings(org, 1, 500, {}).items,
+        labels={"committee": COMMITTEE_LABELS, "kind": LOG_KIND_LABELS,
+                "decision": DECISION_LABELS}), 422 if errors else 200
+
+
+@bp.get("/orgs/<int:org_id>/decisions.csv", endpoint="decisions_csv")
+@login_required
+def decisions_csv(org_id: int) -> Response:
+    """The filtered decision log as a CSV download."""
+    org = org_page(org_id)
+    filters = _filters()[0]
+    return Response(decisions.decisions_csv(org, filters), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="decisions-{org.id}.csv"'})
+
+
+@bp.post("/orgs/<int:org_id>/initiatives/<int:initiative_id>/pilots", endpoint="pilot_new")
+@login_required
+def pilot_new(org_id: int, initiative_id: int) -> Any:
+    """Create a pilot under the initiative; errors are shown next to the form's fields."""
+    org = org_page(org_id, "ops")
+    values = {name: request.form.get(name, "").strip() for name in PILOT_FIELDS}
+    data = {k: v for k, v in values.items() if v != ""}
+    if "teams" in data:
+        data["teams"] = [t.strip() for t in data["teams"].split(",") if t.strip()]
+    try:
+        pilots.create_pilot(org, current_user, initiative_id, PilotSchema().load(data))
+    except ValidationError as invalid:
+        return render_initiative(org, initiative_id, pilot_values=values,
+                                 pilot_errors=_errors(invalid.messages)), 422
+    flash(_("Pilot created."), "ok")
+    return redirect(url_for("web.initiative", org_id=org.id, initiative_id=initiative_id,
+                            _anchor="pilots-title"), code=303)
+
+
+@bp.post("/orgs/<int:org_id>/pilots/<int:pilot_id>", endpoint="pilot_update")
+@login_required
+def pilot_update(org_id: int, pilot_id: int) -> Any:
+    """Change a pilot's status (`running` starts it) or record its decision."""
+    org = org_page(org_id, "ops")
+    fields = ("status",) if "status" in request.form else (
+        "decision", "decision_date", "rationale", "decided_by")
+    data: dict[str, Any] = {k: request.form.get(k, "").strip() or None for k in fields}
+    if "decision" in data:
+        data["keep_initiative"] = request.form.get("keep_initiative") == "on"
+    try:
+        changes = PilotSchema(partial=True).load(data)
+        if "decision" in changes and not changes["decision"]:
+            raise ValidationError({"decision": [_("Choose a decision.")]})
+        pilot = pilots.update_pilot(org, current_user, pilot_id, changes)
+    except ValidationError as invalid:
+        owned = get_owned(Pilot, org, pilot_id, "Pilot")
+        return render_initiative(org, owned.initiative_id,
+                                 decision_errors={pilot_id: _errors(invalid.messages)}), 422
+    flash(_("Pilot updated."), "ok")
+    return redirect(url_for("web.initiative", org_id=org.id, initiative_id=pilot.initiative_id,
+                            _anchor="pilots-title"), code=303)
+
+
+def _filters() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The list's query arguments loaded with the API's schema; a bad one is dropped and
+    reported instead of failing the page."""
+    raw = {k: v for k, v in request.args.items()
+           if v != "" and k in ("q", "committee", "from", "to", "page")}
+    try:
+        return DecisionListArgsSchema().load(raw), {}
+    except ValidationError as invalid:
+        kept = {k: v for k, v in raw.items() if k not in invalid.messages}
+        return DecisionListArgsSchema().load(kept), _errors(invalid.messages)
+
+
+def _decision_values() -> dict[str, Any]:
+    values: dict[str, Any] = {k: request.form.get(k, "").strip() for k in DECISION_FIELDS}
+    values.update({k: request.form.getlist(k) for k in LINK_FIELDS})
+    return values
+
+
+def _decision_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values to the schema's input: participants one per line or comma-separated."""
+    data = {k: v for k, v in values.items() if k in DECISION_FIELDS and v != ""}
+    data["participants"] = [p.strip() for p in values["participants"].replace("\n", ",")
+                            .split(",") if p.strip()]
+    data.update({k: values[k] for k in LINK_FIELDS})
+    return data
+
+
+def _errors(messages: Any) -> dict[str, list[str]]:
+    """Errors by field name; nested or unnamed ones under `""`."""
+    errors: dict[str, list[str]] = {}
+    for field, problems in (messages.items() if isinstance(messages, dict) else [("", messages)]):
+        listed = problems if isinstance(problems, list) else [str(problems)]
+        errors.setdefault(str(field), []).extend(str(p) for p in listed)
+    return errors

@@ -1,0 +1,61 @@
+"""Suggested initiatives of an assessment: the playbook templates ranked by the gap they
+close, with their reason, and their adoption (rules stay in `services.decide.suggestions`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.domain.errors import InvalidInput
+from tracker.models import Organization
+from tracker.services.decide import suggestions
+from tracker.services.observe import assessments
+from tracker.web.base import bp, org_page
+from tracker.web.labels import CLASS_LABELS, DIAGNOSTIC_LABELS
+
+
+@bp.get("/orgs/<int:org_id>/assessments/<int:assessment_id>/suggestions",
+        endpoint="suggestions")
+@login_required
+def suggestions_page(org_id: int, assessment_id: int) -> Any:
+    """For each gap, tension or blind spot, the applicable templates best first."""
+    org = org_page(org_id)
+    return _suggestions(org, assessment_id, [], []), 200
+
+
+@bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/suggestions",
+         endpoint="adopt_suggestions")
+@login_required
+def adopt_suggestions(org_id: int, assessment_id: int) -> Any:
+    """Adopt the checked templates (all or nothing) and list the initiatives created."""
+    org = org_page(org_id, "ops")
+    codes = request.form.getlist("template_codes")
+    if not codes:
+        return _suggestions(org, assessment_id, codes,
+                            [_("Check at least one template to adopt.")]), 422
+    try:
+        result = suggestions.adopt(org, current_user, assessment_id, codes)
+    except InvalidInput as refused:
+        problems = [str(m) for messages in refused.errors.values() for m in messages]
+        return _suggestions(org, assessment_id, codes, [refused.detail, *problems]), 422
+    g.active_nav = "diagnostic"
+    titles = {item["id"]: item["title"] for item in result["initiatives"]}
+    edges = [(titles[e.prerequisite_id], titles[e.dependent_id])
+             for e in result["dependencies"]]
+    return render_template("decide/adopted.html", org=org,
+                           assessment=assessments.get_assessment(org, assessment_id),
+                           created=result["initiatives"], edges=edges), 201
+
+
+def _suggestions(org: Organization, assessment_id: int, checked: list[str],
+                 errors: list[str]) -> str:
+    g.active_nav = "diagnostic"
+    assessment = assessments.get_assessment(org, assessment_id)
+    result, templates = suggestions.suggest(org, assessment_id)
+    return render_template("decide/suggestions.html", org=org, assessment=assessment,
+                           items=result, templates=templates, checked=set(checked),
+                           errors=errors, labels=DIAGNOSTIC_LABELS,
+                           classes=CLASS_LABELS)

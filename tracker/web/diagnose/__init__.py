@@ -1,0 +1,3 @@
+"""diagnose pages."""
+
+from tracker.web.diagnose import diagnostic, report, root_causes  # noqa: F401  (routes)

@@ -1,0 +1,186 @@
+"""Diagnostic pages: an organization's assessments, and one assessment's diagnostic (radar,
+heatmap by group, dispersion and source agreement, perception gaps and blind spots,
+verbatims, findings with accept / dismiss, and the ratings grid for interviews and
+observations)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import login_required
+
+from tracker.adapters.charts import figures
+from tracker.domain.errors import InvalidInput
+from tracker.domain.perception import ATTRIBUTES
+from tracker.domain.targets import axis_targets, dimension_targets
+from tracker.models import Organization
+from tracker.services.diagnose import findings, perception, radar, root_causes
+from tracker.services.observe import assessments, ratings
+from tracker.web.base import bp, org_page
+from tracker.web.labels import DIAGNOSTIC_LABELS, FINDING_STATUSES
+
+GRID_SOURCES = ("interview", "observation")
+
+
+@bp.get("/orgs/<int:org_id>/assessments", endpoint="assessments")
+@login_required
+def assessments_list(org_id: int) -> str:
+    """The organization's assessments, newest first."""
+    org = org_page(org_id)
+    g.active_nav = "diagnostic"
+    page = assessments.list_assessments(org, 1, 200)
+    return render_template("diagnose/assessments.html", org=org, assessments=page.items,
+                           labels=DIAGNOSTIC_LABELS)
+
+
+@bp.get("/orgs/<int:org_id>/assessments/<int:assessment_id>", endpoint="assessment")
+@login_required
+def assessment_page(org_id: int, assessment_id: int) -> Any:
+    """One assessment's diagnostic."""
+    org = org_page(org_id)
+    return _render(org, assessment_id, {}, {}), 200
+
+
+@bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/ratings", endpoint="save_ratings")
+@login_required
+def save_ratings(org_id: int, assessment_id: int) -> Any:
+    """Save the ratings grid (all or nothing); errors are shown next to their cells."""
+    org = org_page(org_id, "contributor")
+    rows, cells, errors = _grid_rows(request.form)
+    if not errors:
+        try:
+            result = ratings.upsert_ratings(org, assessment_id, rows)
+        except InvalidInput as error:
+            errors = _cell_errors(error, cells)
+        else:
+            flash(ngettext("%(num)d rating saved.", "%(num)d ratings saved.",
+                           result.created + result.updated), "ok")
+            return redirect(url_for("web.assessment", org_id=org_id,
+                                    assessment_id=assessment_id, _anchor="ratings"), code=303)
+    return _render(org, assessment_id, errors, request.form), 422
+
+
+@bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/suggest", endpoint="suggest")
+@login_required
+def suggest(org_id: int, assessment_id: int) -> Any:
+    """Store the findings the rules suggest for this assessment."""
+    org = org_page(org_id, "ops")
+    result = findings.suggest(org, assessment_id)
+    flash(ngettext("%(num)d finding suggested.", "%(num)d findings suggested.",
+                   len(result.created)), "ok")
+    return redirect(url_for("web.assessment", org_id=org_id, assessment_id=assessment_id,
+                            _anchor="findings"), code=303)
+
+
+@bp.post("/orgs/<int:org_id>/findings/<int:finding_id>/status", endpoint="finding_status")
+@login_required
+def finding_status(org_id: int, finding_id: int) -> Any:
+    """Accept or dismiss a finding, then return to its assessment."""
+    org = org_page(org_id, "ops")
+    status = request.form.get("status", "")
+    if status not in ("accepted", "dismissed"):
+        raise InvalidInput(_("Choose accept or dismiss."), errors={"status": [status]})
+    finding = findings.update_finding(org, finding_id, {"status": status})
+    flash(_("Finding “%(title)s” is now %(status)s.", title=finding.title,
+            status=FINDING_STATUSES[status]), "ok")
+    target = (url_for("web.assessment", org_id=org_id, assessment_id=finding.assessment_id,
+                      _anchor="findings")
+              if finding.assessment_id else url_for("web.assessments", org_id=org_id))
+    return redirect(target, code=303)
+
+
+def _grid_rows(form: Any) -> tuple[list[dict[str, Any]], list[str], dict[str, str]]:
+    """Rows for `ratings.upsert_ratings` from the grid's `cell:<respondent>:<dimension>`
+    inputs (blank cells are skipped); `cells[i]` names the cell of row `i`."""
+    rows: list[dict[str, Any]] = []
+    cells: list[str] = []
+    errors: dict[str, str] = {}
+    for name, raw in form.items():
+        if not name.startswith("cell:") or not raw.strip():
+            continue
+        _prefix, respondent, dimension = name.split(":", 2)
+        try:
+            value = float(raw.replace(",", "."))
+            respondent_id = int(respondent)
+        except ValueError:
+            errors[name] = _("Enter a number, or leave the cell blank.")
+            continue
+        rows.append({"respondent_id": respondent_id, "dimension": dimension, "value": value})
+        cells.append(name)
+    return rows, cells, errors
+
+
+def _cell_errors(error: InvalidInput, cells: list[str]) -> dict[str, str]:
+    """The service's row errors (`[3].value`) moved to the grid cells they came from."""
+    result: dict[str, str] = {}
+    for key, messages in error.errors.items():
+        index = key.split("]")[0].lstrip("[")
+        cell = cells[int(index)] if index.isdigit() and int(index) < len(cells) else "_form"
+        if key.endswith(".value"):
+            result[cell] = _("Outside the scale.")
+        else:
+            result[cell] = " ".join(str(m) for m in messages)
+    return result
+
+
+def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
+            form: Any) -> str:
+    g.active_nav = "diagnostic"
+    scored = ratings.score(org, assessment_id)
+    assessment, framework = scored.assessment, scored.framework
+    scale = (framework.scale_min, framework.scale_max)
+    by = request.args.get("by") if request.args.get("by") in ATTRIBUTES else "role"
+    targets_by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores,
+                                                            scored.targets)}
+    names = {d.code: d.name for axis in scored.axes for d in axis.dimensions}
+    codes = list(names)
+    axis_target = axis_targets(scored.axes, scored.targets)
+    axis_radar = radar.axis_radar(org, scored)
+    previous = axis_radar.previous
+    radar_figure = figures.radar(axis_radar.names, axis_radar.series, scale)
+
+    gaps = perception.dimension_gaps(org, scored.points, by, codes)
+    groups = sorted({group.name for gap in gaps for group in gap.groups})
+    values = [[next((grp.mean for grp in gap.groups if grp.name == name), None)
+               for name in groups] for gap in gaps]
+    heatmap = (figures.heatmap([names[gap.dimension] for gap in gaps], groups, values, scale,
+                              _("Mean")) if groups else None)
+    blind = {row["dimension"]: row for row in perception.blind_spots(org, assessment_id)
+             ["dimensions"]}
+
+    evidence: dict[str, list[Any]] = defaultdict(list)
+    for item in assessments.list_evidence(org, assessment_id, 1, 1000).items:
+        for dimension in item.dimensions:
+            evidence[dimension.code].append(item)
+    respondents = [r for r in assessments.list_respondents(org, assessment_id, 1, 1000).items
+                   if r.source in GRID_SOURCES]
+    grid_values = {f"cell:{p.respondent_id}:{p.dimension}": "" if p.value is None
+                   else f"{p.value:g}" for p in scored.points}
+    if form:
+        grid_values.update({k: v for k, v in form.items() if k.startswith("cell:")})
+
+    axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
+             "target": axis_target.get(axis.code),
+             "dimensions": [{"code": d.code, "name": d.name, "score": d.score, "n": d.n,
+                             "stdev": d.stdev, "source_means": d.source_means,
+                             "source_spread": d.source_spread,
+                             "tension": d.stdev is not None
+                             and d.stdev >= findings.TENSION_STDEV,
+                             "target": targets_by_code[d.code].target,
+                             "target_gap": targets_by_code[d.code].target_gap}
+                            for d in axis.dimensions]}
+            for axis in scored.scores.axes]
+    finding_page = findings.list_findings(org, 1, 500, {"assessment_id": assessment_id})
+    ordered_findings, finding_links = root_causes.order_root_causes_first(org, finding_page.items)
+    return render_template(
+        "diagnose/diagnostic.html", org=org, assessment=assessment, framework=framework,
+        overall=scored.scores.overall, axes=axes, radar=radar_figure, heatmap=heatmap, by=by,
+        attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
+        evidence=evidence, findings=ordered_findings, finding_links=finding_links,
+        respondents=respondents, grid_values=grid_values, grid_errors=grid_errors,
+        writable=assessment.status != "closed", labels=DIAGNOSTIC_LABELS,
+        min_group_size=org.min_group_size, threshold=org.perception_gap_threshold)

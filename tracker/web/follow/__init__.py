@@ -1,0 +1,3 @@
+"""follow pages."""
+
+from tracker.web.follow import barometer, schedules  # noqa: F401  (routes)

@@ -1,0 +1,64 @@
+"""The barometer page: trend lines per axis and overall (measured, and projected by the
+roadmap), realized against expected uplift, KPI cards and pilot outcomes."""
+
+from __future__ import annotations
+
+from flask import g, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from tracker.adapters.charts import figures
+from tracker.services.decide import pilots
+from tracker.services.follow import barometer, kpis
+from tracker.services.frame import frameworks
+from tracker.web.base import bp, org_page
+
+PILOT_STATUSES = {"planned": _l("planned"), "running": _l("running"),
+                  "succeeded": _l("succeeded"), "failed": _l("failed")}
+DECISIONS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l("stop")}
+
+
+@bp.get("/orgs/<int:org_id>/barometer", endpoint="barometer")
+@login_required
+def barometer_page(org_id: int) -> str:
+    """Scores over time, uplifts, KPIs and pilots of the organization."""
+    org = org_page(org_id)
+    g.active_nav = "barometer"
+    report = barometer.barometer(org)
+    trend = None
+    if report.assessments:
+        framework = frameworks.load_framework(report.framework_id)
+        trend = figures.lines(_series(report), (framework.scale_min, framework.scale_max),
+                             _("Score"))
+    return render_template(
+        "follow/barometer.html", org=org, report=report, trend=trend,
+        uplifts=barometer.uplifts(org), kpis=kpis.kpis_of(org), pilots=pilots.org_pilots(org),
+        pilot_statuses=PILOT_STATUSES, decisions=DECISIONS)
+
+
+def _series(report: barometer.Barometer) -> list[tuple[str, list[str], list, bool]]:
+    """Measured overall and axis lines, then the projected ones (dashed) from the last
+    measured point, so the projection continues the measured line."""
+    points = report.assessments
+    dates = [p.closed_at.date().isoformat() if p.closed_at else "" for p in points]
+    measured = [(_("Overall"), dates, [p.overall for p in points], False)]
+    axes = [(axis.code, axis.name) for axis in points[-1].axes]
+    for code, name in axes:
+        measured.append((name, dates, [_axis_score(p, code) for p in points], False))
+    if not report.projected:
+        return measured
+    start_date, last = dates[-1], points[-1]
+    projected_dates = [start_date, *(str(c["date"]) for c in report.projected)]
+    projected = [(_("Overall (projected)"), projected_dates,
+                  [last.overall, *(c["overall"] for c in report.projected)], True)]
+    for code, name in axes:
+        scores = [next((a["score"] for a in c["axes"] if a["code"] == code), None)
+                  for c in report.projected]
+        projected.append((_("%(axis)s (projected)", axis=name), projected_dates,
+                          [_axis_score(last, code), *scores], True))
+    return measured + projected
+
+
+def _axis_score(point: barometer.BarometerPoint, code: str) -> float | None:
+    return next((axis.score for axis in point.axes if axis.code == code), None)

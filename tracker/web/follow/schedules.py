@@ -1,0 +1,58 @@
+"""Schedules and outbox page: each schedule with its next run, pause / resume and run now
+(ops and leads), and the organization's emails (pending, sent, failed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from tracker.services.follow import outbox, schedules
+from tracker.web.base import bp, org_page
+
+KINDS = {"pulse": _l("pulse survey"), "reminder": _l("reminder"), "close": _l("close"),
+         "barometer": _l("barometer email")}
+MAIL_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
+
+
+@bp.get("/orgs/<int:org_id>/schedules", endpoint="schedules")
+@login_required
+def schedules_page(org_id: int) -> str:
+    """The organization's schedules and emails."""
+    org = org_page(org_id)
+    g.active_nav = "schedules"
+    status = request.args.get("status") if request.args.get("status") in MAIL_STATUSES else None
+    return render_template(
+        "follow/schedules.html", org=org,
+        schedules=schedules.list_schedules(org, 1, 200).items,
+        emails=outbox.list_messages(org.id, 1, 100, status).items, status=status,
+        kinds=KINDS, mail_statuses=MAIL_STATUSES,
+        files=not current_app.config.get("TRACKER_SMTP_HOST"))
+
+
+@bp.post("/orgs/<int:org_id>/schedules/<int:schedule_id>/pause", endpoint="schedule_pause")
+@login_required
+def pause(org_id: int, schedule_id: int) -> Any:
+    """Pause (`paused=1`) or resume (`paused=0`) a schedule."""
+    org = org_page(org_id, "ops")
+    paused = request.form.get("paused") == "1"
+    schedules.update_schedule(org, schedule_id, {"paused": paused})
+    flash(_("Schedule paused.") if paused else _("Schedule resumed."), "ok")
+    return redirect(url_for("web.schedules", org_id=org_id), code=303)
+
+
+@bp.post("/orgs/<int:org_id>/schedules/<int:schedule_id>/run", endpoint="schedule_run")
+@login_required
+def run_now(org_id: int, schedule_id: int) -> Any:
+    """Run a schedule's job now for the current period (never twice per period)."""
+    org = org_page(org_id, "ops")
+    result = schedules.run_schedule(org, schedule_id, current_app.config)
+    if result.ran:
+        flash(_("Ran for %(period)s: %(detail)s", period=result.period, detail=result.detail),
+              "ok")
+    else:
+        flash(_("Already done for %(period)s.", period=result.period), "ok")
+    return redirect(url_for("web.schedules", org_id=org_id), code=303)

@@ -1,0 +1,46 @@
+"""The words of the product's vocabulary as people read them, translated (lazy, so each
+request gets its own language): statuses, kinds, classes and fields, shared by every page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+INITIATIVE_STATUS_LABELS = {"proposed": _l("proposed"), "approved": _l("approved"),
+                 "in_progress": _l("in progress"), "piloting": _l("piloting"),
+                 "done": _l("done"), "dropped": _l("dropped")}
+CLASS_LABELS = {"quick_win": _l("quick win"), "structural_lever": _l("structural lever"),
+                "standard": _l("standard")}
+QUADRANT_LABELS = {"quick_win": _l("quick win"), "big_bet": _l("big bet"),
+                   "fill_in": _l("fill-in"), "money_pit": _l("money pit")}
+METHOD_LABELS = {"wsjf": "WSJF", "rice": "RICE", "ice": "ICE", "scorecard": _l("Scorecard"),
+                 "gap": _l("Target gap")}
+FIELD_LABELS = {"title": _l("Title"), "description": _l("Description"), "status": _l("Status"),
+                "owner": _l("Owner"), "duration_weeks": _l("Duration (weeks)"),
+                "load": _l("Load (capacity points)"), "business_value": _l("Business value"),
+                "time_criticality": _l("Time criticality"),
+                "risk_reduction": _l("Risk reduction"), "job_size": _l("Job size"),
+                "reach": _l("Reach"), "impact": _l("Impact"), "confidence": _l("Confidence"),
+                "effort": _l("Effort"), "ease": _l("Ease"),
+                "class_override": _l("Class override"), "pinned_start": _l("Pinned start")}
+PILOT_STATUS_LABELS = {"planned": _l("planned"), "running": _l("running"),
+                       "succeeded": _l("succeeded"), "failed": _l("failed")}
+DECISION_LABELS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l("stop")}
+BACKLOG_LABELS = {"status": INITIATIVE_STATUS_LABELS, "class": CLASS_LABELS,
+                  "quadrant": QUADRANT_LABELS, "method": METHOD_LABELS, "field": FIELD_LABELS,
+                  "pilot_status": PILOT_STATUS_LABELS, "decision": DECISION_LABELS}
+
+COMMITTEE_LABELS = {"strategic": _l("strategic"), "portfolio": _l("portfolio"),
+                    "operational": _l("operational")}
+LOG_KIND_LABELS = {"decision": _l("committee"), "pilot": _l("pilot")}
+
+ASSESSMENT_STATUS_LABELS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed")}
+ASSESSMENT_KIND_LABELS = {"diagnostic": _l("diagnostic"), "pulse": _l("pulse")}
+FINDING_KINDS = {"strength": _l("strength"), "gap": _l("gap"), "tension": _l("tension"),
+                 "blind_spot": _l("blind spot")}
+FINDING_STATUSES = {"suggested": _l("suggested"), "accepted": _l("accepted"),
+                    "dismissed": _l("dismissed")}
+ATTRIBUTE_LABELS = {"role": _l("role"), "team": _l("team"), "level": _l("level"),
+                    "source": _l("source")}
+DIAGNOSTIC_LABELS = {"status": ASSESSMENT_STATUS_LABELS, "kind": ASSESSMENT_KIND_LABELS,
+                     "finding_kind": FINDING_KINDS, "finding_status": FINDING_STATUSES,
+                     "attribute": ATTRIBUTE_LABELS}

@@ -1,0 +1,3 @@
+"""tenancy pages."""
+
+from tracker.web.tenancy import accounts  # noqa: F401  (routes)
