@@ -12,7 +12,7 @@ from tracker.adapters.charts import report_png as charts
 from tracker.extensions import db
 from tracker.models import Assessment, Organization
 from tracker.services.diagnose import radar
-from tracker.services.observe import ratings
+from tracker.services.diagnose.scores import assessment_scores, scored_assessment
 
 AXES = ["Products", "Practices", "Organisation", "Data & AI"]
 # The demo's dimension targets, all dimensions weighing 1: mean per axis.
@@ -34,14 +34,14 @@ def demo(app) -> dict[str, Any]:
 
 
 def _axis_scores(org: Organization, assessment_id: int) -> list[float | None]:
-    return [axis["score"] for axis in ratings.assessment_scores(org, assessment_id)["axes"]]
+    return [axis["score"] for axis in assessment_scores(org, assessment_id)["axes"]]
 
 
 def test_the_pulse_radar_shows_current_target_and_the_initial_diagnostic(app, demo):
     org = demo["org"]
 
     with app.test_request_context():  # labels are translated
-        pulse = radar.axis_radar(org, ratings.score(org, demo["pulse"]))
+        pulse = radar.axis_radar(org, scored_assessment(org, demo["pulse"]))
 
     assert pulse.names == AXES
     assert [label for label, _ in pulse.series] == [
@@ -58,7 +58,7 @@ def test_the_first_assessment_has_no_previous_series(app, demo):
     org = demo["org"]
 
     with app.test_request_context():
-        first = radar.axis_radar(org, ratings.score(org, demo["diagnostic"]))
+        first = radar.axis_radar(org, scored_assessment(org, demo["diagnostic"]))
 
     assert [label for label, _ in first.series] == ["Current", "Target"]
     assert first.previous is None

@@ -9,7 +9,7 @@ from tracker.models import Assessment, Evidence, Finding, Organization
 from tracker.seeding import demo
 from tracker.seeding import frameworks as seeds
 from tracker.services.diagnose import findings
-from tracker.services.observe import ratings
+from tracker.services.diagnose.scores import scored_assessment
 
 
 def test_the_demo_loads_targets_and_findings_with_their_evidence(app):
@@ -20,7 +20,7 @@ def test_the_demo_loads_targets_and_findings_with_their_evidence(app):
     diagnostic = db.session.scalar(select(Assessment).where(
         Assessment.org_id == org.id, Assessment.kind == "diagnostic"))
 
-    scored = ratings.score(org, diagnostic.id)
+    scored = scored_assessment(org, diagnostic.id)
     assert scored.targets == {row["dimension"]: row["level"] for row in document["targets"]}
 
     stored = db.session.scalars(select(Finding).where(Finding.org_id == org.id)).all()

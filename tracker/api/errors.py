@@ -13,9 +13,9 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from tracker.domain.constants import LOCALES
 from tracker.domain.errors import TrackerError
 from tracker.schemas.common import flatten_messages
-from tracker.services.tenancy.accounts import LOCALES
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"

@@ -25,6 +25,7 @@ from tracker.schemas.observe import (
     UpsertResultSchema,
 )
 from tracker.schemas.tenancy import CsvImportResultSchema
+from tracker.services.diagnose.scores import assessment_scores
 from tracker.services.observe import assessments, ratings, ratings_import
 
 assessments_blp = Blueprint("assessments", __name__, description="Assessments, ratings and scores")
@@ -93,7 +94,7 @@ class Scores(MethodView):
     @assessments_blp.response(200, ScoresSchema)
     def get(self, org_id: int, assessment_id: int) -> Any:
         """Scores per dimension, axis and overall, with dispersion and source agreement."""
-        return ratings.assessment_scores(g.org, assessment_id)
+        return assessment_scores(g.org, assessment_id)
 
 
 @assessments_blp.route(f"{BASE}/<int:assessment_id>/evidence")

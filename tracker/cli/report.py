@@ -7,17 +7,17 @@ from pathlib import Path
 import click
 
 from tracker.cli.base import fail
+from tracker.domain.constants import LOCALES, REPORT_FORMATS
 from tracker.domain.errors import TrackerError
 from tracker.services.diagnose import report as reports
-from tracker.services.tenancy import accounts
 
 
 @click.command(name="report")
 @click.argument("assessment_id", type=int)
 @click.option("--org", "org_id", type=int, required=True, help="Organization of the assessment.")
-@click.option("--format", "fmt", type=click.Choice(reports.FORMATS), default="html",
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html",
               show_default=True, help="Standalone HTML page, or PDF (needs Chromium).")
-@click.option("--lang", type=click.Choice(accounts.LOCALES), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LOCALES), default="en", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               required=True, help="File to write.")
 def report_command(assessment_id: int, org_id: int, fmt: str, lang: str, output: Path) -> None:

@@ -50,10 +50,10 @@ class LeaderLock:
         if engine.dialect.name != "postgresql":
             self.held = True
             return True
-        connection = engine.connect()
+        # autocommit: the lock belongs to the connection, not to a transaction
+        connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"),
                                  {"k": LOCK_KEY}).scalar()
-        connection.commit()
         if got:
             self._connection, self.held = connection, True
         else:
@@ -65,7 +65,6 @@ class LeaderLock:
         if self._connection is not None:
             try:
                 self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
-                self._connection.commit()
             finally:
                 self._connection.close()
                 self._connection = None

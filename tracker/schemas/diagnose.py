@@ -10,11 +10,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from tracker.domain.constants import LOCALES, REPORT_FORMATS
 from tracker.domain.perception import ATTRIBUTES
 from tracker.models.findings import FINDING_KINDS, FINDING_STATUSES
 from tracker.schemas.common import PageArgsSchema
-from tracker.services.diagnose.report import FORMATS
-from tracker.services.tenancy.accounts import LOCALES
 
 
 class PerceptionArgsSchema(Schema):
@@ -115,7 +114,7 @@ class SuggestResultSchema(Schema):
 
 
 class ReportArgsSchema(Schema):
-    format = fields.String(load_default="html", validate=validate.OneOf(FORMATS),
+    format = fields.String(load_default="html", validate=validate.OneOf(REPORT_FORMATS),
                            metadata={"description": "html (standalone page) or pdf"})
     lang = fields.String(validate=validate.OneOf(LOCALES),
                          metadata={"description": "en or fr; default: the user's language"})

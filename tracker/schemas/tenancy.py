@@ -8,8 +8,8 @@ from zoneinfo import available_timezones
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from tracker.domain.constants import LOCALES
 from tracker.models.organizations import ROLES
-from tracker.services.tenancy.accounts import LOCALES
 
 METHODS = ("wsjf", "rice", "ice", "scorecard", "gap")
 POSITIVE = validate.Range(min=0, min_inclusive=False)

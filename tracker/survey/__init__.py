@@ -13,9 +13,9 @@ from flask import Blueprint, Flask, redirect, render_template, request, session,
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from tracker.domain.constants import LOCALES
 from tracker.domain.errors import InvalidInput
 from tracker.services.observe import survey as surveys
-from tracker.services.tenancy.accounts import LOCALES
 
 bp = Blueprint("survey", __name__, template_folder="templates", url_prefix="/survey")
 

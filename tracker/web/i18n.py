@@ -14,7 +14,7 @@ from flask import Flask, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
-from tracker.services.tenancy.accounts import LOCALES
+from tracker.domain.constants import LOCALES
 
 babel = Babel()
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}

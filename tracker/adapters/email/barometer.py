@@ -14,9 +14,11 @@ from pathlib import Path
 from flask_babel import force_locale, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-LOCALES: tuple[str, ...] = ("en", "fr")
+from tracker.domain.constants import LOCALES
+
 TREND_CID = "trend@tracker"
 RADAR_CID = "radar@tracker"
+
 
 @dataclass(frozen=True)
 class Move:

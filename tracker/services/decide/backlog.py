@@ -30,10 +30,8 @@ from tracker.domain.prioritization import (
     score_initiative,
 )
 from tracker.domain.ranking import has_min_descendants, rank_backlog
-from tracker.domain.targets import dimension_targets
 from tracker.extensions import db
 from tracker.models import (
-    Assessment,
     Axis,
     CriterionScore,
     Dimension,
@@ -44,7 +42,7 @@ from tracker.models import (
 )
 from tracker.services.decide.graph import load_graph
 from tracker.services.decide.initiatives import domain_criteria, scorecard
-from tracker.services.observe import ratings
+from tracker.services.diagnose.scores import latest_gaps_and_shares
 
 CSV_COLUMNS = ("rank", "id", "title", "status", "value", "effort", "score", "missing",
                "effective_priority", "class", "computed_class", "quadrant", "actionable",
@@ -84,25 +82,6 @@ class Backlog:
     per_page: int = 0
 
 
-def latest_target_gaps(org: Organization) -> dict[str, float | None]:
-    """Target gap per dimension code on the organization's latest closed assessment (empty
-    when none is closed)."""
-    gaps, _ = _latest_gaps_and_shares(org)
-    return gaps
-
-
-def _latest_gaps_and_shares(org: Organization) -> tuple[dict[str, float | None],
-                                                        dict[str, float]]:
-    assessment = db.session.scalar(
-        select(Assessment).where(Assessment.org_id == org.id, Assessment.status == "closed")
-        .order_by(Assessment.closed_at.desc(), Assessment.id.desc()).limit(1))
-    if assessment is None:
-        return {}, {}
-    scored = ratings.score(org, assessment.id)
-    dims = dimension_targets(scored.axes, scored.scores, scored.targets)
-    return {d.code: d.target_gap for d in dims}, {d.code: d.share for d in dims}
-
-
 def load_uplifts(org: Organization) -> tuple[dict[int, dict[str, float]], dict[int, set[int]]]:
     """Expected uplift per initiative and dimension code, and the axes each initiative
     lifts, in one query."""
@@ -137,7 +116,7 @@ def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[in
                 .join(ScorecardCriterion, ScorecardCriterion.id == CriterionScore.criterion_id)
                 .where(ScorecardCriterion.org_id == org.id)):
             scores_of[initiative_id][code] = score
-    gaps, shares = _latest_gaps_and_shares(org) if method == "gap" else ({}, {})
+    gaps, shares = latest_gaps_and_shares(org) if method == "gap" else ({}, {})
     known_gaps = {k: v for k, v in gaps.items() if v is not None}
     priorities = {}
     for node in graph:

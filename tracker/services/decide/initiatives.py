@@ -37,6 +37,7 @@ from tracker.models import (
     Uplift,
     User,
 )
+from tracker.services.diagnose.scores import latest_target_gaps
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
@@ -267,7 +268,6 @@ def create_from_findings(org: Organization, actor: User | None,
                          ids: Sequence[int]) -> list[Initiative]:
     """One initiative per finding, titled after it, lifting its dimensions: expected uplift
     `min(1, target gap)` on the latest closed assessment, or 0.5 without a target or score."""
-    from tracker.services.decide.backlog import latest_target_gaps
 
     findings = owned_findings(org, ids)
     for finding in findings:

@@ -19,8 +19,9 @@ from tracker.extensions import db
 from tracker.models import Dependency, Finding, Initiative, Organization, Uplift, User
 from tracker.models import PlaybookTemplate as Template
 from tracker.services.decide.initiatives import audit
+from tracker.services.diagnose.scores import assessment_scores
 from tracker.services.frame import frameworks, playbook
-from tracker.services.observe import assessments, ratings
+from tracker.services.observe import assessments
 from tracker.services.unit_of_work import transaction
 
 ANSWERED_KINDS = ("gap", "tension", "blind_spot")
@@ -45,7 +46,7 @@ def suggest(org: Organization, assessment_id: int) -> tuple[list[FindingSuggesti
                                                             dict[str, Template]]:
     """Every answerable finding of the assessment with its ranked templates, and the
     visible templates by code. A constant number of queries."""
-    scores = ratings.assessment_scores(org, assessment_id)
+    scores = assessment_scores(org, assessment_id)
     dims = [d for axis in scores["axes"] for d in axis["dimensions"]]
     score_by_code = {d["code"]: d["score"] for d in dims}
     shares = {d["code"]: d["share"] for d in dims}

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.constants import BLIND_SPOT_GAP, TENSION_STDEV
 from tracker.domain.errors import InvalidInput
 from tracker.domain.findings import suggest_findings
 from tracker.domain.perception import ATTRIBUTES
@@ -16,13 +17,12 @@ from tracker.extensions import db
 from tracker.models import Assessment, Dimension, Evidence, Finding, Organization
 from tracker.models.findings import finding_dimension
 from tracker.services.diagnose import perception
+from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.frame import frameworks
-from tracker.services.observe import assessments, ratings
+from tracker.services.observe import assessments
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
-
-TENSION_STDEV = 1.0
 
 
 @dataclass(frozen=True)
@@ -95,14 +95,14 @@ def suggest(org: Organization, assessment_id: int) -> SuggestResult:
     New findings are written in two bulk statements, so the number of queries does not grow
     with the number of respondents or of suggestions.
     """
-    scored = ratings.score(org, assessment_id)
+    scored = scored_assessment(org, assessment_id)
     codes = [d.code for axis in scored.axes for d in axis.dimensions]
     gaps_by = {by: perception.dimension_gaps(org, scored.points, by, codes)
                for by in ATTRIBUTES}
     suggestions = suggest_findings(
         scored.scores, scored.targets, gaps_by,
         perception.dimension_leader_gaps(org, scored.points, codes),
-        tension_stdev=TENSION_STDEV, blind_spot_gap=perception.BLIND_SPOT_GAP,
+        tension_stdev=TENSION_STDEV, blind_spot_gap=BLIND_SPOT_GAP,
         source_spread_threshold=org.perception_gap_threshold)
     known: dict[str | None, str] = {key: status for key, status in db.session.execute(
         select(Finding.suggestion_key, Finding.status)

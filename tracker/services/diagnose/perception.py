@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tracker.domain.constants import BLIND_SPOT_GAP
 from tracker.domain.perception import DimensionGap, LeaderGap, at_least, leader_gaps
 from tracker.domain.perception import perception_gaps as gaps_by
 from tracker.domain.scoring import RatingPoint
 from tracker.models import Organization
+from tracker.services.diagnose.scores import rating_points
 from tracker.services.frame import frameworks
-from tracker.services.observe import assessments, ratings
+from tracker.services.observe import assessments
 
 LEADER_LEVEL = "leader"
-BLIND_SPOT_GAP = 1.0
 
 
 def _grid_points(org: Organization, assessment_id: int) -> tuple[list[str], list[RatingPoint]]:
     assessment = assessments.get_assessment(org, assessment_id)
     framework = frameworks.load_framework(assessment.framework_id)
-    return list(frameworks.dimensions_by_code(framework)), ratings.rating_points(assessment,
+    return list(frameworks.dimensions_by_code(framework)), rating_points(assessment,
                                                                                   framework)
 
 

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from tracker.domain.scoring import AssessmentScores
 from tracker.domain.targets import axis_targets
 from tracker.models import Assessment, Organization
+from tracker.services.diagnose.scores import ScoredAssessment
 from tracker.services.follow import barometer
-from tracker.services.observe.ratings import ScoredAssessment
 
 
 @dataclass(frozen=True)

@@ -20,18 +20,18 @@ from sqlalchemy.orm import selectinload
 from tracker.adapters import pdf
 from tracker.adapters.charts import report_png as charts
 from tracker.adapters.report import render
+from tracker.domain.constants import LOCALES, REPORT_FORMATS
 from tracker.domain.errors import InvalidInput, NotFound, TrackerError
 from tracker.extensions import db
 from tracker.models import Finding, Initiative, Organization, Pilot
 from tracker.services.decide import backlog, decisions
 from tracker.services.diagnose import perception, root_causes
 from tracker.services.diagnose.radar import AxisRadar, axis_radar
+from tracker.services.diagnose.scores import assessment_scores, scored_assessment
 from tracker.services.frame import frameworks
-from tracker.services.observe import assessments, ratings
+from tracker.services.observe import assessments
 from tracker.services.plan import roadmap
-from tracker.services.tenancy.accounts import LOCALES
 
-FORMATS = ("html", "pdf")
 PERCEPTION_ATTRIBUTES = ("team", "role")
 
 
@@ -58,9 +58,9 @@ def report_pdf(org: Organization, assessment_id: int, lang: str | None = None) -
 def report(org: Organization, assessment_id: int, fmt: str = "html",
            lang: str | None = None) -> tuple[bytes, str, str]:
     """The report as `(content, mimetype, filename)` in `fmt` (`html` or `pdf`)."""
-    if fmt not in FORMATS:
+    if fmt not in REPORT_FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}.",
-                           errors={"format": [f"Must be one of: {', '.join(FORMATS)}."]})
+                           errors={"format": [f"Must be one of: {', '.join(REPORT_FORMATS)}."]})
     name = f"report-{assessment_id}.{fmt}"
     if fmt == "pdf":
         return report_pdf(org, assessment_id, lang), "application/pdf", name
@@ -83,14 +83,14 @@ def _context(org: Organization, assessment_id: int) -> dict[str, Any]:
     assessment = assessments.get_assessment(org, assessment_id)
     framework = frameworks.load_framework(assessment.framework_id)
     scale = (framework.scale_min, framework.scale_max)
-    scores = ratings.assessment_scores(org, assessment.id)
+    scores = assessment_scores(org, assessment.id)
     names = {d["code"]: d["name"] for axis in scores["axes"] for d in axis["dimensions"]}
     perceptions = {by: perception.perception(org, assessment.id, by)
                    for by in PERCEPTION_ATTRIBUTES}
     return {"lang": str(get_locale() or "en"), "org": org, "assessment": assessment,
             "framework": framework, "scores": scores, "names": names,
             "min_group_size": org.min_group_size,
-            "radar": _radar(axis_radar(org, ratings.score(org, assessment.id)), scale),
+            "radar": _radar(axis_radar(org, scored_assessment(org, assessment.id)), scale),
             "heatmap": _heatmap(scores, perceptions["team"], scale),
             "perceptions": _perception_tables(perceptions, names),
             "findings": _findings(org, assessment.id),

@@ -22,6 +22,7 @@ from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.services.pagination import Page, paginate
+from tracker.services.unit_of_work import transaction
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=30)
@@ -116,7 +117,7 @@ def _claim(now: datetime) -> list[OutboxMessage]:
 def _deliver_batch(config: Mapping[str, Any], transport: Transport,
                    now: datetime) -> FlushResult:
     sent = retried = failed = 0
-    try:
+    with transaction():
         messages = _claim(now)
         assets = _assets(messages)
         for message in messages:
@@ -141,10 +142,6 @@ def _deliver_batch(config: Mapping[str, Any], transport: Transport,
             message.sent_at = utcnow()
             message.last_error = None
             sent += 1
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return FlushResult(sent, retried, failed)
 
 

@@ -176,8 +176,8 @@ def run_schedule(org: Organization, schedule_id: int, config: Mapping[str, Any],
         return RunResult(schedule.id, schedule.kind, period, False,
                          "Already done for this period.")
     with transaction():
-        # marked first: the job's own transaction then commits it with the job's work,
-        # and a failing job rolls both back
+        # one unit of work with the job's own (nested) transaction: the period is marked
+        # done with the job's work, and a failing job rolls both back
         schedule.last_period = period
         detail = JOBS[schedule.kind](org, schedule, period, config, now)
     return RunResult(schedule.id, schedule.kind, period, True, detail)

@@ -1,19 +1,17 @@
-"""Ratings: the bulk upsert (all or nothing) and the assessment's scores."""
+"""Ratings: the bulk upsert (all or nothing), checked against the grid and the scale."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from tracker.domain.errors import InvalidInput
-from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
-from tracker.domain.targets import dimension_targets, percent_to_target, score_map
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Rating, Respondent
-from tracker.services.frame import frameworks, targets
+from tracker.services.frame import frameworks
 from tracker.services.observe import answers, assessments
 from tracker.services.unit_of_work import transaction
 
@@ -104,54 +102,3 @@ def _row_errors(rows: Sequence[Mapping[str, Any]], framework: Framework,
         seen.add(key)
     errors.update(answers.mixed_row_errors(rows, questions))
     return errors
-
-
-def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPoint]:
-    """Every rating of the assessment with its respondent's attributes, in one query."""
-    codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
-    rows = db.session.execute(
-        select(Rating.respondent_id, Rating.dimension_id, Rating.value, Respondent.source,
-               Respondent.role, Respondent.team, Respondent.level)
-        .join(Respondent, Respondent.id == Rating.respondent_id)
-        .where(Rating.assessment_id == assessment.id))
-    return [RatingPoint(respondent_id, codes[dimension_id], value, source, role, team, level)
-            for respondent_id, dimension_id, value, source, role, team, level in rows]
-
-
-@dataclass(frozen=True)
-class ScoredAssessment:
-    """An assessment with its grid, ratings, scores and the organization's targets."""
-
-    assessment: Assessment
-    framework: Framework
-    axes: list[AxisSpec]
-    points: list[RatingPoint]
-    scores: AssessmentScores
-    targets: dict[str, float]
-
-
-def score(org: Organization, assessment_id: int) -> ScoredAssessment:
-    """Load and score an assessment in a constant number of queries, whatever its size."""
-    assessment = assessments.get_assessment(org, assessment_id)
-    framework = frameworks.load_framework(assessment.framework_id)
-    axes = frameworks.axis_specs(framework)
-    points = rating_points(assessment, framework)
-    return ScoredAssessment(assessment, framework, axes, points,
-                            score_assessment(axes, points, framework.source_weights),
-                            targets.current_targets(org.id, framework))
-
-
-def assessment_scores(org: Organization, assessment_id: int) -> dict[str, Any]:
-    """Dimension, axis and overall scores with dispersion and source agreement, and each
-    dimension's target, target gap, share and weighted gap; `percent_to_target` overall."""
-    scored = score(org, assessment_id)
-    by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores, scored.targets)}
-    axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
-             "dimensions": [{**asdict(dim), "target": by_code[dim.code].target,
-                             "target_gap": by_code[dim.code].target_gap,
-                             "share": by_code[dim.code].share,
-                             "weighted_gap": by_code[dim.code].weighted_gap}
-                            for dim in axis.dimensions]}
-            for axis in scored.scores.axes]
-    return {"overall": scored.scores.overall, "axes": axes,
-            "percent_to_target": percent_to_target(score_map(scored.scores), scored.targets)}

@@ -36,8 +36,8 @@ from tracker.models import (
 )
 from tracker.services.decide import backlog
 from tracker.services.decide.graph import load_graph
+from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.frame import frameworks
-from tracker.services.observe import ratings
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
@@ -322,7 +322,7 @@ def trajectory(org: Organization, framework_id: int, params: PlanParams) -> dict
         .order_by(Assessment.closed_at.desc(), Assessment.id.desc()).limit(1))
     if assessment is None:
         raise NotFound("No closed assessment on this framework yet: nothing to project from.")
-    scores = ratings.score(org, assessment.id).scores
+    scores = scored_assessment(org, assessment.id).scores
     measured = {d.code: d.score for axis in scores.axes for d in axis.dimensions}
     network, current = plan(org, params)
     uplifts: dict[int, dict[str, float]] = {}

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from tracker.domain.constants import LOCALES
 from tracker.domain.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import ApiToken, User
@@ -107,7 +108,6 @@ def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
 
 
-LOCALES: tuple[str, ...] = ("en", "fr")
 
 
 def set_locale(user: User, locale: str) -> User:

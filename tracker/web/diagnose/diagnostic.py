@@ -14,11 +14,13 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from tracker.adapters.charts import figures
+from tracker.domain.constants import TENSION_STDEV
 from tracker.domain.errors import InvalidInput
 from tracker.domain.perception import ATTRIBUTES
 from tracker.domain.targets import axis_targets, dimension_targets
 from tracker.models import Organization
 from tracker.services.diagnose import findings, perception, radar, root_causes
+from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.observe import assessments, ratings
 from tracker.web.base import bp, org_page
 from tracker.web.labels import DIAGNOSTIC_LABELS, FINDING_STATUSES
@@ -130,7 +132,7 @@ def _cell_errors(error: InvalidInput, cells: list[str]) -> dict[str, str]:
 def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
             form: Any) -> str:
     g.active_nav = "diagnostic"
-    scored = ratings.score(org, assessment_id)
+    scored = scored_assessment(org, assessment_id)
     assessment, framework = scored.assessment, scored.framework
     scale = (framework.scale_min, framework.scale_max)
     by = request.args.get("by") if request.args.get("by") in ATTRIBUTES else "role"
@@ -169,7 +171,7 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
                              "stdev": d.stdev, "source_means": d.source_means,
                              "source_spread": d.source_spread,
                              "tension": d.stdev is not None
-                             and d.stdev >= findings.TENSION_STDEV,
+                             and d.stdev >= TENSION_STDEV,
                              "target": targets_by_code[d.code].target,
                              "target_gap": targets_by_code[d.code].target_gap}
                             for d in axis.dimensions]}

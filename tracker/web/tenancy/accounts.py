@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from tracker.domain.constants import LOCALES
 from tracker.services.tenancy import accounts, organizations
 from tracker.web.base import bp
 
@@ -48,7 +49,7 @@ def set_locale() -> Any:
     locale = request.form.get("locale", "")
     if current_user.is_authenticated:
         accounts.set_locale(current_user, locale)
-    elif locale in accounts.LOCALES:
+    elif locale in LOCALES:
         session["locale"] = locale
     return redirect(_safe_next(request.form.get("next")), code=303)
 
