@@ -7,9 +7,9 @@ from typing import Any
 from flask import Flask, g, redirect, request, url_for
 from flask_login import user_loaded_from_request
 
-from tracker.api.errors import is_api_request, problem
 from tracker.extensions import db, login_manager
 from tracker.models import User
+from tracker.problems import is_api_request, problem
 from tracker.services.tenancy import accounts
 
 

@@ -37,7 +37,7 @@ class TrackerApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def _register_error_handlers(self) -> None:
-        """Errors are registered by `tracker.api.errors`, for API and web alike."""
+        """Errors are registered by `tracker.problems`, for API and web alike."""
 
 
 def schema_name(schema: Any) -> str:

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from flask import Flask, g, request
 from flask_login import current_user
 
-from tracker.api.errors import problem
 from tracker.extensions import csrf
+from tracker.problems import problem
 from tracker.services.tenancy import access
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from tracker.api import Blueprint
 from tracker.api.access import public, requires
-from tracker.api.errors import problem
+from tracker.problems import problem
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.tenancy import (
     MemberRoleSchema,

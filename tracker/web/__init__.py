@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from tracker.api import errors as api_errors
+from tracker import problems
 from tracker.domain.errors import TrackerError
 from tracker.web import i18n
 from tracker.web.base import bp
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.register_blueprint(bp)
     survey.init_app(app)
-    api_errors.register(app, _error_page, _unexpected_page)
+    problems.register(app, _error_page, _unexpected_page)
     app.after_request(_security_headers)
 
 
