@@ -33,13 +33,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from tracker import api, auth, cli, web
-    from tracker.scheduler import runner as scheduler_runner
+    from tracker.adapters import templating
+    from tracker.scheduler import init_app as init_scheduler
 
+    templating.init_app(app)
     auth.init_app(app)
     api.init_app(app)
     web.init_app(app)
     cli.init_app(app)
-    scheduler_runner.init_app(app)
+    init_scheduler(app)
     return app
 
 

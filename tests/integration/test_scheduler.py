@@ -15,7 +15,8 @@ from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxMessage
 from tracker.scheduler import jobs
-from tracker.scheduler.runner import Runner, job_id
+from tracker.scheduler.periodic import job_id
+from tracker.scheduler.runner import Runner
 
 
 @pytest.fixture

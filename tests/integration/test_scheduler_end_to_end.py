@@ -18,7 +18,8 @@ from tracker.extensions import db
 from tracker.models import Assessment, Organization, Respondent
 from tracker.models.base import utcnow
 from tracker.scheduler import jobs
-from tracker.scheduler.runner import Runner, job_id
+from tracker.scheduler.periodic import job_id
+from tracker.scheduler.runner import Runner
 from tracker.services.follow import schedules
 
 

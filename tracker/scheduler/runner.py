@@ -5,7 +5,8 @@ APScheduler 3 cannot share a job store between running schedulers, so every sche
 process first takes the lock: on PostgreSQL a session-level `pg_try_advisory_lock` held on
 a dedicated connection (released by the database if the process dies), on SQLite the
 single process holds it. A process that does not get it waits as a standby and retries, so
-it takes over when the leader stops or dies.
+it takes over when the leader stops or dies. The leader's jobs come from the one table of
+periodic jobs (`tracker.scheduler.periodic`), which it keeps in sync with the schedules.
 """
 
 from __future__ import annotations
@@ -13,24 +14,19 @@ from __future__ import annotations
 import logging
 import threading
 
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, request
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from tracker.extensions import db
-from tracker.models import Organization
-from tracker.models.schedules import Schedule
 from tracker.scheduler import jobs
-from tracker.services.follow import schedules
+from tracker.scheduler.periodic import PERSISTENT, VOLATILE, PeriodicJob, periodic_job_definitions
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x7472_6163  # "trac"
-MISFIRE_GRACE_SECONDS = 6 * 3600
-SYNC_SECONDS = 60
-OUTBOX_SECONDS = 60
 
 
 class LeaderLock:
@@ -72,43 +68,30 @@ class LeaderLock:
 
 
 def build_scheduler(app: Flask) -> BackgroundScheduler:
-    """A scheduler on the app database's job store; missed runs coalesce into one."""
+    """A scheduler with the job stores of the table (`tracker.scheduler.periodic`): the app
+    database's, where the schedules' jobs outlive the process, and memory, for the system
+    jobs."""
     with app.app_context():
         engine = db.engine
     return BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine,
-                                                 tablename="apscheduler_jobs")},
-        job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS,
-                      "max_instances": 1},
+        jobstores={PERSISTENT: SQLAlchemyJobStore(engine=engine, tablename="apscheduler_jobs"),
+                   VOLATILE: MemoryJobStore()},
         timezone="UTC")
 
 
-def job_id(schedule_id: int) -> str:
-    return f"schedule-{schedule_id}"
-
-
-def sync_jobs(app: Flask, scheduler: BackgroundScheduler) -> None:
-    """Make the job store match the schedules: add new ones, re-plan changed triggers,
-    remove paused or deleted ones. Unchanged jobs keep their next run time, so a run
-    missed during downtime still fires (once) at start."""
-    with app.app_context():
-        try:
-            rows = db.session.execute(select(Schedule, Organization).join(
-                Organization, Organization.id == Schedule.org_id)).all()
-            wanted = {job_id(s.id): (s, schedules.trigger_for(s, org)) for s, org in rows
-                      if not s.paused}
-        finally:
-            db.session.remove()
+def sync_jobs(scheduler: BackgroundScheduler, table: list[PeriodicJob]) -> None:
+    """Make the scheduler's jobs match the table: remove the jobs no row names (paused or
+    deleted schedules), add the new rows, re-plan the rows whose trigger changed. Unchanged
+    jobs keep their next run time, so a run missed during downtime still fires (once) at
+    start."""
+    wanted = {row.id for row in table}
     for job in scheduler.get_jobs():
-        if job.id.startswith("schedule-") and job.id not in wanted:
+        if job.id not in wanted:
             job.remove()
-    for key, (schedule, trigger) in wanted.items():
-        job = scheduler.get_job(key)
-        if job is not None and str(job.trigger) == str(trigger):
-            continue
-        scheduler.add_job(jobs.fire_schedule, trigger=trigger, id=key,
-                          args=[schedule.org_id, schedule.id], replace_existing=True,
-                          name=f"{schedule.kind} of organization {schedule.org_id}")
+    for row in table:
+        job = scheduler.get_job(row.id)
+        if job is None or str(job.trigger) != str(row.trigger):
+            scheduler.add_job(**row.add_job_arguments())
 
 
 class Runner:
@@ -142,21 +125,23 @@ class Runner:
             self._stop.wait(self.retry_seconds)
 
     def _lead(self) -> None:
+        """Start the scheduler paused, give it the table's jobs, then let it run: a run
+        missed while no leader ran fires once now."""
         scheduler = build_scheduler(self.app)
         scheduler.start(paused=True)
-        sync_jobs(self.app, scheduler)
-        scheduler.add_jobstore("memory", alias="volatile")
-        scheduler.add_job(self._sync, IntervalTrigger(seconds=SYNC_SECONDS), id="sync",
-                          jobstore="volatile")
-        scheduler.add_job(jobs.flush_outbox, IntervalTrigger(seconds=OUTBOX_SECONDS),
-                          id="outbox", jobstore="volatile")
+        sync_jobs(scheduler, self._table())
         scheduler.resume()
         self.scheduler = scheduler
         log.info("scheduler: leader, %d job(s)", len(scheduler.get_jobs()))
 
+    def _table(self) -> list[PeriodicJob]:
+        """This leader's periodic jobs; its `sync` job is `_sync`."""
+        return periodic_job_definitions(self.app, self._sync)
+
     def _sync(self) -> None:
+        """The `sync` job: bring the scheduler's jobs in line with the table again."""
         if self.scheduler is not None:
-            sync_jobs(self.app, self.scheduler)
+            sync_jobs(self.scheduler, self._table())
 
     def stop(self) -> None:
         """Stop the scheduler (waiting for running jobs) and give the lock back."""

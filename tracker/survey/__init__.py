@@ -17,7 +17,7 @@ from tracker.domain.constants import LOCALES
 from tracker.domain.errors import InvalidInput
 from tracker.services.observe import survey as surveys
 
-bp = Blueprint("survey", __name__, template_folder="templates", url_prefix="/survey")
+bp = Blueprint("survey", __name__, url_prefix="/survey")
 
 
 def init_app(app: Flask) -> None:

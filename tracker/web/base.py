@@ -17,7 +17,7 @@ from flask_login import current_user
 from tracker.models import Organization
 from tracker.services.tenancy import access, organizations
 
-bp = Blueprint("web", __name__, template_folder="templates")
+bp = Blueprint("web", __name__)
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,20 @@
 English or French, from a `Digest` computed once per organization and period.
 
 Its words live in the app's Flask-Babel catalogue like every other page's: the templates
-call `_()` and `render` forces the reader's locale (it needs an application context).
+(`email/barometer.txt|html`, rendered by the app's Jinja environment) call `_()` and
+`render` forces the reader's locale (it needs an application context). Its numbers are
+formatted alike in every language, by the `mail_*` filters (`FILTERS`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from flask_babel import force_locale, gettext, ngettext
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from flask_babel import force_locale, gettext
 
+from tracker.adapters.email.compose import bodies
 from tracker.domain.constants import LOCALES
 
 TREND_CID = "trend@tracker"
@@ -108,11 +110,9 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
-_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True,
-                   lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
-_ENV.install_gettext_callables(gettext, ngettext, newstyle=True)
-_ENV.filters.update(number=number, delta=delta, percent=percent)
+#: The Jinja filters of the barometer templates, registered on the app's environment.
+FILTERS: dict[str, Callable[[float | None], str]] = {
+    "mail_number": number, "mail_delta": delta, "mail_percent": percent}
 
 
 def render(digest: Digest, locale: str) -> tuple[str, str, str]:
@@ -122,5 +122,5 @@ def render(digest: Digest, locale: str) -> tuple[str, str, str]:
     with force_locale(lang):
         subject = gettext("%(org)s: maturity barometer %(period)s", org=digest.org_name,
                           period=digest.period)
-        return (subject, _ENV.get_template("barometer.txt").render(context),
-                _ENV.get_template("barometer.html").render(context))
+        text, html = bodies("barometer", context)
+    return subject, text, html

@@ -40,7 +40,7 @@ def build_message(sender: str, recipient: str, subject: str, text: str, html: st
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
-        html_part = message.get_payload()[-1]
+        *_, html_part = message.iter_parts()
         for part in parts:
             maintype, _, subtype = part.mime.partition("/")
             html_part.add_related(part.content, maintype=maintype, subtype=subtype,
@@ -54,7 +54,8 @@ class Transport(Protocol):
 
     def __enter__(self) -> Transport: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
 
     def send(self, message: EmailMessage) -> None: ...
 

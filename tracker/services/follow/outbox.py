@@ -4,12 +4,14 @@ them, then delivered by `deliver_pending` with retries and exponential backoff.
 A crash or an SMTP outage loses nothing (the row stays pending), and a re-run sends
 nothing twice (the `dedupe_key` is unique and a sent row is never claimed again). On
 PostgreSQL, rows are claimed with `FOR UPDATE SKIP LOCKED`, so several senders share the
-work without sending a message twice.
+work without sending a message twice. Building and sending each message, and telling a
+retry from a failure, is the sender's (`tracker.adapters.email.sender`); this module
+claims the rows and records the outcomes, with the backoff, one transaction per batch.
 """
 
 from __future__ import annotations
 
-import smtplib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tracker.adapters.email.transport import Part, Transport, build_message, transport_for
+from tracker.adapters.email import sender
+from tracker.adapters.email.transport import Transport, transport_for
 from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxAsset, OutboxMessage
@@ -93,10 +96,10 @@ def deliver_pending(config: Mapping[str, Any], now: datetime | None = None,
     transaction; failures are recorded with the SMTP error and retried later."""
     now = now or utcnow()
     total = FlushResult(0, 0, 0)
-    transport = transport or transport_for(config)
-    with transport:
+    active = transport or transport_for(config)
+    with active:
         while True:
-            result = _deliver_batch(config, transport, now)
+            result = _deliver_batch(config, active, now)
             if result == FlushResult(0, 0, 0):
                 return total
             total = FlushResult(total.sent + result.sent, total.retried + result.retried,
@@ -116,33 +119,30 @@ def _claim(now: datetime) -> list[OutboxMessage]:
 
 def _deliver_batch(config: Mapping[str, Any], transport: Transport,
                    now: datetime) -> FlushResult:
-    sent = retried = failed = 0
+    """Claim a batch and send it, recording each outcome as it comes, in one transaction."""
+    outcomes: Counter[str] = Counter()
     with transaction():
         messages = _claim(now)
         assets = _assets(messages)
         for message in messages:
-            try:
-                transport.send(build_message(
-                    config["TRACKER_MAIL_FROM"], message.recipient, message.subject,
-                    message.text, message.html,
-                    [_part(assets[a["asset"]], a["cid"]) for a in message.attachments],
-                    message.dedupe_key))
-            except (smtplib.SMTPException, OSError) as error:
-                message.attempts += 1
-                message.last_error = _describe(error)
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = "failed"
-                    failed += 1
-                else:
-                    message.next_attempt_at = now + backoff(message.attempts)
-                    retried += 1
-                continue
-            message.attempts += 1
-            message.status = "sent"
-            message.sent_at = utcnow()
-            message.last_error = None
-            sent += 1
-    return FlushResult(sent, retried, failed)
+            outcome = sender.send(transport, config["TRACKER_MAIL_FROM"], message, assets,
+                                  MAX_ATTEMPTS)
+            _record(message, outcome, now)
+            outcomes[outcome.status] += 1
+    return FlushResult(outcomes["sent"], outcomes["retry"], outcomes["failed"])
+
+
+def _record(message: OutboxMessage, outcome: sender.Outcome, now: datetime) -> None:
+    """One more attempt on the row: sent, failed for good, or due again after the backoff."""
+    message.attempts += 1
+    message.last_error = outcome.error
+    if outcome.status == "sent":
+        message.status = "sent"
+        message.sent_at = utcnow()
+    elif outcome.status == "failed":
+        message.status = "failed"
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
 
 
 def _assets(messages: list[OutboxMessage]) -> dict[str, OutboxAsset]:
@@ -152,22 +152,6 @@ def _assets(messages: list[OutboxMessage]) -> dict[str, OutboxAsset]:
         return {}
     return {a.key: a for a in db.session.scalars(
         select(OutboxAsset).where(OutboxAsset.key.in_(keys)))}
-
-
-def _part(asset: OutboxAsset, cid: str) -> Part:
-    return Part(cid, asset.filename, asset.mime, asset.content)
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, smtplib.SMTPResponseException):
-        detail = error.smtp_error.decode(errors="replace") if isinstance(
-            error.smtp_error, bytes) else str(error.smtp_error)
-        return f"{error.smtp_code} {detail}"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{rcpt}: {code} {msg.decode(errors='replace')}"
-                         for rcpt, (code, msg) in error.recipients.items())
-    return f"{type(error).__name__}: {error}"
-
 
 
 def list_messages(org_id: int, page: int, per_page: int,

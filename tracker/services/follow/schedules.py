@@ -1,5 +1,5 @@
-"""Schedules: an organization's recurring jobs, their next run times (APScheduler's
-triggers, in the schedule's or the organization's time zone) and their job functions.
+"""Schedules: an organization's recurring jobs, their next run times (from the scheduler's
+recurrence engine, in the schedule's or the organization's time zone) and their job functions.
 
 Every job is idempotent per period: it computes its period and does nothing that was
 already done for it (the schedule's `last_period`, and the outbox's unique keys for emails).
@@ -13,20 +13,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import escape
 from sqlalchemy import exists, select
 
+from tracker.adapters.email import survey as survey_email
 from tracker.domain.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import Assessment, Organization, Rating, Respondent
 from tracker.models.base import utcnow
 from tracker.models.schedules import Schedule
-from tracker.services.follow import barometer_mail, outbox
+from tracker.services.follow import barometer_mail, outbox, recurrence
 from tracker.services.observe.assessments import new_survey_token
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
@@ -68,21 +65,12 @@ def zone_of(schedule: Schedule, org: Organization) -> str:
     return schedule.timezone or org.timezone or "UTC"
 
 
-def trigger_for(schedule: Schedule, org: Organization) -> BaseTrigger:
-    """APScheduler's trigger of a schedule: cron in its time zone, or every N days."""
-    zone = ZoneInfo(zone_of(schedule, org))
-    if schedule.cron:
-        return CronTrigger.from_crontab(schedule.cron, timezone=zone)
-    return IntervalTrigger(days=schedule.interval_days or 1, timezone=zone,
-                           start_date=schedule.created_at)
-
-
 def next_run_at(schedule: Schedule, org: Organization,
                 now: datetime | None = None) -> datetime | None:
     """When the schedule fires next (in its time zone); null when paused."""
     if schedule.paused:
         return None
-    return trigger_for(schedule, org).get_next_fire_time(None, now or utcnow())
+    return recurrence.current().next_run_at(schedule, zone_of(schedule, org), now or utcnow())
 
 
 def view(schedule: Schedule, org: Organization) -> ScheduleView:
@@ -107,7 +95,7 @@ def _validate(data: Mapping[str, Any]) -> None:
                                errors={"timezone": ["Unknown time zone."]}) from error
     if data.get("cron"):
         try:
-            CronTrigger.from_crontab(data["cron"])
+            recurrence.current().check_cron(data["cron"])
         except ValueError as error:
             raise InvalidInput(f"Invalid cron expression: {error}.",
                                errors={"cron": [str(error)]}) from error
@@ -185,19 +173,12 @@ def run_schedule(org: Organization, schedule_id: int, config: Mapping[str, Any],
 
 def _survey_email(schedule: Schedule, period: str, respondent: Respondent, subject: str,
                   intro: str, base_url: str) -> outbox.Email:
-    """A respondent's survey link by email, plain text and HTML, in the current locale
-    (callers force the organization's)."""
-    link = f"{base_url}/survey/{respondent.survey_token}"
-    hello, thanks = _("Hello %(name)s,", name=respondent.name), _("Thank you.")
-    text = f"{hello}\n\n{intro}\n\n{link}\n\n{thanks}"
-    html = (f"<p>{_escape(hello)}</p><p>{_escape(intro)}</p>"
-            f'<p><a href="{_escape(link)}">{_escape(link)}</a></p><p>{_escape(thanks)}</p>')
+    """A respondent's survey link by email, once per schedule, period and address, in the
+    current locale (callers force the organization's and choose the subject and intro)."""
+    text, html = survey_email.render(respondent.name, intro,
+                                     f"{base_url}/survey/{respondent.survey_token}")
     return outbox.Email(f"{schedule.kind}:{schedule.id}:{period}:{respondent.email}",
                         respondent.email or "", subject, text, html)
-
-
-def _escape(value: str) -> str:
-    return str(escape(value))
 
 
 def _open_pulse(org: Organization) -> Assessment | None:
