@@ -33,6 +33,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## Install everything and run every test (unit, integration, API, browser)
 test: install browser lint

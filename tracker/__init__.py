@@ -13,9 +13,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tracker.config import BASE_CONFIG, settings_from_env
+from tracker.config import BASE_CONFIG, resource_dir, settings_from_env
 from tracker.extensions import csrf, db, login_manager, migrate
-from tracker.resources import resource_dir
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -82,3 +82,18 @@ BASE_CONFIG: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "TRACKER_PAGE_MAX": 200,
 }
+
+
+#: Where the project's data folders (`seeds/`, `migrations/`, `static/`) live: in a wheel they
+#: ship inside the package under `tracker/_resources`; in a source checkout (editable install)
+#: they are the repository's top-level folders. Either way they are found from the installed
+#: package, never from the current working directory.
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """The folder `name` (`seeds`, `migrations` or `static`) of the installed project."""
+    bundled = PACKAGE_DIR / "_resources" / name
+    if bundled.is_dir():
+        return bundled
+    return PACKAGE_DIR.parent / name

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, current_app, has_request_context, json, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from tracker.domain.constants import LOCALES
 from tracker.domain.errors import TrackerError
@@ -76,7 +76,7 @@ def http_error(error: HTTPException) -> Response:
     errors = _location_messages(data.get("messages")) if "messages" in data else None
     detail = ("The request is not valid; see errors." if errors else error.description or "")
     headers = dict(data.get("headers") or {})
-    if error.code == 405 and error.valid_methods:
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     return problem(error.code or 500, error.name, detail, errors=errors, headers=headers)
 
@@ -85,7 +85,7 @@ def unexpected_error(error: Exception) -> Response:
     """A bug: logged with its traceback, answered without one."""
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path,
                                  exc_info=error)
-    return problem(500, InternalServerError.name,
+    return problem(500, InternalServerError().name,
                    "Something went wrong on our side; it has been logged.")
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests.builders import Scenario
-from tracker.services.frame.playbook import seed_playbook
+from tracker.seeding.playbook import seed_playbook
 
 # Test grid: axis a (weight 1): a.one (w 1), a.two (w 3); axis b (weight 2): b.one, b.two.
 # Shares: a.one 1·1/(3·4) = 1/12, a.two 1·3/(3·4) = 1/4, b.one = b.two = 2·1/(3·2) = 1/3.

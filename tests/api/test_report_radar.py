@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tracker.adapters.charts import report_png as charts
+from tracker.adapters.charts import png as charts
 from tracker.extensions import db
 from tracker.models import Assessment, Organization
 from tracker.services.diagnose import radar

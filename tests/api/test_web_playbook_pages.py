@@ -11,8 +11,8 @@ from tracker.extensions import db
 from tracker.models import Dependency, Finding, Initiative, Organization
 from tracker.seeding import demo
 from tracker.seeding import frameworks as seeds
+from tracker.seeding.playbook import seed_playbook
 from tracker.services.diagnose import root_causes
-from tracker.services.frame.playbook import seed_playbook
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.browser import ARTIFACTS, signed_in_page
 from tracker.seeding import demo
 from tracker.seeding import frameworks as seeds
-from tracker.services.frame.playbook import seed_playbook
+from tracker.seeding.playbook import seed_playbook
 
 
 @pytest.fixture

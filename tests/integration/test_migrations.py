@@ -24,8 +24,8 @@ from sqlalchemy.sql import column
 from sqlalchemy.sql.expression import TableClause
 
 from tracker import create_app
+from tracker.config import resource_dir
 from tracker.extensions import db
-from tracker.resources import resource_dir
 
 # Revision 0001 as each earlier commit wrote it (`git show <commit>:migrations/versions/...`).
 HISTORICAL_0001 = sorted((Path(__file__).parents[1] / "data" / "migrations").glob("0001_as_*.py"))

@@ -9,6 +9,7 @@ from tracker.extensions import db
 from tracker.models import Assessment, Finding, Organization, PlaybookTemplate
 from tracker.seeding import demo
 from tracker.seeding import frameworks as seeds
+from tracker.seeding.playbook import seed_playbook
 from tracker.services.decide import decisions, suggestions
 from tracker.services.diagnose import root_causes
 from tracker.services.frame import playbook
@@ -16,7 +17,7 @@ from tracker.services.frame import playbook
 
 def test_the_demo_has_its_profile_root_causes_decisions_and_suggestions(app):
     seeds.seed_frameworks()
-    assert playbook.seed_playbook().created >= 25
+    assert seed_playbook().created >= 25
     org = db.session.get(Organization, demo.load_demo().org_id)
     diagnostic = db.session.scalar(select(Assessment).where(
         Assessment.org_id == org.id, Assessment.kind == "diagnostic"))

@@ -42,7 +42,9 @@ class TrackerApi(Api):
 
 def schema_name(schema: Any) -> str:
     """OpenAPI component names: the class name, with `Patch` for partial instances."""
-    name = resolve_schema_cls(schema).__name__.removesuffix("Schema")
+    resolved = resolve_schema_cls(schema)  # a list only for a name several classes share
+    schema_cls = resolved[0] if isinstance(resolved, list) else resolved  # as apispec does
+    name = schema_cls.__name__.removesuffix("Schema")
     return name + "Patch" if getattr(schema, "partial", False) else name
 
 

@@ -6,9 +6,8 @@ import click
 
 from tracker.cli.base import fail
 from tracker.domain.errors import TrackerError
-from tracker.seeding import demo
+from tracker.seeding import demo, playbook
 from tracker.seeding import frameworks as seeds
-from tracker.services.frame import playbook
 
 
 @click.group()

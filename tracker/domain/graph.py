@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -26,9 +27,12 @@ LAG = "lag"
 EPSILON = 1e-9
 
 Edge = tuple[int, int] | tuple[int, int, float]
+#: A graph's own adjacency dicts: node → neighbour → edge attributes.
+Adjacency = dict[int, dict[int, dict[str, Any]]]
+_Node = TypeVar("_Node", bound=Hashable)
 
 
-def build_graph(nodes: Iterable[int], edges: Iterable[Edge]) -> nx.DiGraph:
+def build_graph(nodes: Iterable[int], edges: Iterable[Edge]) -> nx.DiGraph[int]:
     """The dependency graph of these initiatives; edges are `(prerequisite, dependent)`
     or `(prerequisite, dependent, lag_weeks)`.
 
@@ -45,7 +49,7 @@ def build_graph(nodes: Iterable[int], edges: Iterable[Edge]) -> nx.DiGraph:
     ...
     tracker.domain.errors.DependencyCycle: This link would close a cycle: 1 → 2 → 1
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[int] = nx.DiGraph()
     graph.add_nodes_from(nodes)
     problems: list[str] = []
     for edge in edges:
@@ -68,8 +72,9 @@ def build_graph(nodes: Iterable[int], edges: Iterable[Edge]) -> nx.DiGraph:
     return graph
 
 
-def topological_order(graph: nx.DiGraph) -> list[int]:
-    """A topological order of the graph; `DependencyCycle` if it has a cycle.
+def topological_order(graph: nx.DiGraph[_Node]) -> list[_Node]:
+    """A topological order of the graph (of any hashable nodes); `DependencyCycle` if it
+    has a cycle.
 
     >>> topological_order(build_graph([1, 2, 3], [(3, 1), (1, 2)]))
     [3, 1, 2]
@@ -81,7 +86,7 @@ def topological_order(graph: nx.DiGraph) -> list[int]:
         raise DependencyCycle([*cycle, cycle[0]]) from None
 
 
-def check_new_edge(graph: nx.DiGraph, prerequisite: int, dependent: int,
+def check_new_edge(graph: nx.DiGraph[int], prerequisite: int, dependent: int,
                    lag: float = 0.0) -> None:
     """Refuse the new dependency `prerequisite → dependent` if it is not allowed.
 
@@ -117,7 +122,7 @@ def check_new_edge(graph: nx.DiGraph, prerequisite: int, dependent: int,
         raise DependencyCycle([*path, dependent])
 
 
-def _shortest_path(graph: nx.DiGraph, source: int, target: int) -> list[int] | None:
+def _shortest_path(graph: nx.DiGraph[int], source: int, target: int) -> list[int] | None:
     """Breadth-first path along edges from source to target, successors in id order."""
     if source not in graph or target not in graph:
         return None
@@ -137,7 +142,7 @@ def _shortest_path(graph: nx.DiGraph, source: int, target: int) -> list[int] | N
     return None
 
 
-def waves(graph: nx.DiGraph) -> list[list[int]]:
+def waves(graph: nx.DiGraph[int]) -> list[list[int]]:
     """The topological generations: wave 0 has no prerequisite, wave k's initiatives
     all have a prerequisite in wave k - 1 and none later. Each wave is sorted.
 
@@ -151,16 +156,30 @@ def waves(graph: nx.DiGraph) -> list[list[int]]:
     return result
 
 
-def _depths(graph: nx.DiGraph, order: list[int]) -> dict[int, int]:
+def _depths(graph: nx.DiGraph[int], order: list[int]) -> dict[int, int]:
     """Each node's wave: the most edges on a path reaching it (0 with no prerequisite)."""
-    pred = graph._pred  # plain dicts: several times faster than the views at 10k nodes
+    pred, _succ = adjacency(graph)
     depth: dict[int, int] = {}
     for node in order:
         depth[node] = max((depth[p] + 1 for p in pred[node]), default=0)
     return depth
 
 
-def node_durations(graph: nx.DiGraph, durations: Mapping[int, float],
+def adjacency(graph: nx.DiGraph[int]) -> tuple[Adjacency, Adjacency]:
+    """The graph's own predecessor and successor dicts, to read and never to change: plain
+    dicts, several times faster than the `pred` and `succ` views at 10k nodes.
+
+    >>> pred, succ = adjacency(build_graph([1, 2], [(1, 2)]))
+    >>> pred, succ
+    ({1: {}, 2: {1: {'lag': 0.0}}}, {1: {2: {'lag': 0.0}}, 2: {}})
+    """
+    # networkx's stubs do not declare these attributes, which every DiGraph has.
+    pred: Adjacency = graph._pred  # type: ignore[attr-defined]
+    succ: Adjacency = graph._succ  # type: ignore[attr-defined]
+    return pred, succ
+
+
+def node_durations(graph: nx.DiGraph[int], durations: Mapping[int, float],
                    default_duration: float | None = None) -> dict[int, float]:
     """The duration of every node: from `durations`, else `default_duration`.
 
@@ -202,7 +221,7 @@ class NetworkTimes:
     duration_weeks: float
 
 
-def network_times(graph: nx.DiGraph, durations: Mapping[int, float], *,
+def network_times(graph: nx.DiGraph[int], durations: Mapping[int, float], *,
                   default_duration: float | None = None,
                   release: Mapping[int, float] | None = None) -> NetworkTimes:
     """Earliest and latest starts, total float and the critical path, in one pass each way.
@@ -223,7 +242,7 @@ def network_times(graph: nx.DiGraph, durations: Mapping[int, float], *,
     """
     weights = node_durations(graph, durations, default_duration)
     order = topological_order(graph)
-    pred, succ = graph._pred, graph._succ  # plain dicts, for speed
+    pred, succ = adjacency(graph)
     release = release or {}
     earliest_start: dict[int, float] = {}
     earliest_finish: dict[int, float] = {}
@@ -250,7 +269,7 @@ def network_times(graph: nx.DiGraph, durations: Mapping[int, float], *,
     )
 
 
-def _trace_back(graph: nx.DiGraph, earliest_start: Mapping[int, float],
+def _trace_back(graph: nx.DiGraph[int], earliest_start: Mapping[int, float],
                 earliest_finish: Mapping[int, float], total: float) -> list[int]:
     """The critical path, walked back from its end with the smallest-id tie-break."""
     if not earliest_finish:
@@ -266,7 +285,7 @@ def _trace_back(graph: nx.DiGraph, earliest_start: Mapping[int, float],
         path.append(node)
 
 
-def critical_path(graph: nx.DiGraph, durations: Mapping[int, float], *,
+def critical_path(graph: nx.DiGraph[int], durations: Mapping[int, float], *,
                   default_duration: float | None = None) -> tuple[list[int], float]:
     """The longest path where each initiative weighs its duration (plus edge lags), and
     its total duration in weeks.
@@ -284,7 +303,7 @@ def critical_path(graph: nx.DiGraph, durations: Mapping[int, float], *,
     return times.critical_path, times.duration_weeks
 
 
-def slack(graph: nx.DiGraph, durations: Mapping[int, float], *,
+def slack(graph: nx.DiGraph[int], durations: Mapping[int, float], *,
           default_duration: float | None = None) -> dict[int, float]:
     """Total float of every initiative, in weeks: latest start minus earliest start
     (CPM forward and backward passes, lags included), keyed by id in id order.
@@ -299,7 +318,7 @@ def slack(graph: nx.DiGraph, durations: Mapping[int, float], *,
     return network_times(graph, durations, default_duration=default_duration).slack
 
 
-def impact(graph: nx.DiGraph, node: int) -> set[int]:
+def impact(graph: nx.DiGraph[int], node: int) -> set[int]:
     """Every initiative that depends on `node`, directly or not (`NotFound` if unknown).
 
     >>> sorted(impact(build_graph([1, 2, 3, 4], [(1, 2), (2, 3)]), 1))
@@ -310,7 +329,7 @@ def impact(graph: nx.DiGraph, node: int) -> set[int]:
     return nx.descendants(graph, node)
 
 
-def drop_nodes(graph: nx.DiGraph, nodes: Collection[int]) -> nx.DiGraph:
+def drop_nodes(graph: nx.DiGraph[int], nodes: Collection[int]) -> nx.DiGraph[int]:
     """A copy of the graph without `nodes`, keeping the transitive precedence: the
     dependents of a dropped initiative then depend on its prerequisites, with the two
     lags added (the largest wins where an edge already exists). `NotFound` for an

@@ -225,9 +225,9 @@ def check_prerequisites(prerequisites: Mapping[str, Sequence[str]]) -> list[str]
     ...
     tracker.domain.errors.DependencyCycle: This link would close a cycle: a → b → a
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(sorted(prerequisites))
-    problems = []
+    problems: list[str] = []
     for code, needs in sorted(prerequisites.items()):
         for need in needs:
             if need == code:

@@ -11,7 +11,7 @@ Everything here is linear in the size of the graph (times a small constant), so 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -31,7 +31,7 @@ class RankedItem:
     blocked_by: tuple[int, ...]
 
 
-def _topological_order(graph: nx.DiGraph) -> list[Hashable]:
+def _topological_order(graph: nx.DiGraph[int]) -> list[int]:
     """The graph's nodes, every prerequisite before its dependents; `DependencyCycle` if none."""
     try:
         return list(nx.topological_sort(graph))
@@ -39,7 +39,7 @@ def _topological_order(graph: nx.DiGraph) -> list[Hashable]:
         raise DependencyCycle([u for u, _ in nx.find_cycle(graph)]) from None
 
 
-def effective_priorities(graph: nx.DiGraph,
+def effective_priorities(graph: nx.DiGraph[int],
                          scores: Mapping[int, float | None]) -> dict[int, float | None]:
     """Effective priority of every initiative: the maximum of its own score and of the
     effective priorities of every initiative that depends on it, directly or not.
@@ -68,7 +68,7 @@ def effective_priorities(graph: nx.DiGraph,
     return ordered
 
 
-def has_min_descendants(graph: nx.DiGraph, k: int = 3) -> dict[int, bool]:
+def has_min_descendants(graph: nx.DiGraph[int], k: int = 3) -> dict[int, bool]:
     """Whether at least `k` initiatives depend on each one, directly or indirectly.
 
     One pass in reverse topological order keeps, for each node, its descendants only while
@@ -83,25 +83,24 @@ def has_min_descendants(graph: nx.DiGraph, k: int = 3) -> dict[int, bool]:
     below: dict[int, set[int] | None] = {}   # None: at least k descendants
     successors = graph.succ
     for node in reversed(_topological_order(graph)):
-        found: set[int] | None = set()
-        if k > 0:
+        found: set[int] = set()
+        saturated = k <= 0
+        if not saturated:
             for dependent in successors[node]:
                 known = below[dependent]
                 if known is None:
-                    found = None
+                    saturated = True
                     break
                 found.add(dependent)
                 found |= known
                 if len(found) >= k:
-                    found = None
+                    saturated = True
                     break
-        else:
-            found = None
-        below[node] = found
+        below[node] = None if saturated else found
     return {node: below[node] is None for node in graph}
 
 
-def rank_backlog(graph: nx.DiGraph, scores: Mapping[int, float | None],
+def rank_backlog(graph: nx.DiGraph[int], scores: Mapping[int, float | None],
                  done: set[int]) -> list[RankedItem]:
     """The ranked backlog: a topological order that takes the highest effective priority first.
 

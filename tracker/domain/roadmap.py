@@ -29,6 +29,7 @@ from tracker.domain.graph import (
     EPSILON,
     LAG,
     NetworkTimes,
+    adjacency,
     drop_nodes,
     impact,
     network_times,
@@ -235,7 +236,7 @@ def _index(items: Items) -> dict[int, PlanItem]:
     return indexed
 
 
-def _validate(graph: nx.DiGraph, items: Mapping[int, PlanItem], capacity: Capacity) -> None:
+def _validate(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], capacity: Capacity) -> None:
     """Every problem of the input at once, as one `InvalidInput` keyed by field."""
     problems: dict[str, list[str]] = {}
 
@@ -286,12 +287,12 @@ def _queue_key(item: PlanItem, pin_week: float | None) -> tuple[Any, ...]:
             -(item.priority or 0.0), item.id)
 
 
-def _simulate(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date,
+def _simulate(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], start: date,
               capacity: Capacity, release: Mapping[int, float],
               extend: Mapping[int, float]) -> _Run:
     """Event-driven list scheduling (see `schedule`), O((V + E) log V)."""
     run = _Run()
-    pred, succ = graph._pred, graph._succ  # plain dicts, for speed
+    pred, succ = adjacency(graph)
     pins = {n: date_weeks(start, i.pinned_start) for n, i in items.items()
             if i.pinned_start is not None and not i.fixed}
     remaining: dict[int, int] = {}
@@ -360,6 +361,7 @@ def _simulate(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date,
             count, points = count + 1, points + item.load
             heapq.heappush(running, (end, node))
             if node in pins and now > ready[node]:
+                assert item.pinned_start is not None  # every pin comes from a pinned start
                 run.delays.append({"id": node, "pinned_start": item.pinned_start.isoformat(),
                                    "start": week_date(start, now).isoformat(),
                                    "waited_weeks": now - ready[node]})
@@ -369,10 +371,11 @@ def _simulate(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date,
     return run
 
 
-def _check_pin(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, run: _Run,
+def _check_pin(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], start: date, run: _Run,
                node: int, pin_week: float | None) -> None:
     """Report every prerequisite that ends (plus lag) after the node's pinned date."""
-    if pin_week is None:
+    pinned_start = items[node].pinned_start
+    if pin_week is None or pinned_start is None:
         return
     late = []
     for prerequisite, attrs in sorted(graph.pred[node].items()):
@@ -385,7 +388,7 @@ def _check_pin(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, ru
     for prerequisite, lag in late:
         run.conflicts.append({
             "id": node,
-            "pinned_start": items[node].pinned_start.isoformat(),
+            "pinned_start": pinned_start.isoformat(),
             "prerequisite_id": prerequisite,
             "prerequisite_end": week_date(start, run.end_week[prerequisite]).isoformat(),
             "lag_weeks": lag,
@@ -393,7 +396,7 @@ def _check_pin(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, ru
         })
 
 
-def _network(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, run: _Run,
+def _network(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], start: date, run: _Run,
              release: Mapping[int, float], extend: Mapping[int, float]) -> NetworkTimes:
     """The critical path method on the plan's own terms: work with real dates (done, in
     progress) is anchored where it really is, pinned and delayed work is released no
@@ -409,7 +412,7 @@ def _network(graph: nx.DiGraph, items: Mapping[int, PlanItem], start: date, run:
     return network_times(graph, durations, release=released)
 
 
-def _plan(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity,
+def _plan(graph: nx.DiGraph[int], items: Items, start: date, capacity: Capacity,
           release: Mapping[int, float] | None = None,
           extend: Mapping[int, float] | None = None) -> tuple[Plan, list[dict[str, Any]]]:
     """The plan and its pin conflicts (the plan places a conflicting item when it can)."""
@@ -445,7 +448,7 @@ def _raise_conflicts(conflicts: list[dict[str, Any]]) -> None:
                        + ".", conflicts=conflicts)
 
 
-def schedule(graph: nx.DiGraph, items: Items, start: date,
+def schedule(graph: nx.DiGraph[int], items: Items, start: date,
              capacity: Capacity = Capacity()) -> Plan:
     """The roadmap: when each initiative starts and ends, under the dependencies and the
     capacity.
@@ -484,7 +487,7 @@ def schedule(graph: nx.DiGraph, items: Items, start: date,
     return plan
 
 
-def pin_conflicts(graph: nx.DiGraph, items: Items, start: date,
+def pin_conflicts(graph: nx.DiGraph[int], items: Items, start: date,
                   capacity: Capacity = Capacity()) -> list[dict[str, Any]]:
     """Every pinned initiative whose prerequisite ends (plus lag) after its pinned date, in
     the plan `schedule` would make: one dict per (initiative, late prerequisite) with
@@ -558,7 +561,7 @@ def _check_changes(items: Mapping[int, PlanItem], delay: Mapping[int, float],
         raise InvalidInput("Some what-if changes are invalid.", errors=problems)
 
 
-def what_if(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity = Capacity(), *,
+def what_if(graph: nx.DiGraph[int], items: Items, start: date, capacity: Capacity = Capacity(), *,
             delay: Mapping[int, float] | None = None, slip: Mapping[int, float] | None = None,
             drop: Collection[int] = frozenset(),
             new_capacity: Capacity | None = None) -> WhatIf:
@@ -599,7 +602,7 @@ start_after=datetime.date(2025, 1, 20), delta_weeks=-3.0)]
     return WhatIf(before.makespan_weeks, after.makespan_weeks, moved, before, after)
 
 
-def impact_of_slip(graph: nx.DiGraph, items: Items, start: date, capacity: Capacity,
+def impact_of_slip(graph: nx.DiGraph[int], items: Items, start: date, capacity: Capacity,
                    node: int, weeks: float) -> tuple[set[int], float]:
     """Everything that depends on `node` (directly or not) and the makespan change, in
     weeks, if it takes `weeks` longer. Under limited capacity list scheduling can react

@@ -100,10 +100,11 @@ def percent_to_target(scores: Mapping[str, float | None],
     >>> percent_to_target({"a": 3.0}, {}) is None
     True
     """
-    gaps, totals = [], []
+    gaps: list[float] = []
+    totals: list[float] = []
     for code, target in targets.items():
         gap = target_gap(scores.get(code), target)
-        if gap is not None:
+        if gap is not None and target is not None:  # a gap implies a target
             gaps.append(gap)
             totals.append(target)
     total = math.fsum(totals)

@@ -8,11 +8,10 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
-from tracker.models.base import Timestamped, UTCDateTime
+from tracker.models.base import Model, Timestamped, UTCDateTime
 
 
-class User(UserMixin, Timestamped, db.Model):
+class User(UserMixin, Timestamped, Model):
     """A person who signs in; belongs to organizations through memberships."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +30,7 @@ class User(UserMixin, Timestamped, db.Model):
         return self.active
 
 
-class ApiToken(Timestamped, db.Model):
+class ApiToken(Timestamped, Model):
     """A revocable API token; only its SHA-256 digest is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped
+from tracker.models.base import Model, OrgScoped, Timestamped
 
 
-class Answer(OrgScoped, Timestamped, db.Model):
+class Answer(OrgScoped, Timestamped, Model):
     """One respondent's answer value to one question (null: "cannot say").
 
     The respondent's rating of the question's dimension is computed from these answers by

@@ -8,7 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped, UTCDateTime
+from tracker.models.base import Model, OrgScoped, Timestamped, UTCDateTime
 from tracker.models.frameworks import Dimension, Framework
 
 KINDS: tuple[str, ...] = ("diagnostic", "pulse")
@@ -17,7 +17,7 @@ SOURCES: tuple[str, ...] = ("interview", "document", "observation", "survey")
 TONES: tuple[str, ...] = ("strength", "pain", "neutral")
 
 
-class Assessment(OrgScoped, Timestamped, db.Model):
+class Assessment(OrgScoped, Timestamped, Model):
     """One measurement campaign of one organization on one framework version."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +31,7 @@ class Assessment(OrgScoped, Timestamped, db.Model):
     framework: Mapped[Framework] = relationship()
 
 
-class Respondent(OrgScoped, Timestamped, db.Model):
+class Respondent(OrgScoped, Timestamped, Model):
     """A person or source giving ratings in an assessment."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +46,7 @@ class Respondent(OrgScoped, Timestamped, db.Model):
     survey_token: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class Rating(OrgScoped, db.Model):
+class Rating(OrgScoped, Model):
     """One respondent's level for one dimension (null: "cannot say")."""
 
     __table_args__ = (UniqueConstraint("respondent_id", "dimension_id"),)
@@ -72,7 +72,7 @@ evidence_dimension = Table(
 )
 
 
-class Evidence(OrgScoped, Timestamped, db.Model):
+class Evidence(OrgScoped, Timestamped, Model):
     """A verbatim or document excerpt, attached to dimensions, with its source and tone."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped, UTCDateTime, utcnow
+from tracker.models.base import Model, OrgScoped, Timestamped, UTCDateTime, utcnow
 from tracker.models.findings import Finding
 from tracker.models.frameworks import Dimension
 
@@ -25,7 +25,7 @@ initiative_finding = Table(
 )
 
 
-class Initiative(OrgScoped, Timestamped, db.Model):
+class Initiative(OrgScoped, Timestamped, Model):
     """A backlog item of the transformation, with the inputs of every prioritization method."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Initiative(OrgScoped, Timestamped, db.Model):
                                                           order_by="RaterInput.rater")
 
 
-class Uplift(db.Model):
+class Uplift(Model):
     """The expected uplift of an initiative on one dimension (in scale levels)."""
 
     __table_args__ = (UniqueConstraint("initiative_id", "dimension_id"),)
@@ -75,7 +75,7 @@ class Uplift(db.Model):
     dimension: Mapped[Dimension] = relationship()
 
 
-class Dependency(OrgScoped, Timestamped, db.Model):
+class Dependency(OrgScoped, Timestamped, Model):
     """`dependent` cannot start before `prerequisite` finishes (+ `lag_weeks`)."""
 
     __table_args__ = (UniqueConstraint("prerequisite_id", "dependent_id"),)
@@ -88,7 +88,7 @@ class Dependency(OrgScoped, Timestamped, db.Model):
     lag_weeks: Mapped[float] = mapped_column(default=0.0)
 
 
-class ScorecardCriterion(OrgScoped, db.Model):
+class ScorecardCriterion(OrgScoped, Model):
     """One criterion of the organization's scorecard: a `benefit` or a `cost`, weighted."""
 
     __table_args__ = (UniqueConstraint("org_id", "code"),)
@@ -101,7 +101,7 @@ class ScorecardCriterion(OrgScoped, db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class CriterionScore(db.Model):
+class CriterionScore(Model):
     """An initiative's score on one scorecard criterion."""
 
     __table_args__ = (UniqueConstraint("initiative_id", "criterion_id"),)
@@ -116,7 +116,7 @@ class CriterionScore(db.Model):
     criterion: Mapped[ScorecardCriterion] = relationship()
 
 
-class RaterInput(db.Model):
+class RaterInput(Model):
     """One rater's method inputs for an initiative (planning poker); null means not given."""
 
     __table_args__ = (UniqueConstraint("initiative_id", "rater"),)
@@ -140,7 +140,7 @@ PILOT_STATUSES: tuple[str, ...] = ("planned", "running", "succeeded", "failed")
 PILOT_DECISIONS: tuple[str, ...] = ("generalize", "adjust", "stop")
 
 
-class Pilot(OrgScoped, Timestamped, db.Model):
+class Pilot(OrgScoped, Timestamped, Model):
     """A trial of an initiative on a small perimeter before generalizing it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,7 +161,7 @@ class Pilot(OrgScoped, Timestamped, db.Model):
     decided_by: Mapped[str | None] = mapped_column(String(200))
 
 
-class AuditEvent(OrgScoped, db.Model):
+class AuditEvent(OrgScoped, Model):
     """Who changed what and when on initiatives, pilots and dependencies (old → new)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

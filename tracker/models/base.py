@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, ForeignKey
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from tracker.extensions import db
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as FlaskModel
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(FlaskModel, DeclarativeBase):
+        """`db.Model` as a type checker sees it: a declarative base (columns as keyword
+        arguments, `__table__`, `metadata`) with Flask-SQLAlchemy's `query`. mypy cannot
+        take an attribute such as `db.Model` as a base class (python/mypy#8603)."""
+
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:

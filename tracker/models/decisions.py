@@ -7,13 +7,12 @@ from datetime import date
 from sqlalchemy import JSON, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped
+from tracker.models.base import Model, OrgScoped, Timestamped
 
 COMMITTEES: tuple[str, ...] = ("strategic", "portfolio", "operational")
 
 
-class Decision(OrgScoped, Timestamped, db.Model):
+class Decision(OrgScoped, Timestamped, Model):
     """A committee decision, with the initiatives, pilots and findings it concerns (ids)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models.assessments import Evidence
-from tracker.models.base import OrgScoped, Timestamped
+from tracker.models.base import Model, OrgScoped, Timestamped
 from tracker.models.frameworks import Dimension
 
 FINDING_KINDS: tuple[str, ...] = ("strength", "gap", "tension", "blind_spot")
 FINDING_STATUSES: tuple[str, ...] = ("suggested", "accepted", "dismissed")
 
 
-class Target(OrgScoped, Timestamped, db.Model):
+class Target(OrgScoped, Timestamped, Model):
     """The organization's target level for one dimension, valid from a date."""
 
     __table_args__ = (UniqueConstraint("org_id", "dimension_id", "valid_from"),)
@@ -46,7 +46,7 @@ finding_evidence = Table(
 )
 
 
-class Finding(OrgScoped, Timestamped, db.Model):
+class Finding(OrgScoped, Timestamped, Model):
     """A diagnostic conclusion: `strength`, `gap`, `tension` or `blind_spot`.
 
     Suggested findings carry the `suggestion_key` of the rule that produced them (e.g.

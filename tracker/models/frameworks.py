@@ -7,11 +7,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
-from tracker.models.base import Timestamped
+from tracker.models.base import Model, Timestamped
 
 
-class Framework(Timestamped, db.Model):
+class Framework(Timestamped, Model):
     """A versioned assessment grid, shared (no `org_id`) or owned by one organization."""
 
     __table_args__ = (UniqueConstraint("code", "version"),)
@@ -40,7 +39,7 @@ class Framework(Timestamped, db.Model):
         return self.scale[-1].value
 
 
-class ScaleLevel(db.Model):
+class ScaleLevel(Model):
     """One maturity level of a framework's scale."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +52,7 @@ class ScaleLevel(db.Model):
     framework: Mapped[Framework] = relationship(back_populates="scale")
 
 
-class Axis(db.Model):
+class Axis(Model):
     """A top-level part of the grid, with a weight."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +69,7 @@ class Axis(db.Model):
         order_by="Dimension.position", cascade="all, delete-orphan", back_populates="axis")
 
 
-class Dimension(db.Model):
+class Dimension(Model):
     """A scored item under an axis, with a stable code unique within its framework."""
 
     __table_args__ = (UniqueConstraint("framework_id", "code"),)
@@ -92,7 +91,7 @@ class Dimension(db.Model):
         order_by="Question.position", cascade="all, delete-orphan", back_populates="dimension")
 
 
-class Question(db.Model):
+class Question(Model):
     """A finer item under a dimension with an answer set (answer text → value)."""
 
     __table_args__ = (UniqueConstraint("framework_id", "code"),)

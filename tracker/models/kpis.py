@@ -8,7 +8,7 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped
+from tracker.models.base import Model, OrgScoped, Timestamped
 from tracker.models.frameworks import Dimension
 
 kpi_dimension = Table(
@@ -19,7 +19,7 @@ kpi_dimension = Table(
 )
 
 
-class Kpi(OrgScoped, Timestamped, db.Model):
+class Kpi(OrgScoped, Timestamped, Model):
     """An indicator with a unit, a direction (`higher_is_better` / `lower_is_better`) and a
     target, optionally linked to the dimensions it evidences."""
 
@@ -36,7 +36,7 @@ class Kpi(OrgScoped, Timestamped, db.Model):
         back_populates="kpi")
 
 
-class Measurement(OrgScoped, Timestamped, db.Model):
+class Measurement(OrgScoped, Timestamped, Model):
     """One dated value of a KPI."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
 from tracker.models.accounts import User
-from tracker.models.base import Timestamped
+from tracker.models.base import Model, Timestamped
 
 ROLES: tuple[str, ...] = ("viewer", "contributor", "ops", "lead")
 
 
-class Organization(Timestamped, db.Model):
+class Organization(Timestamped, Model):
     """A client organisation: every diagnostic, backlog and roadmap record belongs to one."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +28,7 @@ class Organization(Timestamped, db.Model):
                                                          cascade="all, delete-orphan")
 
 
-class Membership(Timestamped, db.Model):
+class Membership(Timestamped, Model):
     """A user's role in an organization: `viewer`, `contributor`, `ops` or `lead`."""
 
     __table_args__ = (UniqueConstraint("org_id", "user_id"),)

@@ -8,13 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
-from tracker.models.base import Timestamped, UTCDateTime, utcnow
+from tracker.models.base import Model, Timestamped, UTCDateTime, utcnow
 
 OUTBOX_STATUSES: tuple[str, ...] = ("pending", "sent", "failed")
 
 
-class OutboxMessage(Timestamped, db.Model):
+class OutboxMessage(Timestamped, Model):
     """One email to one recipient; `dedupe_key` (e.g. `barometer:7:2026-Q4:ann@x.org`) is
     unique, so the same message is never queued twice.
 
@@ -39,7 +38,7 @@ class OutboxMessage(Timestamped, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class OutboxAsset(Timestamped, db.Model):
+class OutboxAsset(Timestamped, Model):
     """A binary part shared by many messages (a chart rendered once per organization and
     period), referenced from `OutboxMessage.attachments` by `key`."""
 

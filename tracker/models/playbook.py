@@ -7,13 +7,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
-from tracker.models.base import Timestamped
+from tracker.models.base import Model, Timestamped
 
 TEMPLATE_CLASSES: tuple[str, ...] = ("quick_win", "structural_lever")
 
 
-class OrganizationProfile(Timestamped, db.Model):
+class OrganizationProfile(Timestamped, Model):
     """What the playbook rules know of an organization: size, layers, people, growth."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +25,7 @@ class OrganizationProfile(Timestamped, db.Model):
     regulatory_constraints: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
-class PlaybookTemplate(Timestamped, db.Model):
+class PlaybookTemplate(Timestamped, Model):
     """An initiative template: built-in (`org_id` null) or an organization's own.
 
     An organization's template with the code of a built-in one overrides it for that

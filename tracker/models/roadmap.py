@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
-from tracker.models.base import OrgScoped, UTCDateTime, utcnow
+from tracker.models.base import Model, OrgScoped, UTCDateTime, utcnow
 
 
-class Phase(OrgScoped, db.Model):
+class Phase(OrgScoped, Model):
     """A named window of the roadmap, `[start, end)`, in the order of `position`."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,7 +21,7 @@ class Phase(OrgScoped, db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class RoadmapBaseline(OrgScoped, db.Model):
+class RoadmapBaseline(OrgScoped, Model):
     """A saved plan of record: the parameters it was planned with and each initiative's
     dates, to compare the current plan against."""
 
@@ -37,7 +36,7 @@ class RoadmapBaseline(OrgScoped, db.Model):
                                                      back_populates="baseline")
 
 
-class BaselineItem(db.Model):
+class BaselineItem(Model):
     """One initiative's planned dates in a baseline (kept if the initiative is deleted)."""
 
     __table_args__ = (UniqueConstraint("baseline_id", "initiative_id"),)

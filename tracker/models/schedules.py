@@ -5,13 +5,12 @@ from __future__ import annotations
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
-from tracker.models.base import OrgScoped, Timestamped
+from tracker.models.base import Model, OrgScoped, Timestamped
 
 SCHEDULE_KINDS: tuple[str, ...] = ("pulse", "reminder", "close", "barometer")
 
 
-class Schedule(OrgScoped, Timestamped, db.Model):
+class Schedule(OrgScoped, Timestamped, Model):
     """A recurring job: a five-field `cron` expression or every `interval_days`, in
     `timezone` (default: the organization's). `last_period` is the last period the job
     completed, so a re-run for the same period does nothing."""

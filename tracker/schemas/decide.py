@@ -43,7 +43,9 @@ class InitiativeSchema(_InputsBase):
     owner = fields.String(allow_none=True, validate=NAME)
     duration_weeks = fields.Float(allow_none=True,
                                   validate=validate.Range(min=0, min_inclusive=False))
-    load = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    # named `load` in the data; not as an attribute, which would hide `Schema.load`
+    load_value = fields.Float(data_key="load", attribute="load", allow_none=True,
+                              validate=validate.Range(min=0))
     finding_ids = fields.List(fields.Integer(), load_default=list)
     uplifts = fields.List(fields.Nested(UpliftSchema), load_default=list)
     criteria = fields.Dict(keys=fields.String(), values=fields.Float(allow_nan=False),

@@ -6,12 +6,14 @@ Schedule schemas."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from tracker.domain.effects import DIRECTIONS
 from tracker.models.schedules import SCHEDULE_KINDS
 
-SCORE = {"allow_none": True}
+SCORE: dict[str, Any] = {"allow_none": True}  # keyword arguments of a nullable score
 
 
 class BarometerArgsSchema(Schema):

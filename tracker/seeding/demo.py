@@ -1,7 +1,10 @@
 """The demo organization NovaTechna, loaded from `seeds/demo/novatechna.yaml`.
 
-The whole demo is written in one transaction: it is there completely or not at all, and
-loading it again changes nothing.
+The demo is entered through the services, as its people would have entered it (the lead
+creating the organization, the backlog and its dependencies...), so every rule a user obeys
+holds for it too: a dependency cycle, an unknown dimension or a rating off the scale is
+refused. The whole load is one transaction, which the services' own units of work join: the
+demo is there completely or not at all, and loading it again changes nothing.
 """
 
 from __future__ import annotations
@@ -12,56 +15,47 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from tracker.config import resource_dir
 from tracker.domain.errors import InvalidInput
-from tracker.models import (
-    Assessment,
-    Dimension,
-    Evidence,
-    Finding,
-    Framework,
-    Initiative,
-    Membership,
-    Organization,
-    Rating,
-    Respondent,
-)
-from tracker.resources import resource_dir
+from tracker.models import Assessment, Organization, User
 from tracker.seeding.demo_decide import load_initiatives, load_pilots
 from tracker.seeding.demo_diagnose import load_findings, load_targets
 from tracker.seeding.demo_follow import load_kpis, load_schedules
 from tracker.seeding.demo_plan import load_roadmap
 from tracker.seeding.demo_playbook import load_playbook
 from tracker.services.frame import frameworks
-from tracker.services.observe.assessments import new_survey_token
-from tracker.services.tenancy import accounts
+from tracker.services.observe import assessments, ratings
+from tracker.services.tenancy import accounts, organizations
 from tracker.services.unit_of_work import transaction
 
 DEMO_PASSWORD = "novatechna-demo"
 ORG_SETTINGS = ("min_group_size", "perception_gap_threshold", "default_method",
                 "quick_win_max_weeks", "structural_min_weeks", "timezone")
+RESPONDENT_FIELDS = ("name", "email", "role", "team", "level", "source")
 
 
 @dataclass
 class DemoContext:
-    """What the loading steps share: the document, the organization and records by key."""
+    """What the loading steps share: the document, the organization, its lead (who enters
+    the demo, so the audit trail names her), and the records loaded so far by demo key."""
 
     document: Mapping[str, Any]
-    session: Session
     org: Organization
-    framework: Framework
-    dimensions: dict[str, Dimension]
+    framework_id: int
+    lead: User
     assessments: dict[str, Assessment] = field(default_factory=dict)
-    respondents: dict[tuple[str, str], Respondent] = field(default_factory=dict)
-    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
-    findings: dict[str, Finding] = field(default_factory=dict)
-    initiatives: dict[str, Initiative] = field(default_factory=dict)
+    respondents: dict[tuple[str, str], int] = field(default_factory=dict)
+    evidence: dict[str, list[int]] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)
+    initiatives: dict[str, int] = field(default_factory=dict)
+    pilots: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class DemoResult:
+    """The demo organization, whether this run created it, and whom to sign in as."""
+
     organization: str
     org_id: int
     created: bool
@@ -69,39 +63,54 @@ class DemoResult:
 
 
 def demo_document() -> dict[str, Any]:
-    """The demo data file, parsed."""
+    """The demo data file, parsed (by libyaml when PyYAML has it: the file is large and the
+    demo is loaded by many tests)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with (resource_dir("seeds") / "demo" / "novatechna.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=loader)
 
 
 def load_demo(password: str = DEMO_PASSWORD) -> DemoResult:
-    """Create the demo organization, its users and its history unless it exists."""
+    """Create the demo's users, then its organization and history unless it exists, in one
+    transaction (an error anywhere leaves nothing behind)."""
     document = demo_document()
     name = document["organization"]["name"]
     login = next(m["email"] for m in document["members"] if m["role"] == "lead")
-    users = {m["email"]: accounts.ensure_user(m["email"], password, name=m.get("name", ""))
-             for m in document["members"]}
-    with transaction() as session:
-        existing = session.scalar(select(Organization).where(Organization.name == name))
+    with transaction():
+        users = {m["email"]: accounts.ensure_user(m["email"], password, name=m.get("name", ""))
+                 for m in document["members"]}
+        existing = organizations.find_organization(name)
         if existing is not None:
             return DemoResult(name, existing.id, False, login)
-        framework = frameworks.find_framework(document["framework"])
-        if framework is None:
-            raise InvalidInput(f"Framework {document['framework']} is missing; run "
-                               "`tracker seed frameworks` first.")
-        framework = frameworks.load_framework(framework.id)
-        settings = document["organization"].get("settings", {})
-        org = Organization(name=name, **{k: settings[k] for k in ORG_SETTINGS if k in settings})
-        session.add(org)
-        session.flush()
-        for member in document["members"]:
-            session.add(Membership(org_id=org.id, user_id=users[member["email"]].id,
-                                   role=member["role"]))
-        context = DemoContext(document, session, org, framework,
-                              frameworks.dimensions_by_code(framework))
+        framework_id = _framework_id(document["framework"])
+        context = DemoContext(document, _organization(document, users, login), framework_id,
+                              users[login])
         for step in STEPS:
             step(context)
-    return DemoResult(name, org.id, True, login)
+    return DemoResult(name, context.org.id, True, login)
+
+
+def _framework_id(code: str) -> int:
+    """The id of the framework the demo is rated on (its highest version); `InvalidInput`
+    when it is not loaded."""
+    framework = frameworks.find_framework(code)
+    if framework is None:
+        raise InvalidInput(f"Framework {code} is missing; run `tracker seed frameworks` first.")
+    return framework.id
+
+
+def _organization(document: Mapping[str, Any], users: Mapping[str, User],
+                  login: str) -> Organization:
+    """The organization with its settings, created by its lead (`login`), and its other
+    members."""
+    spec = document["organization"]
+    settings = spec.get("settings", {})
+    org = organizations.create_organization(users[login], {
+        "name": spec["name"], **{k: settings[k] for k in ORG_SETTINGS if k in settings}})
+    for member in document["members"]:
+        if member["email"] != login:
+            organizations.add_member(org, member["email"], member["role"])
+    return org
 
 
 def _moment(day: date | None) -> datetime | None:
@@ -110,60 +119,51 @@ def _moment(day: date | None) -> datetime | None:
 
 
 def load_assessments(context: DemoContext) -> None:
-    """Assessments with their respondents, ratings and verbatims."""
+    """Each assessment as it was run: created and opened on its first day, its respondents,
+    ratings and verbatims added, then closed on its last day."""
     for spec in context.document["assessments"]:
-        closed = spec.get("closed_at")
-        assessment = Assessment(org_id=context.org.id, framework_id=context.framework.id,
-                                title=spec["title"], kind=spec["kind"],
-                                status="closed" if closed else "open",
-                                opened_at=_moment(spec.get("opened_at")),
-                                closed_at=_moment(closed),
-                                created_at=_moment(spec.get("opened_at")))
-        context.session.add(assessment)
-        context.session.flush()
+        opened = _moment(spec.get("opened_at"))
+        assessment = assessments.create_assessment(context.org, {
+            "framework_id": context.framework_id, "title": spec["title"],
+            "kind": spec["kind"]}, now=opened)
+        assessments.update_assessment(context.org, assessment.id, {"status": "open"},
+                                      now=opened)
         context.assessments[spec["key"]] = assessment
         _load_respondents(context, spec, assessment)
         _load_ratings(context, spec, assessment)
         _load_evidence(context, spec, assessment)
+        if spec.get("closed_at"):
+            assessments.update_assessment(context.org, assessment.id, {"status": "closed"},
+                                          now=_moment(spec["closed_at"]))
 
 
 def _load_respondents(context: DemoContext, spec: Mapping[str, Any],
                       assessment: Assessment) -> None:
+    """The respondents, each with a survey token, kept by `(assessment key, respondent key)`."""
     for person in spec["respondents"]:
-        respondent = Respondent(org_id=context.org.id, assessment_id=assessment.id,
-                                name=person["name"], email=person.get("email"),
-                                role=person.get("role"), team=person.get("team"),
-                                level=person.get("level"), source=person.get("source", "survey"),
-                                survey_token=new_survey_token())
-        context.session.add(respondent)
-        context.respondents[(spec["key"], person["key"])] = respondent
-    context.session.flush()
+        respondent = assessments.add_respondent(
+            context.org, assessment.id, {k: person[k] for k in RESPONDENT_FIELDS if k in person})
+        context.respondents[(spec["key"], person["key"])] = respondent.id
 
 
 def _load_ratings(context: DemoContext, spec: Mapping[str, Any],
                   assessment: Assessment) -> None:
-    for respondent_key, values in spec["ratings"].items():
-        respondent = context.respondents[(spec["key"], respondent_key)]
-        context.session.add_all(
-            Rating(org_id=context.org.id, assessment_id=assessment.id,
-                   respondent_id=respondent.id, dimension_id=context.dimensions[code].id,
-                   value=value)
-            for code, value in values.items())
+    """Every rating of the assessment in one bulk upsert (checked against the grid)."""
+    ratings.upsert_ratings(context.org, assessment.id, [
+        {"respondent_id": context.respondents[(spec["key"], respondent_key)],
+         "dimension": code, "value": value}
+        for respondent_key, values in spec["ratings"].items() for code, value in values.items()])
 
 
 def _load_evidence(context: DemoContext, spec: Mapping[str, Any],
                    assessment: Assessment) -> None:
-    items = []
-    for verbatim in spec.get("evidence", []):
-        respondent = context.respondents.get((spec["key"], verbatim.get("respondent")))
-        items.append(Evidence(org_id=context.org.id, assessment_id=assessment.id,
-                              text=verbatim["text"], source=verbatim.get("source", "interview"),
-                              tone=verbatim.get("tone", "neutral"),
-                              respondent_id=respondent.id if respondent else None,
-                              dimensions=[context.dimensions[c]
-                                          for c in verbatim.get("dimensions", [])]))
-    context.session.add_all(items)
-    context.evidence[spec["key"]] = items
+    """The verbatims, kept in their order so findings can name them by index."""
+    context.evidence[spec["key"]] = [assessments.add_evidence(context.org, assessment.id, {
+        "text": verbatim["text"], "source": verbatim.get("source", "interview"),
+        "tone": verbatim.get("tone", "neutral"),
+        "respondent_id": context.respondents.get((spec["key"], verbatim.get("respondent"))),
+        "dimensions": verbatim.get("dimensions", [])}).id
+        for verbatim in spec.get("evidence", [])]
 
 
 STEPS: list[Callable[[DemoContext], None]] = [load_assessments, load_targets, load_findings,

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
-from tracker.models import Finding, Target
+from tracker.services.diagnose import findings
+from tracker.services.frame import targets
 
 if TYPE_CHECKING:  # the demo loader imports this module for its STEPS
     from tracker.seeding.demo import DemoContext
 
 DIAGNOSTIC = "diagnostic"
+FINDING_FIELDS = ("kind", "title", "description", "status", "dimensions")
 
 
 def load_targets(context: DemoContext) -> None:
     """Target levels, valid from the day the diagnostic opened (so every assessment and the
     barometer measure against them)."""
     opened = context.assessments[DIAGNOSTIC].opened_at
-    valid_from = opened.date() if opened else date.today()
-    context.session.add_all(
-        Target(org_id=context.org.id, dimension_id=context.dimensions[row["dimension"]].id,
-               level=row["level"], valid_from=row.get("valid_from", valid_from))
-        for row in context.document.get("targets", []))
-    context.session.flush()
+    targets.set_targets(context.org, context.framework_id, context.document.get("targets", []),
+                        valid_from=opened.date() if opened else None)
 
 
 def load_findings(context: DemoContext) -> None:
@@ -31,13 +28,8 @@ def load_findings(context: DemoContext) -> None:
     for spec in context.document.get("findings", []):
         assessment_key = spec.get("assessment", DIAGNOSTIC)
         evidence = context.evidence[assessment_key]
-        finding = Finding(org_id=context.org.id,
-                          assessment_id=context.assessments[assessment_key].id,
-                          kind=spec["kind"], title=spec["title"],
-                          description=spec.get("description", ""),
-                          status=spec.get("status", "accepted"), metrics={},
-                          dimensions=[context.dimensions[c] for c in spec.get("dimensions", [])],
-                          evidence=[evidence[i] for i in spec.get("evidence", [])])
-        context.session.add(finding)
-        context.findings[spec["key"]] = finding
-    context.session.flush()
+        finding = findings.create_finding(context.org, {
+            "assessment_id": context.assessments[assessment_key].id,
+            "evidence_ids": [evidence[i] for i in spec.get("evidence", [])],
+            **{k: spec[k] for k in FINDING_FIELDS if k in spec}})
+        context.findings[spec["key"]] = finding.id

@@ -1,14 +1,15 @@
 """Demo step of the playbook area: NovaTechna's profile, root-cause links between its
-findings and three committee decisions of its transformation."""
+findings and three committee decisions of its transformation, entered through the
+services (a root-cause cycle would be refused)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
-
-from tracker.models import Decision, OrganizationProfile, Pilot, finding_root_cause
+from tracker.services.decide import decisions
+from tracker.services.diagnose import root_causes
+from tracker.services.frame import playbook
 
 if TYPE_CHECKING:  # the demo loader imports this module for its STEPS
     from tracker.seeding.demo import DemoContext
@@ -45,30 +46,13 @@ DECISIONS: tuple[dict[str, Any], ...] = (
 def load_playbook(context: DemoContext) -> None:
     """The profile of `organization.profile`, root-cause links and the decision log (linked
     to the initiatives, pilots and findings loaded by the earlier steps, by key)."""
-    profile = context.document["organization"].get("profile") or {}
-    context.session.add(OrganizationProfile(
-        org_id=context.org.id, size_band=profile.get("size_band"),
-        management_levels=profile.get("management_levels"),
-        product_tech_people=profile.get("product_tech_people"),
-        growth_outlook=profile.get("growth_outlook"),
-        regulatory_constraints=list(profile.get("regulatory_constraints") or [])))
-    findings = getattr(context, "findings", {})
-    initiatives = getattr(context, "initiatives", {})
-    context.session.flush()
+    playbook.put_profile(context.org, context.document["organization"].get("profile") or {})
     for symptom, cause in ROOT_CAUSES:
-        if symptom in findings and cause in findings:
-            context.session.execute(insert(finding_root_cause).values(
-                symptom_id=findings[symptom].id, root_cause_id=findings[cause].id))
-    pilots = dict(context.session.execute(select(Pilot.initiative_id, Pilot.id).where(
-        Pilot.org_id == context.org.id).order_by(Pilot.id.desc())).all())
+        root_causes.add_root_cause(context.org, context.findings[symptom],
+                                   context.findings[cause])
     for spec in DECISIONS:
-        piloted = [initiatives[k].id for k in spec.get("pilots_of", []) if k in initiatives]
-        context.session.add(Decision(
-            org_id=context.org.id, title=spec["title"], committee=spec["committee"],
-            decided_on=spec["decided_on"], participants=spec["participants"],
-            rationale=spec["rationale"],
-            initiative_ids=[initiatives[k].id for k in spec.get("initiatives", [])
-                            if k in initiatives],
-            pilot_ids=[pilots[i] for i in piloted if i in pilots],
-            finding_ids=[findings[k].id for k in spec.get("findings", []) if k in findings]))
-    context.session.flush()
+        decisions.create_decision(context.org, {
+            **{k: v for k, v in spec.items() if k in decisions.FIELDS},
+            "initiative_ids": [context.initiatives[k] for k in spec.get("initiatives", [])],
+            "pilot_ids": [context.pilots[k] for k in spec.get("pilots_of", [])],
+            "finding_ids": [context.findings[k] for k in spec.get("findings", [])]})

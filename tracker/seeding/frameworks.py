@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.resources import resource_dir
+from tracker.config import resource_dir
 from tracker.services.frame import frameworks
 
 

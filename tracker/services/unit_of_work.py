@@ -1,10 +1,12 @@
 """The transaction boundary of a use case: all of it is written, or none of it.
 
 Units of work nest: a use case may call another that opens its own `transaction()`, and only
-the outermost block commits. An inner block that fails rolls back the whole transaction at
-once; if the caller swallows that error and carries on, the outermost block refuses to
-commit what is left and raises `TransactionAborted` (a half-done use case is never stored).
-This is the only place in the code that commits or rolls back the session.
+the outermost block commits. An inner block that ends well flushes its writes, so what its
+use case answers carries its ids, as it would alone. An inner block that fails rolls back
+the whole transaction at once; if the caller swallows that error and carries on, the
+outermost block refuses to commit what is left and raises `TransactionAborted` (a half-done
+use case is never stored). This is the only place in the code that commits or rolls back
+the session.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ class TransactionAborted(RuntimeError):
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """Run the block as one unit of work: the outermost block commits it, or rolls
-    everything back if any block inside it raised."""
+    """Run the block as one unit of work: the outermost block commits it (an inner one
+    flushes), or rolls everything back if any block inside it raised."""
     session = db.session()
     depth = session.info.get(_DEPTH, 0)
     session.info[_DEPTH] = depth + 1
@@ -44,6 +46,8 @@ def transaction() -> Iterator[Session]:
                 raise TransactionAborted(
                     "An inner unit of work failed, so nothing of this one was saved.")
             session.commit()
+        else:
+            session.flush()
     finally:
         session.info[_DEPTH] = depth
         if depth == 0:

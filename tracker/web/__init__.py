@@ -62,7 +62,7 @@ def plotly_js() -> Any:
 
 def _error_page(error: HTTPException | TrackerError) -> Any:
     """Our errors keep their own message; HTTP errors get a translated one."""
-    status = getattr(error, "code", None) or getattr(error, "status", 500)
+    status = error.status if isinstance(error, TrackerError) else error.code or 500
     title = ERROR_TITLES.get(status, getattr(error, "name", None) or _("Error"))
     if isinstance(error, TrackerError):
         detail = error.detail

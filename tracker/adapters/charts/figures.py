@@ -1,20 +1,36 @@
-"""Plotly figures (plain dicts) for the pages: radar, heatmap and lines.
+"""Plotly figures (plain dicts) for the pages: radar, heatmap and lines, and what every
+figure shares (font, colours, layout, escaping); the planning charts are beside it
+(`matrix`, `network`, `gantt`).
 
-Every text a figure shows (names, labels, hover text) is HTML-escaped here, because Plotly
-renders a subset of HTML in labels and tooltips: a finding or group named
-`<img src=x onerror=...>` is then drawn as text. Figures go into `data-figure` attributes
-(autoescaped by Jinja) and `static/js/charts.js` draws them.
+Every text a figure shows (names, labels, hover text) goes through `text`, which escapes
+HTML, because Plotly renders a subset of HTML in labels and tooltips: a finding or group
+named `<img src=x onerror=...>` is then drawn as text. Figures go into `data-figure`
+attributes (autoescaped by Jinja) and `static/js/charts.js` draws them; a point's
+`customdata`, when given, is the path charts.js opens on click.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import escape
 
 PALETTE = ("#1f5fbf", "#c2410c", "#5b6475", "#15803d", "#7e22ce", "#b91c1c")
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+TRANSPARENT = "rgba(0,0,0,0)"
+#: The planning charts' colours: the initiatives, those on the critical path, and grey for
+#: what only guides the eye (medians, plain dependencies, unplaced initiatives).
+INITIATIVE = "#1f5fbf"
+CRITICAL = "#b91c1c"
+MUTED = "#8a93a5"
+
+
+class Legend(NamedTuple):
+    """The translated names of a planning chart's two traces."""
+
+    initiative: str
+    critical: str
 
 
 def text(value: Any) -> str:
@@ -22,9 +38,15 @@ def text(value: Any) -> str:
     return str(escape("" if value is None else str(value)))
 
 
+def layout(**settings: Any) -> dict[str, Any]:
+    """A layout in the pages' font on a transparent background, then the chart's settings."""
+    return {"font": FONT, "paper_bgcolor": TRANSPARENT, **settings}
+
+
 def _layout(**extra: Any) -> dict[str, Any]:
+    """The score charts' layout: small margins and a horizontal legend by default."""
     return {"font": FONT, "margin": {"l": 40, "r": 20, "t": 30, "b": 40},
-            "paper_bgcolor": "rgba(0,0,0,0)", "legend": {"orientation": "h"}, **extra}
+            "paper_bgcolor": TRANSPARENT, "legend": {"orientation": "h"}, **extra}
 
 
 def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],

@@ -1,12 +1,15 @@
-"""The barometer's charts as PNG bytes (matplotlib's `Figure` on the Agg canvas: no
-display and no pyplot global state, so scheduler threads can render safely).
+"""Charts as PNG bytes, for what cannot run Plotly: the barometer email (trend, radar) and
+the standalone report (radar, heatmap, inlined as `data:` URIs).
 
-`RENDERS` counts chart renderings, so the bench and the tests can prove that charts are
-rendered once per organization and period, not once per recipient.
+matplotlib's `Figure` on the Agg canvas: no display and no pyplot global state, so
+scheduler threads can render safely. `renders()` counts chart renderings, so the bench and
+the tests can prove that charts are rendered once per organization and period, not once per
+recipient.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 from collections.abc import Sequence
@@ -22,7 +25,18 @@ def renders() -> int:
     return _rendered[0]
 
 
+def data_uri(png: bytes) -> str:
+    """A PNG as a `data:` URI, so the HTML report works offline as a single file."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A new figure of that size in inches, laid out tightly at 100 dpi."""
+    return Figure(figsize=(width, height), dpi=100, layout="tight")
+
+
 def _png(figure: Figure) -> bytes:
+    """The figure drawn as PNG bytes, counted in `renders()`."""
     buffer = io.BytesIO()
     FigureCanvasAgg(figure).print_png(buffer)
     _rendered[0] += 1
@@ -32,7 +46,7 @@ def _png(figure: Figure) -> bytes:
 def trend_chart(labels: Sequence[str], overall: Sequence[float | None],
                 scale: tuple[float, float], title: str) -> bytes:
     """The overall score of each closed assessment, in time order."""
-    figure = Figure(figsize=(6, 2.6), dpi=100, layout="tight")
+    figure = _figure(6, 2.6)
     axes = figure.subplots()
     points = [(k, v) for k, v in enumerate(overall) if v is not None]
     axes.plot([k for k, _ in points], [v for _, v in points], marker="o", color="#1f5fa8")
@@ -50,7 +64,7 @@ def radar_chart(names: Sequence[str], series: Sequence[tuple[str, Sequence[float
                 scale: tuple[float, float], title: str) -> bytes:
     """Axis scores on a radar, one polygon per series (e.g. first and latest assessment)."""
     angles = [2 * math.pi * k / len(names) for k in range(len(names))]
-    figure = Figure(figsize=(4.5, 4.5), dpi=100, layout="tight")
+    figure = _figure(4.5, 4.5)
     axes = figure.add_subplot(polar=True)
     for label, values in series:
         closed = [v if v is not None else scale[0] for v in values]
@@ -60,4 +74,25 @@ def radar_chart(names: Sequence[str], series: Sequence[tuple[str, Sequence[float
     axes.set_ylim(scale[0] - 1 if scale[0] > 0 else 0, scale[1])
     axes.set_title(title, fontsize=10)
     axes.legend(loc="lower right", fontsize=7, bbox_to_anchor=(1.2, -0.1))
+    return _png(figure)
+
+
+def heatmap_chart(rows: Sequence[str], columns: Sequence[str],
+                  values: Sequence[Sequence[float | None]], scale: tuple[float, float],
+                  title: str) -> bytes:
+    """A grid of scores (one row per dimension, one column per group), each cell coloured
+    on the framework's scale and labelled with its value; empty cells stay blank."""
+    figure = _figure(max(4.5, 1.1 * len(columns) + 3), max(2.5, 0.32 * len(rows) + 1.2))
+    axes = figure.subplots()
+    grid = [[float("nan") if v is None else v for v in row] for row in values]
+    image = axes.imshow(grid, cmap="RdYlGn", vmin=scale[0], vmax=scale[1], aspect="auto")
+    for y, row in enumerate(values):
+        for x, value in enumerate(row):
+            if value is not None:
+                axes.text(x, y, f"{value:.1f}", ha="center", va="center", fontsize=7)
+    axes.set_xticks(range(len(columns)), columns, fontsize=8)
+    axes.set_yticks(range(len(rows)), rows, fontsize=7)
+    axes.xaxis.tick_top()
+    axes.set_title(title, fontsize=10)
+    figure.colorbar(image, ax=axes, fraction=0.04)
     return _png(figure)

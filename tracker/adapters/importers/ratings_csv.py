@@ -137,12 +137,12 @@ def _respondent(row: int, values: Mapping[str, str], dimension_codes: Collection
         if code not in values:
             continue
         try:
-            given, value = parse_cell(values[code], *scale)
+            given, rating = parse_cell(values[code], *scale)
         except ValueError as error:
             errors[cell_key(row, code)] = [str(error)]
             continue
         if given:
-            ratings[code] = value
+            ratings[code] = rating
     if attributes["name"] is None:
         return None
     return CsvRespondent(row=row, name=attributes["name"], role=attributes["role"],

@@ -8,14 +8,13 @@ in `tracker.domain`.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
 from sqlalchemy import select
 
+from tracker.adapters.exporters import csv
 from tracker.domain.errors import InvalidInput
 from tracker.domain.graph import drop_nodes
 from tracker.domain.prioritization import (
@@ -172,17 +171,7 @@ def backlog_page(org: Organization, method: str | None, page: int, per_page: int
 
 def backlog_csv(org: Organization, method: str | None) -> str:
     """The whole ranked backlog as CSV (one row per initiative; lists joined with `;`)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for item in ranked_backlog(org, method).items:
-        writer.writerow([item.rank, item.id, item.title, item.status, _cell(item.value),
-                         _cell(item.effort), _cell(item.score), ";".join(item.missing),
-                         _cell(item.effective_priority), item.class_, item.computed_class,
-                         item.quadrant or "", str(item.actionable).lower(),
-                         ";".join(map(str, item.blocked_by))])
-    return out.getvalue()
-
-
-def _cell(value: float | None) -> str:
-    return "" if value is None else repr(value)
+    return csv.table(CSV_COLUMNS, [
+        (item.rank, item.id, item.title, item.status, item.value, item.effort, item.score,
+         item.missing, item.effective_priority, item.class_, item.computed_class, item.quadrant,
+         item.actionable, item.blocked_by) for item in ranked_backlog(org, method).items])

@@ -3,8 +3,6 @@ beside them (read-only), searchable, filterable and exportable as CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from tracker.adapters.exporters import csv
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import Decision, Finding, Initiative, Organization, Pilot
@@ -19,8 +18,8 @@ from tracker.services.pagination import Page
 from tracker.services.unit_of_work import transaction
 
 FIELDS = ("title", "committee", "decided_on", "participants", "rationale")
-LINKS: Mapping[str, type] = {"initiative_ids": Initiative, "pilot_ids": Pilot,
-                             "finding_ids": Finding}
+LINKS: Mapping[str, type[Initiative] | type[Pilot] | type[Finding]] = {
+    "initiative_ids": Initiative, "pilot_ids": Pilot, "finding_ids": Finding}
 CSV_COLUMNS = ("kind", "id", "decided_on", "committee", "title", "participants",
                "rationale", "initiative_ids", "pilot_ids", "finding_ids", "decision")
 
@@ -131,14 +130,5 @@ def create_decision(org: Organization, data: Mapping[str, Any]) -> LogEntry:
 
 def decisions_csv(org: Organization, filters: Mapping[str, Any]) -> str:
     """The filtered decision log as CSV (lists joined with `; `)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for entry in log_entries(org, filters):
-        row = []
-        for column in CSV_COLUMNS:
-            value = getattr(entry, column)
-            row.append("; ".join(map(str, value)) if isinstance(value, list)
-                       else "" if value is None else value)
-        writer.writerow(row)
-    return out.getvalue()
+    return csv.table(CSV_COLUMNS, [[getattr(entry, column) for column in CSV_COLUMNS]
+                                   for entry in log_entries(org, filters)], separator="; ")

@@ -279,8 +279,9 @@ def create_from_findings(org: Organization, actor: User | None,
             initiative = Initiative(org_id=org.id, title=finding.title[:300],
                                     description=finding.description, findings=[finding])
             initiative.uplifts = [
-                Uplift(dimension=d, expected=min(1.0, gaps[d.code])
-                       if gaps.get(d.code) is not None else 0.5) for d in finding.dimensions]
+                Uplift(dimension=d, expected=min(1.0, gap)
+                       if (gap := gaps.get(d.code)) is not None else 0.5)
+                for d in finding.dimensions]
             db.session.add(initiative)
             db.session.flush()
             audit(org, actor, "initiative", initiative.id, initiative.id, "create",

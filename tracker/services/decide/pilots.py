@@ -58,7 +58,7 @@ def update_pilot(org: Organization, actor: User | None, pilot_id: int,
                  changes: Mapping[str, Any]) -> Pilot:
     """Change a pilot; a new decision moves its initiative on (see the module's doc)."""
     pilot = get_owned(Pilot, org, pilot_id, "Pilot")
-    initiative = db.session.get(Initiative, pilot.initiative_id)
+    initiative = db.session.get_one(Initiative, pilot.initiative_id)
     with transaction():
         before = _state(pilot)
         for name in FIELDS:

@@ -133,7 +133,8 @@ def _earlier_adoptions(org: Organization, codes: set[str]) -> dict[str, int]:
         select(Initiative.template_code, Initiative.id)
         .where(Initiative.org_id == org.id, Initiative.template_code.in_(codes),
                Initiative.status != "dropped").order_by(Initiative.id))
-    return {code: initiative_id for code, initiative_id in rows}
+    return {code: initiative_id for code, initiative_id in rows
+            if code is not None}  # never None: selected among the codes
 
 
 def _initiative(org: Organization, template: Template, findings: list[Finding],

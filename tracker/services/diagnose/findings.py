@@ -121,7 +121,8 @@ def suggest(org: Organization, assessment_id: int) -> SuggestResult:
             created_ids = {key: finding_id for finding_id, key in session.execute(
                 select(Finding.id, Finding.suggestion_key)
                 .where(Finding.assessment_id == scored.assessment.id,
-                       Finding.suggestion_key.in_([s.key for s in fresh])))}
+                       Finding.suggestion_key.in_([s.key for s in fresh])))
+                if key is not None}  # never None: selected among the keys
             session.execute(insert(finding_dimension), [
                 {"finding_id": created_ids[s.key], "dimension_id": dimension_ids[s.dimension]}
                 for s in fresh])

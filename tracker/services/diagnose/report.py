@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.adapters import pdf
-from tracker.adapters.charts import report_png as charts
+from tracker.adapters.charts import png as charts
 from tracker.adapters.report import render
 from tracker.domain.constants import LOCALES, REPORT_FORMATS
 from tracker.domain.errors import InvalidInput, NotFound, TrackerError

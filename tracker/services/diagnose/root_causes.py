@@ -6,10 +6,10 @@ untreated.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
-from sqlalchemy import delete, insert, select
+from sqlalchemy import CursorResult, delete, insert, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFound
@@ -29,10 +29,10 @@ def _links(org: Organization) -> list[tuple[int, int]]:
     return [(cause, symptom) for cause, symptom in rows]
 
 
-def _graph(org: Organization) -> tuple[nx.DiGraph, dict[int, Finding]]:
+def _graph(org: Organization) -> tuple[nx.DiGraph[int], dict[int, Finding]]:
     findings = {f.id: f for f in db.session.scalars(
         select(Finding).where(Finding.org_id == org.id).order_by(Finding.id))}
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[int] = nx.DiGraph()
     graph.add_nodes_from(findings)
     graph.add_edges_from(_links(org))
     return graph, findings
@@ -64,15 +64,17 @@ def remove_root_cause(org: Organization, symptom_id: int, root_cause_id: int) ->
     """Remove the link; 404 if the finding is not a symptom of that root cause."""
     symptom = get_owned(Finding, org, symptom_id, "Finding")
     with transaction() as session:
-        removed = session.execute(delete(finding_root_cause).where(
+        # a DELETE's result is a CursorResult, which Session.execute's types do not say
+        result = cast(CursorResult[Any], session.execute(delete(finding_root_cause).where(
             finding_root_cause.c.symptom_id == symptom.id,
-            finding_root_cause.c.root_cause_id == root_cause_id)).rowcount
+            finding_root_cause.c.root_cause_id == root_cause_id)))
+        removed = result.rowcount
         if not removed:
             raise NotFound(f"Finding {root_cause_id} is not a root cause of finding "
                            f"{symptom.id}.")
 
 
-def _view(finding: Finding, graph: nx.DiGraph) -> dict[str, Any]:
+def _view(finding: Finding, graph: nx.DiGraph[int]) -> dict[str, Any]:
     return {"id": finding.id, "kind": finding.kind, "title": finding.title,
             "status": finding.status, "root_causes": sorted(graph.predecessors(finding.id)),
             "symptoms": sorted(graph.successors(finding.id))}

@@ -159,6 +159,7 @@ def points(series: Series) -> list[BarometerPoint]:
     for index, (assessment, scores) in enumerate(zip(series.assessments, series.scores,
                                                      strict=True)):
         previous = series.scores[index - 1] if index else None
+        assert first is not None  # there are scores, or no loop
         progress = target_progress(series.axes, first, scores, series.targets)
         result.append(BarometerPoint(
             assessment.id, assessment.title, assessment.kind, assessment.closed_at,

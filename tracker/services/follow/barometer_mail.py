@@ -120,8 +120,8 @@ def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, Any]:
     url = f"{base_url}/orgs/{org.id}"
     since = previous_quarter_start(period)
     finished, started = initiative_activity(org, since)
-    roadmap_view = {"since": since, "finished": finished, "started": started,
-                    "milestones": next_milestones(org)}
+    roadmap_view: dict[str, Any] = {"since": since, "finished": finished, "started": started,
+                                    "milestones": next_milestones(org)}
     pts = barometer.points(series) if series else []
     if not pts:
         return Digest(org.name, period, url, kpis_off_target=off_target,

@@ -124,7 +124,7 @@ def list_frameworks(user: User, page: int, per_page: int,
 
 def get_framework(user: User, framework_id: int) -> Framework:
     """A framework with its whole grid, if the user may see it (404 otherwise)."""
-    framework = load_framework(framework_id)
+    framework = _load(framework_id)
     if framework is None or not _visible(user, framework):
         raise NotFound(f"Framework {framework_id} not found.")
     return framework
@@ -132,14 +132,23 @@ def get_framework(user: User, framework_id: int) -> Framework:
 
 def framework_for_org(org_id: int, framework_id: int) -> Framework:
     """A framework an organization may assess itself on: shared or its own."""
-    framework = load_framework(framework_id)
+    framework = _load(framework_id)
     if framework is None or framework.org_id not in (None, org_id):
         raise InvalidInput(f"Framework {framework_id} does not exist.",
                            errors={"framework_id": ["No such framework."]})
     return framework
 
 
-def load_framework(framework_id: int) -> Framework | None:
+def load_framework(framework_id: int) -> Framework:
+    """A framework known to exist (an assessment's, one just created) with its whole grid;
+    `NotFound` if there is none after all."""
+    framework = _load(framework_id)
+    if framework is None:
+        raise NotFound(f"Framework {framework_id} not found.")
+    return framework
+
+
+def _load(framework_id: int) -> Framework | None:
     """A framework with scale, axes, dimensions and questions, in a constant number of queries."""
     return db.session.scalar(select(Framework).where(Framework.id == framework_id)
                              .options(*_FULL))

@@ -1,5 +1,5 @@
 """The organization profile and the playbook: built-in and own initiative templates, their
-validation, YAML import and export, and seeding of the built-in library.
+validation, YAML import and export, and the built-in library.
 
 An organization sees the built-in templates (`org_id` null) and its own; its own template
 with a built-in code overrides that built-in for it (editing a built-in creates the
@@ -10,19 +10,17 @@ known, rules valid, prerequisites known and acyclic; nothing is saved otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFound
 from tracker.domain.playbook import Profile, TemplateSpec, check_prerequisites, rule_errors
 from tracker.extensions import db
 from tracker.models import Dimension, Framework, Organization, OrganizationProfile
 from tracker.models import PlaybookTemplate as Template
-from tracker.resources import resource_dir
 from tracker.schemas.common import flatten_messages
 from tracker.schemas.frame import TemplateSchema
 from tracker.services.pagination import Page
@@ -213,27 +211,24 @@ def parse_library(text: str) -> list[dict[str, Any]]:
     return templates
 
 
-# --- seeding --------------------------------------------------------------------------------
+# --- the built-in library ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PlaybookSeedResult:
-    """How many built-in templates this run created, and how many were there already."""
-
-    created: int
-    existing: int
+def count_builtin_templates() -> int:
+    """How many built-in template codes are stored (retired ones included)."""
+    return db.session.scalar(select(func.count(Template.code.distinct()))
+                             .where(Template.org_id.is_(None))) or 0
 
 
-def seed_playbook() -> PlaybookSeedResult:
-    """Load the built-in templates of `seeds/playbook/templates.yaml` that are missing
-    (idempotent); the whole file is validated first."""
-    path = resource_dir("seeds") / "playbook" / "templates.yaml"
-    documents = parse_library(path.read_text(encoding="utf-8"))
+def add_builtin_templates(text: str) -> list[Template]:
+    """Add the built-in templates of a YAML playbook whose code is not stored yet (a stored
+    one is kept as is), all or none: the whole document is validated first, prerequisites
+    known and acyclic. Answers the templates added (what `tracker seed playbook` loads)."""
+    documents = parse_library(text)
     check_prerequisites({d["code"]: d.get("prerequisites") or [] for d in documents})
     existing = set(db.session.scalars(select(Template.code).where(Template.org_id.is_(None))))
     with transaction() as session:
-        for data in documents:
-            if data["code"] not in existing:
-                session.add(Template(org_id=None, code=data["code"],
-                                     **{k: data[k] for k in TEMPLATE_FIELDS if k in data}))
-    return PlaybookSeedResult(len([d for d in documents if d["code"] not in existing]),
-                              len(existing))
+        added = [Template(org_id=None, code=data["code"],
+                          **{k: data[k] for k in TEMPLATE_FIELDS if k in data})
+                 for data in documents if data["code"] not in existing]
+        session.add_all(added)
+    return added

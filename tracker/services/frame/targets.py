@@ -15,12 +15,14 @@ from tracker.services.frame import frameworks
 from tracker.services.unit_of_work import transaction
 
 
-def set_targets(org: Organization, framework_id: int,
-                rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+def set_targets(org: Organization, framework_id: int, rows: Sequence[Mapping[str, Any]], *,
+                valid_from: date | None = None) -> dict[str, float]:
     """Set target levels on a framework's dimensions, valid from today; one bad row rejects all.
 
     Errors name the row and field (`[2].level`). A target set again on the same day replaces
     that day's level; older targets stay as history. Answers the framework's current targets.
+    `valid_from` dates the targets back (a loader of past history, such as the demo, sets
+    them from the day its diagnostic opened).
     """
     framework = frameworks.framework_for_org(org.id, framework_id)
     dimensions = frameworks.dimensions_by_code(framework)
@@ -28,9 +30,9 @@ def set_targets(org: Organization, framework_id: int,
     if errors:
         raise InvalidInput(f"{len(errors)} target field(s) are invalid; nothing was saved.",
                            errors=errors)
-    today = date.today()
+    day = valid_from or date.today()
     existing = {t.dimension_id: t for t in db.session.scalars(
-        select(Target).where(Target.org_id == org.id, Target.valid_from == today,
+        select(Target).where(Target.org_id == org.id, Target.valid_from == day,
                              Target.dimension_id.in_([d.id for d in dimensions.values()])))}
     with transaction() as session:
         for row in rows:
@@ -38,7 +40,7 @@ def set_targets(org: Organization, framework_id: int,
             target = existing.get(dimension_id)
             if target is None:
                 session.add(Target(org_id=org.id, dimension_id=dimension_id, level=row["level"],
-                                   valid_from=today))
+                                   valid_from=day))
             else:
                 target.level = row["level"]
     return current_targets(org.id, framework)

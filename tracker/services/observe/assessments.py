@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -22,12 +23,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {"draft": ("open",), "open": ("closed"
                                            "closed": ()}
 
 
-def create_assessment(org: Organization, data: Mapping[str, Any]) -> Assessment:
-    """Open a new campaign (in `draft`) on a framework the organization may use."""
+def create_assessment(org: Organization, data: Mapping[str, Any], *,
+                      now: datetime | None = None) -> Assessment:
+    """Open a new campaign (in `draft`) on a framework the organization may use.
+
+    `now` is when it is created (the current time by default); a loader of past history,
+    such as the demo, gives the day the campaign was really set up.
+    """
     framework = frameworks.framework_for_org(org.id, data["framework_id"])
     with transaction() as session:
         assessment = Assessment(org_id=org.id, framework_id=framework.id, title=data["title"],
-                                kind=data["kind"])
+                                kind=data["kind"], created_at=now or utcnow())
         session.add(assessment)
     return assessment
 
@@ -47,9 +53,13 @@ def get_assessment(org: Organization, assessment_id: int) -> Assessment:
     return get_owned(Assessment, org, assessment_id, "Assessment")
 
 
-def update_assessment(org: Organization, assessment_id: int,
-                      changes: Mapping[str, Any]) -> Assessment:
-    """Rename an assessment or move it along draft → open → closed."""
+def update_assessment(org: Organization, assessment_id: int, changes: Mapping[str, Any], *,
+                      now: datetime | None = None) -> Assessment:
+    """Rename an assessment or move it along draft → open → closed.
+
+    `now` is the moment a move takes effect, stored as `opened_at` or `closed_at` (the
+    current time by default; a loader of past history gives the real day).
+    """
     assessment = get_assessment(org, assessment_id)
     status = changes.get("status")
     if status is not None and status != assessment.status:
@@ -62,9 +72,9 @@ def update_assessment(org: Organization, assessment_id: int,
         if "title" in changes:
             assessment.title = changes["title"]
         if status == "open" and assessment.status == "draft":
-            assessment.opened_at = utcnow()
+            assessment.opened_at = now or utcnow()
         if status == "closed" and assessment.status == "open":
-            assessment.closed_at = utcnow()
+            assessment.closed_at = now or utcnow()
         if status is not None:
             assessment.status = status
     return assessment

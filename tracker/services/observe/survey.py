@@ -54,8 +54,8 @@ def find_survey(token: str) -> Survey | None:
     respondent = db.session.scalar(select(Respondent).where(Respondent.survey_token == token))
     if respondent is None:
         return None
-    assessment = db.session.get(Assessment, respondent.assessment_id)
-    org = db.session.get(Organization, assessment.org_id)
+    assessment = db.session.get_one(Assessment, respondent.assessment_id)
+    org = db.session.get_one(Organization, assessment.org_id)
     framework = frameworks.load_framework(assessment.framework_id)
     codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
     saved = {codes[r.dimension_id]: SavedAnswer(r.value, r.comment) for r in db.session.scalars(

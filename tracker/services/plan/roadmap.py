@@ -4,10 +4,7 @@ trajectory and exports. Loads in a constant number of queries, computes in
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,7 +14,7 @@ from zoneinfo import ZoneInfo
 import networkx as nx
 from sqlalchemy import delete, select
 
-from tracker.adapters.exporters import ical
+from tracker.adapters.exporters import csv, graphml, ical
 from tracker.domain import graph as graphs
 from tracker.domain import ranking
 from tracker.domain import roadmap as planning
@@ -358,15 +355,9 @@ CSV_COLUMNS = ("initiative_id", "title", "start", "end", "wave", "phase", "slack
 
 def roadmap_csv(org: Organization, params: PlanParams) -> str:
     """The roadmap as CSV, one row per initiative in start order."""
-    roadmap = get_roadmap(org, params)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for entry in roadmap.initiatives:
-        writer.writerow([entry.initiative_id, entry.title, entry.start.isoformat(),
-                         entry.end.isoformat(), entry.wave, entry.phase or "",
-                         entry.slack_weeks, str(entry.critical).lower()])
-    return out.getvalue()
+    return csv.table(CSV_COLUMNS, [
+        (e.initiative_id, e.title, e.start.isoformat(), e.end.isoformat(), e.wave, e.phase,
+         e.slack_weeks, e.critical) for e in get_roadmap(org, params).initiatives])
 
 
 def roadmap_ical(org: Organization, params: PlanParams) -> str:
@@ -387,10 +378,8 @@ def dependency_graph(org: Organization, fmt: str) -> str:
     """The whole dependency graph (dropped initiatives included) as GraphML or node-link
     JSON, nodes carrying title, status and duration, edges their lag."""
     graph, initiatives = load_graph(org)
-    for node, initiative in initiatives.items():
-        attrs = {"title": initiative.title, "status": initiative.status,
-                 "duration_weeks": initiative.duration_weeks}
-        graph.nodes[node].update({k: v for k, v in attrs.items() if v is not None})
-    if fmt == "graphml":
-        return "\n".join(nx.generate_graphml(graph))
-    return json.dumps(nx.node_link_data(graph, edges="links"))
+    nodes = {node: {k: v for k, v in (("title", i.title), ("status", i.status),
+                                      ("duration_weeks", i.duration_weeks)) if v is not None}
+             for node, i in initiatives.items()}
+    write = graphml.to_graphml if fmt == "graphml" else graphml.to_node_link_json
+    return write(nodes, graph.edges(data=True))

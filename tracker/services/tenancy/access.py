@@ -15,11 +15,12 @@ from sqlalchemy import select
 from tracker.domain.errors import Forbidden, NotFound
 from tracker.extensions import db
 from tracker.models import Membership, Organization, User
+from tracker.models.base import OrgScoped
 from tracker.models.organizations import ROLES
 
 ROLE_RANK: dict[str, int] = {role: rank for rank, role in enumerate(ROLES)}
 
-Owned = TypeVar("Owned")
+Owned = TypeVar("Owned", bound=OrgScoped)
 
 
 def role_in(user: User, org_id: int) -> str | None:
@@ -49,8 +50,11 @@ def org_for(user: User, org_id: int, min_role: str = "viewer") -> Organization:
 def get_owned(model: type[Owned], org: Organization, record_id: int,
               label: str | None = None) -> Owned:
     """The record of `model` with this id inside the organization, else NotFound."""
-    record = db.session.scalar(select(model).where(model.id == record_id,  # type: ignore[attr-defined]
-                                                   model.org_id == org.id))  # type: ignore[attr-defined]
+    # mypy has no way to say "a mapped class with an integer id" (a protocol's Mapped[int]
+    # member never matches a model's); every model passed here has one.
+    record_key = model.id  # type: ignore[attr-defined]
+    record = db.session.scalar(select(model).where(record_key == record_id,
+                                                   model.org_id == org.id))
     if record is None:
         raise NotFound(f"{label or model.__name__} {record_id} not found.")
     return record

@@ -33,6 +33,13 @@ def list_organizations(user: User, page: int, per_page: int) -> Page[Organizatio
     return paginate(stmt, page, per_page)
 
 
+def find_organization(name: str) -> Organization | None:
+    """The organization with this name (the oldest if several share it), if any; how a
+    seed knows it was loaded already."""
+    return db.session.scalar(select(Organization).where(Organization.name == name)
+                             .order_by(Organization.id).limit(1))
+
+
 def update_organization(org: Organization, changes: Mapping[str, Any]) -> Organization:
     """Change an organization's name or settings."""
     with transaction():

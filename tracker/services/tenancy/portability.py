@@ -20,11 +20,22 @@ Importing the export of an organization gives an identical export (the ids aside
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, DateTime, Table, insert, or_, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Date,
+    DateTime,
+    RowMapping,
+    Table,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import sort_tables
@@ -140,7 +151,7 @@ def _rows_of(table: Table, org: Organization, refs: Mapping[str, Mapping[Any, st
     return stmt.order_by(*order)
 
 
-def _export_row(table: Table, row: Mapping[str, Any], refs: Mapping[str, Mapping[Any, str]],
+def _export_row(table: Table, row: RowMapping, refs: Mapping[str, Mapping[Any, str]],
                 naturals: _NaturalKeys, gone: dict[tuple[str, int], str]) -> dict[str, Any]:
     out: dict[str, Any] = {"ref": refs[table.name][row["id"]]} if "id" in table.c else {}
     for column in table.columns:
@@ -149,13 +160,13 @@ def _export_row(table: Table, row: Mapping[str, Any], refs: Mapping[str, Mapping
             continue
         value = row[name]
         target = _fk_target(column)
-        if (table.name, name) in SOFT_REFERENCES and value is not None \
-                and value not in refs[target]:
+        if (table.name, name) in SOFT_REFERENCES and target is not None \
+                and value is not None and value not in refs[target]:
             value = gone.setdefault((target, value), f"{target}{GONE}{len(gone) + 1}")
         elif target is not None and value is not None:
             value = refs.get(target, {}).get(value) or naturals.key_of(target, value)
-        elif _id_list_target(column, refs) and value is not None:
-            target_refs = refs[_id_list_target(column, refs)]
+        elif (list_target := _id_list_target(column, refs)) and value is not None:
+            target_refs = refs[list_target]
             value = [target_refs[v] for v in value if v in target_refs]
         out[name] = _plain(value)
     return out
@@ -222,7 +233,7 @@ def _fk_target(column: Column[Any]) -> str | None:
     return targets[0] if targets and column.name != "org_id" else None
 
 
-def _id_list_target(column: Column[Any], refs: Mapping[str, Any]) -> str | None:
+def _id_list_target(column: Column[Any], refs: Collection[str]) -> str | None:
     if not (isinstance(column.type, JSON) and column.name.endswith("_ids")):
         return None
     target = column.name.removesuffix("_ids")
@@ -233,7 +244,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def _parse(column: Column[Any], value: Any) -> Any:
+def _parse(column: ColumnElement[Any], value: Any) -> Any:
     """ISO text back to the date or datetime its column stores."""
     kind = getattr(column.type, "impl", column.type)
     if isinstance(value, str) and isinstance(kind, DateTime):
@@ -264,13 +275,13 @@ class _NaturalKeys:
         if table not in NATURAL_KEYED:
             raise Conflict(f"Records of {table} cannot be referenced by an export.")
         if table == "user":
-            return db.session.get(User, record_id).email
+            return db.session.get_one(User, record_id).email
         if table == "framework":
-            return _framework_key(db.session.get(Framework, record_id))
+            return _framework_key(db.session.get_one(Framework, record_id))
         model = db.metadata.tables[table]
         row = db.session.execute(select(model.c.code, model.c.framework_id)
                                  .where(model.c.id == record_id)).one()
-        return f"{_framework_key(db.session.get(Framework, row.framework_id))}:{row.code}"
+        return f"{_framework_key(db.session.get_one(Framework, row.framework_id))}:{row.code}"
 
     def _lookup(self, key: str) -> int:
         table, _, natural = key.partition(":")

@@ -3,13 +3,13 @@ traceability, pilots, dependencies and audit trail, its create and edit forms, a
 dependency graph laid out in waves.
 
 Every number comes from the services (`backlog`, `initiatives`, `pilots`, `dependencies`,
-`roadmap`); the views only filter and sort what the service ranked, and turn it into
-Plotly figures (texts escaped in `tracker.adapters.charts.figures`).
+`roadmap`); the views only filter and sort what the service ranked, and hand it with
+translated labels and page links to the figure builders of `tracker.adapters.charts`.
 """
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from tracker.adapters.charts import figures
+from tracker.adapters.charts import matrix, network
+from tracker.adapters.charts.figures import Legend
 from tracker.domain.errors import DependencyCycle, TrackerError
 from tracker.domain.graph import drop_nodes, waves
 from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
@@ -41,8 +42,6 @@ BLANK_UPLIFT_ROWS = 2
 SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "value",
              "effort": "effort", "score": "score", "priority": "effective_priority",
              "class": "class_", "quadrant": "quadrant"}
-QUADRANT_COLORS = {"quick_win": "#15803d", "big_bet": "#1f5fbf", "fill_in": "#5b6475",
-                   "money_pit": "#b91c1c", None: "#8a93a5"}
 
 
 @bp.get("/orgs/<int:org_id>/backlog", endpoint="backlog")
@@ -71,7 +70,7 @@ def backlog_page(org_id: int) -> Any:
     if sort in SORT_KEYS:
         shown = _sorted(shown, SORT_KEYS[sort], descending)
     titles = {item.id: item.title for item in items}
-    figure = _matrix(org_id, shown, ranked) if shown else None
+    figure = _matrix(org_id, shown, ranked) if shown and ranked else None
     symptom_only = {row["initiative_id"]: row["untreated_root_causes"]
                     for row in root_causes.symptom_only_initiatives(org)}
     return render_template(
@@ -227,43 +226,13 @@ def _sorted(items: list[backlog.BacklogItem], key: str,
 
 
 def _matrix(org_id: int, items: list[backlog.BacklogItem],
-            ranked: backlog.Backlog | None) -> dict[str, Any] | None:
-    """The value/effort scatter: one trace per quadrant, each point opening its initiative
-    (`customdata` holds the page's path, read by charts.js), medians drawn as lines."""
-    placed = [i for i in items if i.value is not None and i.effort is not None]
-    if not placed:
-        return None
-    data = []
-    for quadrant in (*QUADRANTS, None):
-        points = [i for i in placed if i.quadrant == quadrant]
-        if not points:
-            continue
-        name = QUADRANT_LABELS[quadrant] if quadrant else _("unplaced")
-        data.append({
-            "type": "scatter", "mode": "markers", "name": figures.text(name),
-            "x": [i.effort for i in points], "y": [i.value for i in points],
-            "text": [figures.text(f"#{i.rank} {i.title}") for i in points],
-            "customdata": [url_for("web.initiative", org_id=org_id, initiative_id=i.id)
-                           for i in points],
-            "marker": {"size": 13, "color": QUADRANT_COLORS[quadrant],
-                       "line": {"width": 1, "color": "#fff"}},
-            "hovertemplate": "%{text}<br>" + figures.text(_("value")) + " %{y:.2f} · "
-                             + figures.text(_("effort")) + " %{x:.2f}<extra></extra>"})
-    shapes = []
-    if ranked and ranked.median_effort is not None:
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": ranked.median_effort,
-                       "x1": ranked.median_effort, "y0": 0, "y1": 1,
-                       "line": {"dash": "dot", "color": "#8a93a5"}})
-    if ranked and ranked.median_value is not None:
-        shapes.append({"type": "line", "xref": "paper", "yref": "y", "y0": ranked.median_value,
-                       "y1": ranked.median_value, "x0": 0, "x1": 1,
-                       "line": {"dash": "dot", "color": "#8a93a5"}})
-    return {"data": data, "layout": {
-        "font": figures.FONT, "paper_bgcolor": "rgba(0,0,0,0)", "hovermode": "closest",
-        "margin": {"l": 60, "r": 20, "t": 20, "b": 50}, "legend": {"orientation": "h"},
-        "xaxis": {"title": {"text": figures.text(_("Effort"))}, "zeroline": False},
-        "yaxis": {"title": {"text": figures.text(_("Value"))}, "zeroline": False},
-        "shapes": shapes}}
+            ranked: backlog.Backlog) -> dict[str, Any] | None:
+    """The value/effort matrix of the shown items, split at the whole backlog's medians."""
+    labels = matrix.MatrixLabels(
+        quadrants=QUADRANT_LABELS, unplaced=_("unplaced"), value=_("value"),
+        effort=_("effort"), value_axis=_("Value"), effort_axis=_("Effort"))
+    return matrix.value_effort(items, ranked.median_value, ranked.median_effort, labels,
+                               initiative_link(org_id))
 
 
 def _critical_path(org: Any) -> list[int]:
@@ -278,48 +247,17 @@ def _critical_path(org: Any) -> list[int]:
 
 def _wave_figure(org_id: int, graph: Any, by_id: dict[int, Any],
                  critical: list[int]) -> dict[str, Any]:
-    """The graph in waves: x is the wave, y the position in the wave; edges as arrows,
-    those of the critical path in red."""
-    position: dict[int, tuple[int, int]] = {}
-    for wave, nodes in enumerate(waves(graph)):
-        for row, node in enumerate(nodes):
-            position[node] = (wave, -row)
-    on_path = set(itertools.pairwise(critical))
-    annotations = [{"x": position[d][0], "y": position[d][1], "ax": position[p][0],
-                    "ay": position[p][1], "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
-                    "showarrow": True, "arrowhead": 3, "arrowsize": 1.2, "standoff": 10,
-                    "startstandoff": 10, "text": "",
-                    "arrowwidth": 2.5 if (p, d) in on_path else 1.2,
-                    "arrowcolor": "#b91c1c" if (p, d) in on_path else "#8a93a5"}
-                   for p, d in graph.edges if p in position and d in position]
-    data = []
-    for is_critical in (False, True):
-        nodes = [n for n in position if (n in critical) == is_critical]
-        if not nodes:
-            continue
-        data.append({
-            "type": "scatter", "mode": "markers+text",
-            "name": figures.text(_("critical path") if is_critical else _("initiative")),
-            "x": [position[n][0] for n in nodes], "y": [position[n][1] for n in nodes],
-            "text": [figures.text(_short(by_id[n].title)) for n in nodes],
-            "hovertext": [figures.text(by_id[n].title) for n in nodes],
-            "customdata": [url_for("web.initiative", org_id=org_id, initiative_id=n)
-                           for n in nodes],
-            "textposition": "bottom center", "hovertemplate": "%{hovertext}<extra></extra>",
-            "marker": {"size": 16 if is_critical else 12,
-                       "color": "#b91c1c" if is_critical else "#1f5fbf"}})
-    count = max((len(n) for n in waves(graph)), default=1)
-    return {"data": data, "layout": {
-        "font": figures.FONT, "paper_bgcolor": "rgba(0,0,0,0)", "showlegend": True,
-        "legend": {"orientation": "h"}, "height": max(360, 90 * count + 80),
-        "margin": {"l": 20, "r": 20, "t": 20, "b": 40}, "annotations": annotations,
-        "xaxis": {"title": {"text": figures.text(_("Wave"))}, "dtick": 1, "zeroline": False,
-                  "range": [-0.5, max((p[0] for p in position.values()), default=0) + 0.5]},
-        "yaxis": {"visible": False, "range": [-count + 0.4, 0.6]}}}
+    """The active graph in waves, the critical path highlighted."""
+    return network.dependency_waves(
+        waves(graph), graph.edges, {n: i.title for n, i in by_id.items()}, critical,
+        Legend(_("initiative"), _("critical path")), _("Wave"), initiative_link(org_id))
 
 
-def _short(title: str, limit: int = 28) -> str:
-    return title if len(title) <= limit else title[:limit - 1] + "…"
+def initiative_link(org_id: int) -> Callable[[int], str]:
+    """The path of an initiative's page from its id, for the points and bars of the
+    figures that open it (here and on the roadmap page)."""
+    return lambda initiative_id: url_for("web.initiative", org_id=org_id,
+                                         initiative_id=initiative_id)
 
 
 def _form_values() -> dict[str, Any]:

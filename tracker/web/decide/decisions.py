@@ -62,7 +62,7 @@ def decisions_page(org_id: int) -> Any:
         filter_errors=filter_errors, values=values, errors=errors, committees=COMMITTEES,
         pages=max(1, -(-page.total // PER_PAGE)), initiatives=by_id,
         page_url=lambda number: url_for("web.decisions", org_id=org.id,
-                                        **(request.args.to_dict() | {"page": number})),
+                                        **_query_with(page=number)),
         pilots=pilots.org_pilots(org), findings=findings.list_findings(org, 1, 500, {}).items,
         labels={"committee": COMMITTEE_LABELS, "kind": LOG_KIND_LABELS,
                 "decision": DECISION_LABELS}), 422 if errors else 200
@@ -84,7 +84,7 @@ def pilot_new(org_id: int, initiative_id: int) -> Any:
     """Create a pilot under the initiative; errors are shown next to the form's fields."""
     org = org_page(org_id, "ops")
     values = {name: request.form.get(name, "").strip() for name in PILOT_FIELDS}
-    data = {k: v for k, v in values.items() if v != ""}
+    data: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
     if "teams" in data:
         data["teams"] = [t.strip() for t in data["teams"].split(",") if t.strip()]
     try:
@@ -119,6 +119,11 @@ def pilot_update(org_id: int, pilot_id: int) -> Any:
     flash(_("Pilot updated."), "ok")
     return redirect(url_for("web.initiative", org_id=org.id, initiative_id=pilot.initiative_id,
                             _anchor="pilots-title"), code=303)
+
+
+def _query_with(**changes: Any) -> dict[str, Any]:
+    """The current query string's arguments, with `changes` applied (for links)."""
+    return {**request.args.to_dict(), **changes}
 
 
 def _filters() -> tuple[dict[str, Any], dict[str, list[str]]]:

@@ -135,7 +135,9 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     scored = scored_assessment(org, assessment_id)
     assessment, framework = scored.assessment, scored.framework
     scale = (framework.scale_min, framework.scale_max)
-    by = request.args.get("by") if request.args.get("by") in ATTRIBUTES else "role"
+    by = request.args.get("by", "role")
+    if by not in ATTRIBUTES:
+        by = "role"
     targets_by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores,
                                                             scored.targets)}
     names = {d.code: d.name for axis in scored.axes for d in axis.dimensions}

@@ -27,7 +27,7 @@ def barometer_page(org_id: int) -> str:
     g.active_nav = "barometer"
     report = barometer.barometer(org)
     trend = None
-    if report.assessments:
+    if report.assessments and report.framework_id is not None:  # assessments have one
         framework = frameworks.load_framework(report.framework_id)
         trend = figures.lines(_series(report), (framework.scale_min, framework.scale_max),
                              _("Score"))

@@ -2,26 +2,26 @@
 controls, a baseline comparison and a what-if that saves nothing.
 
 Dates, waves, slack, the critical path, slips and the what-if come from
-`tracker.services.roadmap`; this view only reads the GET form and draws the figure.
+`tracker.services.plan.roadmap`; this view only reads the GET form and hands the plan, with
+translated labels and page links, to `tracker.adapters.charts.gantt`.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
-from flask import g, render_template, request, url_for
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 from marshmallow import ValidationError
 
-from tracker.adapters.charts import figures
+from tracker.adapters.charts import gantt
+from tracker.adapters.charts.figures import Legend
 from tracker.domain.errors import TrackerError
 from tracker.schemas.plan import PlanArgsSchema
 from tracker.services.plan import roadmap
 from tracker.web.base import bp, org_page
-
-PHASE_FILLS = ("rgba(31,95,191,0.07)", "rgba(21,128,61,0.07)", "rgba(194,65,12,0.07)")
+from tracker.web.decide.backlog import initiative_link
 
 
 @bp.get("/orgs/<int:org_id>/roadmap", endpoint="roadmap")
@@ -39,7 +39,7 @@ def roadmap_page(org_id: int) -> Any:
         args = PlanArgsSchema().load({k: form[k] for k in ("start", "capacity", "points")
                                       if form[k]})
     except ValidationError as invalid:
-        args, errors = {}, {k: list(v) for k, v in invalid.messages.items()}
+        args, errors = {}, {k: list(v) for k, v in invalid.messages_dict.items()}
     params = roadmap.PlanParams.from_args(args)
     plan, error = None, None
     try:
@@ -90,50 +90,12 @@ def _what_if(org: Any, form: dict[str, str], args: dict[str, Any]) -> dict[str, 
 
 
 def _gantt(org_id: int, plan: roadmap.Roadmap) -> dict[str, Any]:
-    """Horizontal bars from start to end (critical ones in red), one row per initiative in
-    start order, over translucent phase bands; clicking a bar opens the initiative."""
-    entries = plan.initiatives
-    rows = [figures.text(f"{e.title[:40]}{'…' if len(e.title) > 40 else ''} · #{e.initiative_id}")
-            for e in entries]
-    data = []
-    for critical in (False, True):
-        chosen = [(row, e) for row, e in zip(rows, entries, strict=True)
-                  if e.critical == critical]
-        if not chosen:
-            continue
-        data.append({
-            "type": "bar", "orientation": "h",
-            "name": figures.text(_("critical path") if critical else _("initiative")),
-            "y": [row for row, _e in chosen],
-            "base": [e.start.isoformat() for _r, e in chosen],
-            "x": [_millis(e.start, e.end) for _r, e in chosen],
-            "customdata": [url_for("web.initiative", org_id=org_id,
-                                   initiative_id=e.initiative_id) for _r, e in chosen],
-            "text": [figures.text(f"{e.title} — {e.start.isoformat()} → "
-                                 f"{(e.end - timedelta(days=1)).isoformat()} · "
-                                 + _("slack %(weeks)s w", weeks=f"{e.slack_weeks:g}"))
-                     for _r, e in chosen],
-            "textposition": "none", "hovertemplate": "%{text}<extra></extra>",
-            "marker": {"color": "#b91c1c" if critical else "#1f5fbf"}})
-    shapes, annotations = [], []
-    for index, phase in enumerate(plan.phases):
-        shapes.append({"type": "rect", "xref": "x", "yref": "paper",
-                       "x0": phase.start.isoformat(), "x1": phase.end.isoformat(), "y0": 0,
-                       "y1": 1, "fillcolor": PHASE_FILLS[index % len(PHASE_FILLS)],
-                       "line": {"width": 0}, "layer": "below"})
-        annotations.append({"x": phase.start.isoformat(), "y": 1.0, "xref": "x",
-                            "yref": "paper", "xanchor": "left", "yanchor": "bottom",
-                            "showarrow": False, "font": {"size": 11, "color": "#4f586a"},
-                            "text": figures.text(phase.name)})
-    return {"data": data, "layout": {
-        "font": figures.FONT, "paper_bgcolor": "rgba(0,0,0,0)", "barmode": "overlay",
-        "height": max(360, 28 * len(entries) + 140), "legend": {"orientation": "h", "y": -0.08},
-        "margin": {"l": 20, "r": 20, "t": 40, "b": 40}, "shapes": shapes,
-        "annotations": annotations, "xaxis": {"type": "date"},
-        "yaxis": {"autorange": "reversed", "automargin": True,
-                  "categoryorder": "array", "categoryarray": rows}}}
+    """The timeline of the plan's initiatives in start order over its phases."""
+    return gantt.timeline(plan.initiatives, plan.phases,
+                          Legend(_("initiative"), _("critical path")), _slack,
+                          initiative_link(org_id))
 
 
-def _millis(start: date, end: date) -> int:
-    """A bar's length on a date axis, in milliseconds."""
-    return (end - start).days * 86_400_000
+def _slack(weeks: float) -> str:
+    """An initiative's slack, in weeks, as the bar's hover text says it."""
+    return _("slack %(weeks)s w", weeks=f"{weeks:g}")
