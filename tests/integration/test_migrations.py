@@ -28,7 +28,8 @@ from tracker.config import resource_dir
 from tracker.extensions import db
 
 # Revision 0001 as each earlier commit wrote it (`git show <commit>:migrations/versions/...`).
-HISTORICAL_0001 = sorted((Path(__file__).parents[1] / "data" / "migrations").glob("0001_as_*.py"))
+HISTORICAL_0001 = sorted(
+    (Path(__file__).parents[1] / "data" / "migrations").glob("0001_as_*.py.txt"))
 WHEN = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
@@ -252,7 +253,8 @@ def _scripts_with_historical_0001(tmp_path: Path, historical: Path) -> Path:
     return scripts
 
 
-@pytest.mark.parametrize("historical", HISTORICAL_0001, ids=lambda path: path.stem)
+@pytest.mark.parametrize("historical", HISTORICAL_0001,
+                         ids=lambda path: path.name.removesuffix(".py.txt"))
 def test_database_made_with_an_earlier_0001_is_repaired(migrated_app: Flask, tmp_path: Path,
                                                         historical: Path):
     """A database made with an earlier version of 0001 (stamped 0001 yet missing what later

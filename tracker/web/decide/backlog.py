@@ -295,11 +295,16 @@ def _field_errors(messages: Any) -> dict[str, list[str]]:
 def _flat(problems: Any) -> list[str]:
     """Nested messages (a list field's `{row: {field: [...]}}`) as lines naming the row."""
     if isinstance(problems, dict):
-        return [f"{_('Row %(num)d', num=key + 1) if isinstance(key, int) else key}: {line}"
+        return [f"{_row_label(key)}: {line}"
                 for key, inner in problems.items() for line in _flat(inner)]
     if isinstance(problems, list):
         return [line for problem in problems for line in _flat(problem)]
     return [str(problems)]
+
+
+def _row_label(key: Any) -> str:
+    """A list field's row as people count it ("Row 1"), or the nested field's name."""
+    return _("Row %(num)d", num=key + 1) if isinstance(key, int) else str(key)
 
 
 def _form_page(org: Any, initiative: Any, values: dict[str, Any],
