@@ -61,12 +61,20 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Flask]:
+def worker(request: pytest.FixtureRequest) -> str:
+    """The pytest-xdist worker's id (`gw0`, ...), or `master` without xdist, so the suite
+    also runs with `-p no:xdist`."""
+    workerinput: dict[str, Any] = getattr(request.config, "workerinput", {})
+    return str(workerinput.get("workerid", "master"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, worker: str) -> Iterator[Flask]:
     """One application for the session; tables are created once."""
     tmp = tmp_path_factory.mktemp("instance")
     application = create_app({
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp, worker_id),
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp, worker),
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "TRACKER_MAIL_DIR": str(tmp / "mail"),
