@@ -13,18 +13,22 @@ from aiosmtpd.controller import Controller
 
 
 class Collector:
-    """aiosmtpd handler: keeps every accepted message; answers 451 while `refusing`."""
+    """aiosmtpd handler: keeps every accepted message; answers 451 while `refusing`, and
+    keeps the refused messages apart (`rejected`)."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.rejected: list[Message] = []
         self.refusing = False
         self.refused = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=default)
         if self.refusing:
             self.refused += 1
+            self.rejected.append(message)
             return "451 4.3.0 try later"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        self.messages.append(message)
         return "250 OK"
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import BASE_CONFIG, resource_dir, settings_from_env
 from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.schemas.common import use_path_converters
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(BASE_CONFIG)
     app.config.update(settings_from_env(Path(app.instance_path)))
     app.config.update(config or {})
+    use_path_converters(app.url_map)
     _init_database(app)
     login_manager.init_app(app)
     csrf.init_app(app)

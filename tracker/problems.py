@@ -26,6 +26,7 @@ TITLES: dict[str, Any] = {
     "Not found": _l("Not found"), "Not Found": _l("Not found"),
     "Method Not Allowed": _l("Method not allowed"), "Not Acceptable": _l("Not acceptable"),
     "Conflict": _l("Conflict"), "Dependency cycle": _l("Dependency cycle"),
+    "Precondition failed": _l("Precondition failed"),
     "Gone": _l("Gone"), "Request Entity Too Large": _l("Too large"),
     "Unsupported Media Type": _l("Unsupported media type"),
     "Invalid input": _l("Invalid input"), "Unprocessable Entity": _l("Unprocessable entity"),

@@ -111,7 +111,8 @@ def test_an_assessment_without_closed_data_reports_sentences_not_errors(lead, ad
     scenario = Scenario(lead, admin)
     html = lead.get(scenario.assessment_url("/report")).text
     assert headings(html) == SECTIONS["en"]
-    assert "No projection yet: No closed assessment on this framework yet" in html
+    assert ("No projection yet: The assessment “Diagnostic” is not closed yet: nothing to "
+            "project from.") in html
     assert "No finding has been recorded for this assessment yet." in html
     assert "No target has been set yet." in html
 

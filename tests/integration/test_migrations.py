@@ -20,6 +20,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import Connection, create_engine, event, inspect, select, table, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import column
 from sqlalchemy.sql.expression import TableClause
 
@@ -49,14 +50,13 @@ def test_migrations_have_a_single_head():
 
 
 @pytest.fixture
-def empty_database_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+def empty_database_url(tmp_path: Path, worker: str) -> Iterator[str]:
     """An empty database: a SQLite file, or a fresh PostgreSQL database when
     TRACKER_TEST_DATABASE_URL is set (one per xdist worker, dropped afterwards)."""
     base = os.environ.get("TRACKER_TEST_DATABASE_URL")
     if not base:
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    worker = getattr(request.config, "workerinput", {}).get("workerid", "master")
     url = make_url(base).set(drivername="postgresql+psycopg")
     name = f"{url.database}_migrations_{worker}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -297,4 +297,32 @@ def test_repair_does_nothing_on_a_database_made_with_the_final_0001(migrated_app
                or (s.upper().startswith("UPDATE") and "alembic_version" not in s)]
     assert any("alembic_version" in s for s in statements), "the recorder saw nothing"
     assert changes == []
+    upgrade()  # the later revisions add what the models gained since 0002
     assert _schema_differences() == []
+
+
+def test_0004_renames_duplicate_respondent_names_before_making_them_unique(migrated_app: Flask):
+    """A second (third...) respondent of one name in an assessment gets a free `Name (n)`;
+    names unique already, and every rating, stay as they were."""
+    upgrade(revision="0003")
+    names = ["Bob", "Bob", "Bob (2)", "Bob", "Eve"]
+    with db.engine.begin() as conn:
+        for name in ("organization", "user", "framework", "axis", "scale_level", "dimension",
+                     "assessment"):
+            conn.execute(_typed_table(name, list(ROWS[name][0])).insert(), ROWS[name])
+        people = [{**ROWS["respondent"][0], "id": n, "name": name, "survey_token": f"t{n}"}
+                  for n, name in enumerate(names, start=1)]
+        conn.execute(_typed_table("respondent", list(people[0])).insert(), people)
+        ratings = [{**ROWS["rating"][0], "id": n, "respondent_id": n} for n in (1, 2, 4)]
+        conn.execute(_typed_table("rating", list(ratings[0])).insert(), ratings)
+
+    upgrade(revision="0004")
+
+    with db.engine.connect() as conn:
+        renamed = conn.execute(text("SELECT name FROM respondent ORDER BY id")).scalars().all()
+        rated = conn.execute(text("SELECT respondent_id FROM rating ORDER BY id")).scalars()
+        assert renamed == ["Bob", "Bob (3)", "Bob (2)", "Bob (4)", "Eve"]
+        assert rated.all() == [1, 2, 4]
+        with pytest.raises(IntegrityError):
+            conn.execute(_typed_table("respondent", list(people[0])).insert(),
+                         {**people[0], "id": 9, "survey_token": "t9"})

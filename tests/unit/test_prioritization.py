@@ -22,6 +22,7 @@ from tracker.domain.prioritization import (
     Priority,
     classify,
     dimension_shares,
+    effective_inputs,
     gap_value,
     median,
     median_inputs,
@@ -354,6 +355,41 @@ def test_median_inputs_agrees_with_statistics_median(rows):
         assert getattr(combined, name) == expected
         assert spread.get(name) == (max(given_values) - min(given_values)
                                     if given_values else None)
+
+
+def test_raters_add_to_the_owners_inputs_and_never_erase_them():
+    own = MethodInputs(business_value=8, time_criticality=5, risk_reduction=13, job_size=5,
+                       reach=1000)
+    raters = [MethodInputs(job_size=3, ease=4), MethodInputs(job_size=8)]
+
+    used = effective_inputs(own, raters)
+
+    # job size: the raters' median (3 + 8) / 2; ease: the one rater's 4; the rest: the owner's
+    assert used == MethodInputs(business_value=8, time_criticality=5, risk_reduction=13,
+                                job_size=5.5, reach=1000, ease=4)
+    assert score_initiative("wsjf", used).score == (8 + 5 + 13) / 5.5
+
+
+def test_without_raters_the_owners_inputs_are_used_as_they_are():
+    own = MethodInputs(impact=2, confidence=0.5)
+    assert effective_inputs(own, []) == own
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(0, 20)), min_size=2, max_size=2),
+                max_size=5),
+       st.one_of(st.none(), st.integers(0, 20)), st.one_of(st.none(), st.integers(0, 20)))
+def test_a_field_is_the_raters_median_where_one_gave_it_else_the_owners(rows, reach, effort):
+    raters = [MethodInputs(reach=r, effort=e) for r, e in rows]
+
+    used = effective_inputs(MethodInputs(reach=reach, effort=effort), raters)
+
+    for name, own, column in (("reach", reach, [r for r, _ in rows]),
+                              ("effort", effort, [e for _, e in rows])):
+        given_values = [v for v in column if v is not None]
+        assert getattr(used, name) == (statistics.median(given_values) if given_values
+                                       else own)
+        if own is not None:
+            assert getattr(used, name) is not None  # a rater never nulls a field
 
 
 def test_median_helper_ignores_nulls():

@@ -31,7 +31,11 @@ def test_switching_the_method_reorders_the_backlog_as_the_service_ranks_it(clien
     rice = row_ids(client.get(f"/orgs/{demo_org}/backlog?method=rice").text)
     assert wsjf == [item.id for item in backlog.ranked_backlog(org, "wsjf").items]
     assert rice == [item.id for item in backlog.ranked_backlog(org, "rice").items]
-    assert len(wsjf) == 17 and wsjf[:3] != rice[:3]
+    assert len(wsjf) == 14 and wsjf[:3] != rice[:3]  # the 3 done initiatives are hidden
+    everything = row_ids(client.get(f"/orgs/{demo_org}/backlog?method=wsjf&include_done=1").text)
+    assert everything == [item.id for item in
+                          backlog.ranked_backlog(org, "wsjf", include_done=True).items]
+    assert len(everything) == 17
     done = row_ids(client.get(f"/orgs/{demo_org}/backlog?method=wsjf&status=done").text)
     assert done and all(db.session.get(Initiative, i).status == "done" for i in done)
     by_title = row_ids(client.get(f"/orgs/{demo_org}/backlog?sort=title").text)
@@ -42,7 +46,7 @@ def test_switching_the_method_reorders_the_backlog_as_the_service_ranks_it(clien
 def test_the_matrix_points_carry_the_initiative_page_and_csv_exports(client, demo_org):
     sign_in(client, "lead@novatechna.example")
     page = client.get(f"/orgs/{demo_org}/backlog").text
-    assert f"/orgs/{demo_org}/initiatives/2" in page and 'id="value-effort"' in page
+    assert f"/orgs/{demo_org}/initiatives/4" in page and 'id="value-effort"' in page
     csv = client.get(f"/orgs/{demo_org}/backlog.csv?method=rice")
     assert csv.mimetype == "text/csv" and csv.text.splitlines()[0].startswith("rank,id,title")
 

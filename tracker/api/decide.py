@@ -4,9 +4,10 @@ The decision log of an organization: committee decisions and pilot go/no-go deci
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from flask import Response, g
+from flask import Response, g, request
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -18,6 +19,7 @@ from tracker.schemas.decide import (
     AuditEventSchema,
     BacklogArgsSchema,
     BacklogSchema,
+    DecisionEntrySchema,
     DecisionListArgsSchema,
     DecisionSchema,
     DependencySchema,
@@ -32,6 +34,7 @@ from tracker.schemas.decide import (
     ScorecardSchema,
 )
 from tracker.services.decide import (
+    archive,
     backlog,
     decisions,
     dependencies,
@@ -43,17 +46,45 @@ from tracker.services.decide import (
 backlog_blp = Blueprint("backlog", __name__, description="Backlog: initiatives, ranking, pilots")
 ORG = "/orgs/<int:org_id>"
 ONE = f"{ORG}/initiatives/<int:initiative_id>"
+#: The response header carrying an initiative's version, as a strong entity tag.
+ETAG = {"ETag": {"description": 'The initiative\'s `version`, quoted (`"3"`): send it back '
+                                "as `If-Match` to change it only if nobody has since.",
+                 "schema": {"type": "string"}}}
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+            "description": 'The `version` (`ETag`) the change is based on, quoted (`"3"`): '
+                           "the initiative is changed only if it is still at that version, "
+                           "else 412. Without it (or with `*`), and without `version` in the "
+                           "body, the change applies to the current initiative."}
 
 
 def view(initiative: Initiative) -> dict[str, Any]:
-    """An initiative as the API shows it: columns plus links, uplifts, scores and raters."""
-    data = {name: getattr(initiative, name) for name in ("id", "created_at", "template_code",
-                                                         *initiatives.PLAIN_FIELDS)}
-    data.update(finding_ids=initiatives.finding_ids(initiative),
+    """An initiative as the API shows it: columns plus links, uplifts, scores and raters. The
+    method inputs are the ones the methods read (the raters' median, else the owner's value);
+    `own_inputs` are the owner's."""
+    data = {name: getattr(initiative, name) for name in (
+        "id", "created_at", "template_code", "version", "archived_at",
+        *initiatives.PLAIN_FIELDS)}
+    data.update(asdict(initiatives.effective_inputs(initiative)),
+                own_inputs=asdict(initiatives.own_inputs(initiative)),
+                finding_ids=initiatives.finding_ids(initiative),
                 uplifts=initiatives.uplifts(initiative),
                 criteria=initiatives.criteria_scores(initiative),
                 raters=initiative.rater_inputs, spread=initiatives.spread(initiative))
     return data
+
+
+def tagged(initiative: Initiative) -> tuple[dict[str, Any], dict[str, str]]:
+    """The initiative's view and its `ETag` header (its version, quoted)."""
+    return view(initiative), {"ETag": f'"{initiative.version}"'}
+
+
+def if_match() -> set[int] | None:
+    """The versions the request's `If-Match` header names: None without one (or for `*`:
+    any version will do); a tag that is not a version names none, so it never matches."""
+    tags = request.if_match
+    if not tags or tags.star_tag:
+        return None
+    return {int(tag) for tag in tags.as_set() if tag and tag.isascii() and tag.isdigit()}
 
 
 @backlog_blp.route(f"{ORG}/initiatives")
@@ -61,17 +92,19 @@ class Initiatives(MethodView):
     @backlog_blp.arguments(InitiativeListArgsSchema, location="query")
     @backlog_blp.response(200, page_schema(InitiativeSchema))
     def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """Initiatives by id; `finding_id` gives those answering a finding."""
+        """Initiatives by id, archived ones included; `finding_id` gives those answering a
+        finding, `archived` only the archived (true) or the other (false) ones."""
         page = initiatives.list_initiatives(g.org, args["page"], args["per_page"],
-                                            args.get("finding_id"), args.get("status"))
+                                            args.get("finding_id"), args.get("status"),
+                                            args.get("archived"))
         return {"items": [view(i) for i in page.items], "total": page.total,
                 "page": page.page, "per_page": page.per_page}
 
     @backlog_blp.arguments(InitiativeSchema)
-    @backlog_blp.response(201, InitiativeSchema)
+    @backlog_blp.response(201, InitiativeSchema, headers=ETAG)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
-        """Create an initiative."""
-        return view(initiatives.create_initiative(g.org, current_user, data))
+        """Create an initiative (at version 1)."""
+        return tagged(initiatives.create_initiative(g.org, current_user, data))
 
 
 @backlog_blp.route(f"{ORG}/initiatives/from-findings")
@@ -95,31 +128,58 @@ class Import(MethodView):
 
 @backlog_blp.route(ONE)
 class InitiativeById(MethodView):
-    @backlog_blp.response(200, InitiativeSchema)
+    @backlog_blp.response(200, InitiativeSchema, headers=ETAG)
     def get(self, org_id: int, initiative_id: int) -> Any:
-        """One initiative."""
-        return view(initiatives.get_initiative(g.org, initiative_id))
+        """One initiative; its `ETag` is its version."""
+        return tagged(initiatives.get_initiative(g.org, initiative_id))
 
     @backlog_blp.arguments(InitiativeSchema(partial=True))
-    @backlog_blp.response(200, InitiativeSchema)
+    @backlog_blp.response(200, InitiativeSchema, headers=ETAG)
+    @backlog_blp.alt_response(412, response="PRECONDITION_FAILED")
+    @backlog_blp.doc(parameters=[IF_MATCH])
     def patch(self, changes: dict[str, Any], org_id: int, initiative_id: int) -> Any:
-        """Change an initiative; illegal status moves answer 409 with the allowed ones."""
-        return view(initiatives.update_initiative(g.org, current_user, initiative_id, changes))
+        """Change an initiative; illegal status moves answer 409 with the allowed ones. With
+        `If-Match: "<version>"` or `version` in the body, a change based on a version that
+        is no longer the current one answers 412 with `current_version`."""
+        return tagged(initiatives.update_initiative(g.org, current_user, initiative_id, changes,
+                                                    if_match()))
 
     @backlog_blp.response(204)
+    @backlog_blp.alt_response(409, response="CONFLICT")
     def delete(self, org_id: int, initiative_id: int) -> None:
-        """Delete an initiative."""
-        initiatives.delete_initiative(g.org, current_user, initiative_id)
+        """Delete an initiative that never had pilots, decisions or audited changes (its
+        dependency links go, each removal audited); otherwise 409: archive it instead."""
+        archive.delete_initiative(g.org, current_user, initiative_id)
 
 
-@backlog_blp.route(f"{ONE}/ratings/<string:rater>")
+@backlog_blp.route(f"{ONE}/archive")
+class ArchiveInitiative(MethodView):
+    @backlog_blp.response(200, InitiativeSchema)
+    @backlog_blp.alt_response(409, response="CONFLICT")
+    def post(self, org_id: int, initiative_id: int) -> Any:
+        """Archive an initiative: it leaves the backlog and the plan and keeps its pilots,
+        decisions and audit trail (audited; 409 if already archived)."""
+        return view(archive.archive_initiative(g.org, current_user, initiative_id))
+
+
+@backlog_blp.route(f"{ONE}/restore")
+class RestoreInitiative(MethodView):
+    @backlog_blp.response(200, InitiativeSchema)
+    @backlog_blp.alt_response(409, response="CONFLICT")
+    def post(self, org_id: int, initiative_id: int) -> Any:
+        """Bring an archived initiative back to the backlog and the plan (audited)."""
+        return view(archive.restore_initiative(g.org, current_user, initiative_id))
+
+
+@backlog_blp.route(f"{ONE}/ratings/<string(maxlength=200):rater>")  # the column holds 200
 class RaterRating(MethodView):
     @requires("contributor")
     @backlog_blp.arguments(RaterSchema)
-    @backlog_blp.response(200, InitiativeSchema)
+    @backlog_blp.response(200, InitiativeSchema, headers=ETAG)
     def put(self, data: dict[str, Any], org_id: int, initiative_id: int, rater: str) -> Any:
-        """One rater's method inputs; the initiative takes the raters' medians."""
-        return view(initiatives.rate(g.org, current_user, initiative_id, rater, data))
+        """One rater's method inputs, beside the owner's (`own_inputs`, never changed): each
+        field then reads the median of the raters who gave it, else the owner's value."""
+        return tagged(initiatives.rate(g.org, current_user, initiative_id, rater, data))
 
 
 @backlog_blp.route(f"{ONE}/audit")
@@ -151,10 +211,14 @@ class RankedBacklog(MethodView):
     @backlog_blp.arguments(BacklogArgsSchema, location="query")
     @backlog_blp.response(200, BacklogSchema)
     def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """The ranked backlog with one method; `format=csv` exports all of it."""
+        """The ranked backlog with one method: the initiatives still to do, unless
+        `include_done` (or a `status` of done or dropped) shows the others too; `format=csv`
+        exports all of it."""
+        shown = _shown(args)
         if args["format"] == "csv":
-            return _csv(backlog.backlog_csv(g.org, args.get("method")))
-        return backlog.backlog_page(g.org, args.get("method"), args["page"], args["per_page"])
+            return _csv(backlog.backlog_csv(g.org, args.get("method"), **shown))
+        return backlog.backlog_page(g.org, args.get("method"), args["page"], args["per_page"],
+                                    **shown)
 
 
 @backlog_blp.route(f"{ORG}/backlog.csv")
@@ -162,7 +226,12 @@ class BacklogCsv(MethodView):
     @backlog_blp.arguments(BacklogArgsSchema, location="query")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The whole ranked backlog as CSV."""
-        return _csv(backlog.backlog_csv(g.org, args.get("method")))
+        return _csv(backlog.backlog_csv(g.org, args.get("method"), **_shown(args)))
+
+
+def _shown(args: dict[str, Any]) -> dict[str, Any]:
+    """What of the backlog the query asks to show (`include_done`, `status`)."""
+    return {"include_done": args["include_done"], "status": args.get("status")}
 
 
 def _csv(content: str) -> Response:
@@ -224,7 +293,7 @@ BASE = "/orgs/<int:org_id>/decisions"
 @decisions_blp.route(BASE)
 class Decisions(MethodView):
     @decisions_blp.arguments(DecisionListArgsSchema, location="query")
-    @decisions_blp.response(200, page_schema(DecisionSchema))
+    @decisions_blp.response(200, page_schema(DecisionEntrySchema))
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The log, newest first: `q` searches title and rationale; filter by `committee`,
         `from` and `to` dates. Pilot decisions are listed as `kind: pilot` entries."""

@@ -15,11 +15,14 @@ from tracker.api import Blueprint
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.follow import (
     BarometerArgsSchema,
+    BarometerReadArgsSchema,
     BarometerSchema,
     KpiPatchSchema,
     KpiSchema,
     MeasurementSchema,
     PilotEffectReportSchema,
+    ResendResultSchema,
+    ResendSchema,
     RunResultSchema,
     SchedulePatchSchema,
     ScheduleSchema,
@@ -34,11 +37,12 @@ BASE = "/orgs/<int:org_id>/barometer"
 
 @barometer_blp.route(BASE)
 class Barometer(MethodView):
-    @barometer_blp.arguments(BarometerArgsSchema, location="query")
+    @barometer_blp.arguments(BarometerReadArgsSchema, location="query")
     @barometer_blp.response(200, BarometerSchema)
     def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """Scores of every closed assessment of a framework in time order, with deltas."""
-        return barometer.barometer(g.org, args["framework_id"])
+        """Scores of every closed assessment of a framework in time order, with deltas,
+        and the projection under the plan in use (or the baseline named `baseline`)."""
+        return barometer.barometer(g.org, args["framework_id"], args.get("baseline"))
 
 
 @barometer_blp.route(f"{BASE}/uplifts")
@@ -145,3 +149,15 @@ class RunSchedule(MethodView):
     def post(self, org_id: int, schedule_id: int) -> Any:
         """Run the job now for the current period (does nothing if already done)."""
         return schedules.run_schedule(g.org, schedule_id, current_app.config)
+
+
+@schedules_blp.route(f"{BASE}/<int:schedule_id>/resend")
+class ResendSchedule(MethodView):
+    @schedules_blp.arguments(ResendSchema)
+    @schedules_blp.response(200, ResendResultSchema)
+    @schedules_blp.alt_response(409, description="Not a barometer schedule")
+    def post(self, data: dict[str, Any], org_id: int, schedule_id: int) -> Any:
+        """Send a barometer schedule's email of the current period again, with today's
+        data: to `all` its recipients or only the `new` ones; never a second copy of a
+        message still pending (409 for other kinds of schedule)."""
+        return schedules.resend_schedule(g.org, schedule_id, data["to"], current_app.config)

@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
+from flask_login import current_user
+from marshmallow import validate
 
 from tracker.api import Blueprint
 from tracker.api.access import requires
@@ -44,8 +46,12 @@ class Assessments(MethodView):
     @assessments_blp.arguments(AssessmentSchema)
     @assessments_blp.response(201, AssessmentSchema)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
-        """Create an assessment (in draft) on a framework."""
-        return assessments.create_assessment(g.org, data)
+        """Create an assessment (in draft) on a framework.
+
+        A lead may give `opened_at` and `closed_at` to enter a past campaign with its real
+        dates; anyone else sending them gets 403.
+        """
+        return assessments.create_assessment(g.org, data, actor=current_user)
 
 
 @assessments_blp.route(f"{BASE}/<int:assessment_id>")
@@ -58,8 +64,14 @@ class AssessmentById(MethodView):
     @assessments_blp.arguments(AssessmentPatchSchema)
     @assessments_blp.response(200, AssessmentSchema)
     def patch(self, changes: dict[str, Any], org_id: int, assessment_id: int) -> Any:
-        """Rename, or move along draft → open → closed."""
-        return assessments.update_assessment(g.org, assessment_id, changes)
+        """Rename, move along draft → open → closed, or correct (leads only).
+
+        `{"status": "open", "reason": "..."}` reopens a closed assessment so its ratings can
+        be corrected; closing it again keeps its `closed_at` unless one is given. `opened_at`
+        and `closed_at` may be set by hand. Both are audited; anyone but a lead gets 403.
+        """
+        return assessments.update_assessment(g.org, assessment_id, changes,
+                                             actor=current_user)
 
 
 @assessments_blp.route(f"{BASE}/<int:assessment_id>/respondents")
@@ -82,7 +94,8 @@ class Respondents(MethodView):
 @assessments_blp.route(f"{BASE}/<int:assessment_id>/ratings")
 class Ratings(MethodView):
     @requires("contributor")
-    @assessments_blp.arguments(RatingSchema(many=True))
+    @assessments_blp.arguments(RatingSchema(many=True), validate=validate.Length(
+        min=1, error="Give at least one rating."))
     @assessments_blp.response(200, UpsertResultSchema)
     def put(self, rows: list[dict[str, Any]], org_id: int, assessment_id: int) -> Any:
         """Create or update ratings in bulk: all are saved, or none."""

@@ -26,7 +26,7 @@ from tracker.schemas.plan import (
     WhatIfResultSchema,
     WhatIfSchema,
 )
-from tracker.services.plan import roadmap
+from tracker.services.plan import roadmap, trajectory
 from tracker.services.plan.roadmap import PlanParams
 
 roadmap_blp = Blueprint("roadmap", __name__, description="Roadmap, phases, baselines and exports")
@@ -45,7 +45,8 @@ class RoadmapView(MethodView):
     @roadmap_blp.arguments(PlanArgsSchema, location="query")
     @roadmap_blp.response(200, RoadmapSchema)
     def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """The plan: dates, waves, slack, critical path, makespan and phases."""
+        """The plan: dates, waves, slack, critical path, makespan and phases, and the
+        initiatives it leaves out (`unplanned`, with their reasons) instead of failing."""
         return roadmap.get_roadmap(g.org, PlanParams.from_args(args))
 
 
@@ -113,8 +114,11 @@ class Trajectory(MethodView):
     @roadmap_blp.arguments(TrajectoryArgsSchema, location="query")
     @roadmap_blp.response(200, TrajectorySchema)
     def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """Projected dimension, axis and overall scores at each phase end."""
-        return roadmap.trajectory(g.org, args["framework_id"], PlanParams.from_args(args))
+        """Projected dimension, axis and overall scores at each phase end, under the plan
+        in use (the query's start and capacity, a named baseline, the organization's plan
+        settings, or today with unlimited capacity), which `plan` names."""
+        choice = trajectory.plan_in_use(g.org, args.get("baseline"), PlanParams.from_args(args))
+        return trajectory.trajectory(g.org, args["framework_id"], choice)
 
 
 @roadmap_blp.route(f"{ORG}/roadmap.csv")

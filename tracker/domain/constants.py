@@ -13,6 +13,14 @@ from __future__ import annotations
 LOCALES: tuple[str, ...] = ("en", "fr")
 #: The formats of the diagnostic report.
 REPORT_FORMATS: tuple[str, ...] = ("html", "pdf")
+#: The largest value of the database's `integer` columns (PostgreSQL's are 32-bit): ids and
+#: every stored whole number stay within it, so a larger one is refused instead of overflowing.
+DB_INT_MAX = 2**31 - 1
+#: To whom a period's barometer email can be resent: every recipient, or those not sent yet.
+RESEND_TO: tuple[str, ...] = ("all", "new")
+#: Where the plan of a projection comes from (trajectory, barometer, report): the request's
+#: start and capacity, a named baseline's, the organization's plan settings, or the default.
+PLAN_SOURCES: tuple[str, ...] = ("request", "baseline", "settings", "default")
 #: A dimension whose ratings disperse at least this much (population standard deviation) is
 #: a tension.
 TENSION_STDEV = 1.0

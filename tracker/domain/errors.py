@@ -52,6 +52,15 @@ class Conflict(TrackerError):
     title = "Conflict"
 
 
+class StaleVersion(TrackerError):
+    """A write based on a version of the record that is no longer the current one (an
+    `If-Match` or a `version` that another write has since moved on); `current_version`
+    says where the record is now."""
+
+    status = 412
+    title = "Precondition failed"
+
+
 class DependencyCycle(Conflict):
     """Adding a link would close a cycle; `cycle` lists the nodes in order."""
 

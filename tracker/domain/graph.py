@@ -223,27 +223,32 @@ class NetworkTimes:
 
 def network_times(graph: nx.DiGraph[int], durations: Mapping[int, float], *,
                   default_duration: float | None = None,
-                  release: Mapping[int, float] | None = None) -> NetworkTimes:
+                  release: Mapping[int, float] | None = None,
+                  deadline: Mapping[int, float] | None = None) -> NetworkTimes:
     """Earliest and latest starts, total float and the critical path, in one pass each way.
 
     Forward pass: a node starts at the latest `finish + lag` of its prerequisites, and not
     before its `release` time (0 without one; a negative release is a start in the past, as
     for work already under way). Backward pass: it must finish by the earliest
-    `latest start - lag` of its dependents (the project's duration with none). Slack is
-    latest minus earliest start; values under `EPSILON` (rounding noise) are reported as
-    0.0. The critical path ends at the node with the latest earliest finish (the smallest
-    id among equals) and, walking back, takes the prerequisite that sets the start (the
-    smallest id among equals).
-    `wave` gives each node's wave (see `waves`). Missing durations: see `node_durations`.
+    `latest start - lag` of its dependents (the project's duration with none), and by its
+    `deadline` if it has one (a time it may not finish after, such as a pinned dependent's
+    date). Slack is latest minus earliest start; values under `EPSILON` (rounding noise,
+    or a deadline already missed) are reported as 0.0. The critical path ends at the node
+    with the latest earliest finish (the smallest id among equals) and, walking back,
+    takes the prerequisite that sets the start (the smallest id among equals); deadlines
+    play no part in it. `wave` gives each node's wave (see `waves`). Missing durations:
+    see `node_durations`.
 
     >>> times = network_times(build_graph([1, 2, 3], [(1, 3), (2, 3, 1)]), {1: 2, 2: 2, 3: 1})
     >>> times.earliest_start, times.slack, times.critical_path, times.duration_weeks
     ({1: 0.0, 2: 0.0, 3: 3.0}, {1: 1.0, 2: 0.0, 3: 0.0}, [2, 3], 4.0)
+    >>> network_times(build_graph([1, 2], []), {1: 1, 2: 4}, deadline={1: 2.5}).slack
+    {1: 1.5, 2: 0.0}
     """
     weights = node_durations(graph, durations, default_duration)
     order = topological_order(graph)
     pred, succ = adjacency(graph)
-    release = release or {}
+    release, deadline = release or {}, deadline or {}
     earliest_start: dict[int, float] = {}
     earliest_finish: dict[int, float] = {}
     for node in order:
@@ -257,7 +262,7 @@ def network_times(graph: nx.DiGraph[int], durations: Mapping[int, float], *,
     for node in reversed(order):
         latest_finish = min((latest_start[s] - attrs.get(LAG, 0.0)
                              for s, attrs in succ[node].items()), default=total)
-        latest_start[node] = latest_finish - weights[node]
+        latest_start[node] = min(latest_finish, deadline.get(node, math.inf)) - weights[node]
     floats = {node: latest_start[node] - earliest_start[node] for node in sorted(order)}
     return NetworkTimes(
         earliest_start={node: earliest_start[node] for node in floats},
@@ -271,10 +276,12 @@ def network_times(graph: nx.DiGraph[int], durations: Mapping[int, float], *,
 
 def _trace_back(graph: nx.DiGraph[int], earliest_start: Mapping[int, float],
                 earliest_finish: Mapping[int, float], total: float) -> list[int]:
-    """The critical path, walked back from its end with the smallest-id tie-break."""
-    if not earliest_finish:
+    """The critical path, walked back from its end with the smallest-id tie-break; none
+    when nothing ends at `total` (every node finished before time 0, the project's start)."""
+    ends = [n for n, finish in earliest_finish.items() if finish == total]
+    if not ends:
         return []
-    node = min(n for n, finish in earliest_finish.items() if finish == total)
+    node = min(ends)
     path = [node]
     while True:
         setters = [p for p, attrs in graph.pred[node].items()

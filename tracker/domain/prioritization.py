@@ -324,6 +324,29 @@ def median_inputs(raters: Sequence[MethodInputs]) -> tuple[MethodInputs, dict[st
     return MethodInputs(**medians), spreads
 
 
+def effective_inputs(own: MethodInputs, raters: Sequence[MethodInputs]) -> MethodInputs:
+    """The inputs every method reads: per field, the median of the raters who gave it, else
+    the initiative's own value.
+
+    Raters add to the owner's inputs and never erase them: a field no rater gave keeps the
+    owner's value (null only when the owner gave none either), and the owner's values stay
+    as they are beside the raters' (see `median_inputs` for the medians and spreads).
+
+    >>> own = MethodInputs(business_value=8, job_size=2)
+    >>> effective_inputs(own, [MethodInputs(job_size=3), MethodInputs(job_size=8, ease=4)])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    MethodInputs(business_value=8, time_criticality=None, risk_reduction=None, job_size=5.5,
+                 reach=None, impact=None, confidence=None, effort=None, ease=4)
+    """
+    medians, _ = median_inputs(raters)
+    return MethodInputs(**{name: _first_given(getattr(medians, name), getattr(own, name))
+                           for name in INPUT_FIELDS})
+
+
+def _first_given(*values: float | None) -> float | None:
+    return next((value for value in values if value is not None), None)
+
+
 def classify(*, duration_weeks: float | None, value: float | None,
              median_value: float | None, lifted_axes: int, has_min_dependents: bool,
              quick_win_max_weeks: float = 6, structural_min_weeks: float = 12) -> str:

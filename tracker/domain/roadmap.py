@@ -10,14 +10,19 @@ covers `[start, end)`.
 
 The dependency graph follows `tracker.domain.graph`: nodes are initiative ids, edges go
 from prerequisite to dependent and may carry a `lag` in weeks.
+
+Incomplete data never fails a plan: an initiative without a duration, and what waits on
+it, is left out and listed in `Plan.unplanned` with its reasons. Slack is true under the
+plan's own capacity: the delay a re-simulation confirms leaves the end where it is.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -33,6 +38,7 @@ from tracker.domain.graph import (
     drop_nodes,
     impact,
     network_times,
+    topological_order,
 )
 
 DONE = "done"
@@ -40,13 +46,30 @@ IN_PROGRESS = "in_progress"
 DROPPED = "dropped"
 FIXED_STATUSES = frozenset({DONE, IN_PROGRESS})
 
+#: Why an initiative is left out of the plan: it needs a duration and has none, or it
+#: waits (directly) on an initiative that is left out.
+NO_DURATION = "no_duration"
+DEPENDS_ON_UNPLANNED = "depends_on_unplanned"
+UNPLANNED_REASONS = (NO_DURATION, DEPENDS_ON_UNPLANNED)
+
+#: The most initiative-simulations the slack search may spend on one plan under limited
+#: capacity: a probe re-simulates every planned initiative (3 to 8 µs each), so about
+#: 0.3 s at most. A plan of n initiatives needs about 2·n² of them (1.8 to 3 probes per
+#: initiative on random networks): up to about two hundred initiatives, every slack is
+#: searched; past the budget, those that start last are left unverified
+#: (`Plan.slack_unverified`); past about three hundred (n² over the budget: not even one
+#: probe each), none is searched and the plan costs what it costs with unlimited capacity.
+SLACK_BUDGET = 100_000
+
 
 @dataclass(frozen=True, slots=True)
 class PlanItem:
     """An initiative as the scheduler sees it.
 
-    `priority` is the effective priority (higher first, None after every number), computed
-    elsewhere. `load` is the capacity points per week it uses while it runs. `pinned_start`
+    `duration_weeks` is None while nobody has estimated it: the plan then leaves it out
+    (see `schedule`) unless real dates give both its ends. `priority` is the effective
+    priority (higher first, None after every number), computed elsewhere. `load` is the
+    capacity points per week it uses while it runs. `pinned_start`
     is a date it may not start before (see `schedule`; ignored once it has started).
     By `status`: `done` keeps `actual_start` and `actual_end`; `in_progress` keeps
     `actual_start` and ends on `actual_end` if set, else `duration_weeks` after its start;
@@ -56,7 +79,7 @@ class PlanItem:
     """
 
     id: int
-    duration_weeks: float
+    duration_weeks: float | None
     priority: float | None
     load: float = 1.0
     pinned_start: date | None = None
@@ -68,6 +91,17 @@ class PlanItem:
     def fixed(self) -> bool:
         """True when the scheduler keeps the initiative's real dates."""
         return self.status in FIXED_STATUSES
+
+    @property
+    def needs_duration(self) -> bool:
+        """False when real dates give both ends (done, or under way with an actual end)."""
+        return not (self.fixed and self.actual_end is not None)
+
+    @property
+    def weeks(self) -> float:
+        """The duration of an item the plan holds (those without one are left out first)."""
+        assert self.duration_weeks is not None, f"initiative {self.id} has no duration"
+        return self.duration_weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +148,9 @@ class Capacity:
 
 @dataclass(frozen=True, slots=True)
 class Scheduled:
-    """One initiative in a plan. `slack_weeks` is its total float in the dependency
-    network (capacity, pins and real dates aside); `critical` is True when that is zero,
-    i.e. it lies on a longest path."""
+    """One initiative in a plan. `slack_weeks` is how many weeks it can start later (work
+    under way: end later) without moving the plan's end or breaking a pinned date, under
+    the plan's capacity (see `schedule`); `critical` is True when that is zero."""
 
     id: int
     start: date
@@ -129,16 +163,31 @@ class Scheduled:
 
 
 @dataclass(frozen=True, slots=True)
+class Unplanned:
+    """An initiative the plan leaves out: its `reasons` (codes of `UNPLANNED_REASONS`, in
+    that order) and, when it waits on some, the unplanned prerequisites in id order."""
+
+    id: int
+    reasons: tuple[str, ...]
+    waiting_for: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A schedule: `items` in start order (ties by id), the makespan (weeks from `start` to
     the last end, at least 0), the critical path `(ids, duration_weeks)` of the network,
-    and `pin_delays`: pinned initiatives that had to wait for capacity past their date."""
+    `pin_delays`: pinned initiatives that had to wait for capacity past their date,
+    `unplanned`: the initiatives left out (in id order), and `slack_unverified`: the ids
+    whose slack the search had no budget left to verify (their slack reads 0, promising
+    nothing; see `SLACK_BUDGET`)."""
 
     start: date
     items: list[Scheduled]
     makespan_weeks: float
     critical_path: tuple[list[int], float]
     pin_delays: list[dict[str, Any]] = field(default_factory=list)
+    unplanned: list[Unplanned] = field(default_factory=list)
+    slack_unverified: list[int] = field(default_factory=list)
 
     @property
     def end(self) -> date:
@@ -187,8 +236,9 @@ class WhatIf:
 @dataclass(frozen=True, slots=True)
 class Slip:
     """An initiative's end against the baseline: `slip_weeks` > 0 is late. `status` is
-    `late`, `early`, `on_time`, `added` (not in the baseline) or `removed` (not planned
-    any more); the latter two have no slip."""
+    `late`, `early`, `on_time`, `added` (not in the baseline), `removed` (gone from the
+    plan's input) or `unplanned` (left out of the plan now, see `schedule`); the last
+    three have no slip."""
 
     id: int
     baseline_end: date | None
@@ -248,7 +298,8 @@ def _validate(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], capacity: C
     limit = capacity.points_per_week
     for node in sorted(items):
         item = items[node]
-        if not math.isfinite(item.duration_weeks) or item.duration_weeks <= 0:
+        duration = item.duration_weeks
+        if duration is not None and (not math.isfinite(duration) or duration <= 0):
             add("duration_weeks", f"initiative {node}: duration must be > 0 weeks")
         if not math.isfinite(item.load) or item.load < 0:
             add("load", f"initiative {node}: load must be a number ≥ 0")
@@ -264,8 +315,8 @@ def _validate(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], capacity: C
         if item.status == DONE and item.actual_end is None:
             add("actual_end", f"initiative {node} is done but has no actual end")
         if (item.fixed and item.actual_start and item.actual_end
-                and item.actual_end <= item.actual_start):
-            add("actual_end", f"initiative {node}: actual end must come after actual start")
+                and item.actual_end < item.actual_start):
+            add("actual_end", f"initiative {node}: actual end must not come before actual start")
     if problems:
         raise InvalidInput("The plan's input is invalid.", errors=problems)
 
@@ -304,13 +355,16 @@ def _simulate(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], start: date
     count, points = 0, 0.0
 
     def on_end_known(node: int) -> None:
+        end = run.end_week[node]
         for dependent, attrs in succ[node].items():
-            if dependent not in remaining:
+            left = remaining.get(dependent)
+            if left is None:
                 continue
-            ready[dependent] = max(ready[dependent], run.end_week[node] + attrs.get(LAG, 0.0))
-            remaining[dependent] -= 1
-            if remaining[dependent] == 0:
-                _check_pin(graph, items, start, run, dependent, pins.get(dependent))
+            ready[dependent] = max(ready[dependent], end + attrs.get(LAG, 0.0))
+            remaining[dependent] = left - 1
+            if left == 1:
+                if dependent in pins:
+                    _check_pin(graph, items, start, run, dependent, pins[dependent])
                 heapq.heappush(released, (ready[dependent], dependent))
 
     for node, item in items.items():
@@ -318,7 +372,7 @@ def _simulate(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], start: date
             assert item.actual_start is not None
             begin = date_weeks(start, item.actual_start)
             end = (date_weeks(start, item.actual_end) if item.actual_end is not None
-                   else begin + item.duration_weeks)
+                   else begin + item.weeks)
             run.start_week[node], run.end_week[node] = begin, end + extend.get(node, 0.0)
         else:
             remaining[node] = len(pred[node])
@@ -356,7 +410,7 @@ def _simulate(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], start: date
             if not capacity.allows(count, points, item.load):
                 break
             heapq.heappop(available)
-            end = now + item.duration_weeks + extend.get(node, 0.0)
+            end = now + item.weeks + extend.get(node, 0.0)
             run.start_week[node], run.end_week[node] = now, end
             count, points = count + 1, points + item.load
             heapq.heappush(running, (end, node))
@@ -401,40 +455,196 @@ def _network(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], start: date,
     """The critical path method on the plan's own terms: work with real dates (done, in
     progress) is anchored where it really is, pinned and delayed work is released no
     earlier than its date, the rest starts at the plan start. So, with unlimited capacity,
-    the critical path ends exactly at the makespan."""
+    the critical path ends exactly at the makespan. A pinned initiative's date is also a
+    deadline for its prerequisites (minus the lag): past it, delaying one is a conflict."""
     anchored = {n for n, item in items.items() if item.actual_start is not None}
     released = {n: max(release.get(n, 0.0),
                        date_weeks(start, item.pinned_start) if item.pinned_start else 0.0)
                 for n, item in items.items() if n not in anchored}
     released.update({n: run.start_week[n] for n in anchored})
     durations = {n: max(run.end_week[n] - run.start_week[n], EPSILON) if n in anchored
-                 else item.duration_weeks + extend.get(n, 0.0) for n, item in items.items()}
-    return network_times(graph, durations, release=released)
+                 else item.weeks + extend.get(n, 0.0) for n, item in items.items()}
+    return network_times(graph, durations, release=released,
+                         deadline=_pin_deadlines(graph, items, start))
+
+
+def _pin_deadlines(graph: nx.DiGraph[int], items: Mapping[int, PlanItem],
+                   start: date) -> dict[int, float]:
+    """The week by which each prerequisite of a pinned, planned initiative must end: the
+    earliest pinned date of its dependents, minus the edge's lag."""
+    deadlines: dict[int, float] = {}
+    for node, item in items.items():
+        if item.pinned_start is None or item.fixed:
+            continue
+        pin = date_weeks(start, item.pinned_start)
+        for prerequisite, attrs in graph.pred[node].items():
+            limit = pin - attrs.get(LAG, 0.0)
+            deadlines[prerequisite] = min(deadlines.get(prerequisite, limit), limit)
+    return deadlines
+
+
+def _left_out(graph: nx.DiGraph[int], items: Mapping[int, PlanItem]) -> dict[int, Unplanned]:
+    """The initiatives the plan cannot hold, in one pass in topological order (items
+    outside the graph last): those that need a duration and have none, and planned ones
+    waiting on a left-out initiative, directly or not. Work with real dates keeps them
+    whatever its prerequisites. `DependencyCycle` on a cycle."""
+    pred, _succ = adjacency(graph)
+    left_out: dict[int, Unplanned] = {}
+    outside = sorted(set(items) - set(graph))
+    for node in itertools.chain(topological_order(graph), outside):
+        item = items[node]
+        reasons = [NO_DURATION] if item.duration_weeks is None and item.needs_duration else []
+        waiting = () if item.fixed else tuple(
+            sorted(p for p in pred.get(node, {}) if p in left_out))
+        if waiting:
+            reasons.append(DEPENDS_ON_UNPLANNED)
+        if reasons:
+            left_out[node] = Unplanned(node, tuple(reasons), waiting)
+    return left_out
+
+
+def _makespan(run: _Run) -> float:
+    """Weeks from the plan start to the last end, at least 0."""
+    return max(0.0, max(run.end_week.values(), default=0.0))
+
+
+class _OverBudget(Exception):
+    """The slack search has spent `SLACK_BUDGET`."""
+
+
+@dataclass(slots=True)
+class _Probes:
+    """Re-simulations of a plan (`run`, made with `release` and `extend`) with one
+    initiative later, each charged its count of initiatives against `left`."""
+
+    graph: nx.DiGraph[int]
+    items: Mapping[int, PlanItem]
+    start: date
+    capacity: Capacity
+    run: _Run
+    release: Mapping[int, float]
+    extend: Mapping[int, float]
+    left: int
+
+    def keeps_end(self, node: int, weeks: int) -> bool:
+        """Whether the plan keeps its makespan, and every pinned date, with `node` starting
+        no earlier than `weeks` after its start (work with real dates: ending that much
+        later); `_OverBudget` when the budget cannot pay for the probe."""
+        if self.left < len(self.items):
+            raise _OverBudget
+        self.left -= len(self.items)
+        release, extend = dict(self.release), dict(self.extend)
+        if self.items[node].fixed:
+            extend[node] = extend.get(node, 0.0) + weeks
+        else:
+            release[node] = self.run.start_week[node] + weeks
+        probe = _simulate(self.graph, self.items, self.start, self.capacity, release, extend)
+        return not probe.conflicts and abs(_makespan(probe) - _makespan(self.run)) <= EPSILON
+
+
+def _tails(graph: nx.DiGraph[int], items: Mapping[int, PlanItem], run: _Run) -> dict[int, float]:
+    """For each initiative, the longest chain of planned work after its end (lags and
+    durations of the planned dependents, directly or not; work with real dates does not
+    move): delayed past `makespan - end - tail`, it must move the plan's end."""
+    _pred, succ = adjacency(graph)
+    tail: dict[int, float] = {}
+    for node in reversed(topological_order(graph)):
+        tail[node] = max((attrs.get(LAG, 0.0) + run.end_week[d] - run.start_week[d] + tail[d]
+                          for d, attrs in succ[node].items() if not items[d].fixed),
+                         default=0.0)
+    return tail
+
+
+def _boundary(keeps: Callable[[int], bool], limit: int) -> int:
+    """A whole number of weeks `s < limit` with `keeps(s)` and not `keeps(s + 1)`, given
+    `keeps(0)` and not `keeps(limit)`. Tries 1 and `limit - 1` first (no slack, or all
+    the network allows: the common answers), then gallops up from 1 and bisects: at most
+    `2 + 2·log2(limit)` calls. Under capacity `keeps` need not be monotone (Graham's
+    anomalies), so the answer is a boundary, the first one found.
+
+    >>> _boundary(lambda weeks: weeks <= 5, 9), _boundary(lambda weeks: weeks == 0, 9)
+    (5, 0)
+    """
+    if limit <= 1 or not keeps(1):
+        return 0
+    if limit == 2 or keeps(limit - 1):
+        return limit - 1
+    low, high, step = 1, limit - 1, 1
+    while low + step < high and keeps(low + step):
+        low, step = low + step, step * 2
+    high = min(high, low + step)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if keeps(middle) else (low, middle)
+    return low
+
+
+def _capacity_slack(probes: _Probes) -> tuple[dict[int, float], list[int]]:
+    """Each initiative's slack under limited capacity, in whole weeks, by re-simulation
+    (see `schedule`), searched in start order; and the ids the budget could not verify.
+    When the budget cannot pay one probe for each initiative that needs a search, none is
+    searched: a few answers out of very many are not worth their cost."""
+    run, makespan = probes.run, _makespan(probes.run)
+    tails = _tails(probes.graph, probes.items, run)
+    limits = {n: math.floor(makespan - run.end_week[n] - tails[n] + EPSILON) + 1
+              for n in probes.items}
+    searched = sorted((n for n, limit in limits.items() if limit > 1),
+                      key=lambda n: (run.start_week[n], n))
+    slack = dict.fromkeys(probes.items, 0.0)
+    if len(searched) * len(probes.items) > probes.left:
+        return slack, sorted(searched)
+    unverified = []
+    for node in searched:
+        try:
+            slack[node] = float(_boundary(functools.partial(probes.keeps_end, node),
+                                          limits[node]))
+        except _OverBudget:
+            unverified.append(node)
+    return slack, sorted(unverified)
+
+
+def _plannable(graph: nx.DiGraph[int], items: dict[int, PlanItem]) -> tuple[
+        nx.DiGraph[int], dict[int, PlanItem], list[Unplanned]]:
+    """The graph and items of what can be planned (every item a node), and the rest."""
+    left_out = _left_out(graph, items)
+    extra = set(items) - set(graph)
+    if extra or left_out:
+        graph = graph.copy()
+        graph.add_nodes_from(sorted(extra))
+        graph.remove_nodes_from(left_out)
+    kept = {n: item for n, item in items.items() if n not in left_out}
+    return graph, kept, [left_out[n] for n in sorted(left_out)]
 
 
 def _plan(graph: nx.DiGraph[int], items: Items, start: date, capacity: Capacity,
           release: Mapping[int, float] | None = None,
-          extend: Mapping[int, float] | None = None) -> tuple[Plan, list[dict[str, Any]]]:
-    """The plan and its pin conflicts (the plan places a conflicting item when it can)."""
+          extend: Mapping[int, float] | None = None,
+          budget: int | None = None) -> tuple[Plan, list[dict[str, Any]]]:
+    """The plan and its pin conflicts (the plan places a conflicting item when it can).
+    `budget` bounds the slack search under limited capacity (`SLACK_BUDGET` by default;
+    0 leaves every slack unverified but the free ones)."""
     indexed = _index(items)
     release, extend = release or {}, extend or {}
     _validate(graph, indexed, capacity)
-    extra = set(indexed) - set(graph)
-    if extra:
-        graph = graph.copy()
-        graph.add_nodes_from(sorted(extra))
-    run = _simulate(graph, indexed, start, capacity, release, extend)
-    times = _network(graph, indexed, start, run, release, extend)
+    graph, planned, unplanned = _plannable(graph, indexed)
+    run = _simulate(graph, planned, start, capacity, release, extend)
+    times = _network(graph, planned, start, run, release, extend)
+    unverified: list[int] = []
+    slack = times.slack
+    if not capacity.unlimited and not run.conflicts:
+        probes = _Probes(graph, planned, start, capacity, run, release, extend,
+                         SLACK_BUDGET if budget is None else budget)
+        slack, unverified = _capacity_slack(probes)
     scheduled = sorted(
         (Scheduled(id=n, start=week_date(start, run.start_week[n]),
                    end=week_date(start, run.end_week[n]), start_week=run.start_week[n],
-                   end_week=run.end_week[n], wave=times.wave[n], slack_weeks=times.slack[n],
-                   critical=times.slack[n] == 0.0) for n in indexed),
+                   end_week=run.end_week[n], wave=times.wave[n], slack_weeks=slack[n],
+                   critical=slack[n] == 0.0) for n in planned),
         key=lambda s: (s.start_week, s.id))
-    makespan = max(0.0, max((s.end_week for s in scheduled), default=0.0))
-    plan = Plan(start=start, items=scheduled, makespan_weeks=makespan,
+    plan = Plan(start=start, items=scheduled, makespan_weeks=_makespan(run),
                 critical_path=(times.critical_path, times.duration_weeks),
-                pin_delays=sorted(run.delays, key=lambda d: d["id"]))
+                pin_delays=sorted(run.delays, key=lambda d: d["id"]), unplanned=unplanned,
+                slack_unverified=unverified)
     return plan, sorted(run.conflicts, key=lambda c: (c["id"], c["prerequisite_id"]))
 
 
@@ -469,10 +679,23 @@ def schedule(graph: nx.DiGraph[int], items: Items, start: date,
     past the pinned date is not a conflict; the plan lists it in `pin_delays`.
     Items may be a mapping by id or a sequence; every graph node needs an item, and items
     outside the graph have no dependency. Invalid input raises `InvalidInput` with every
-    problem at once; a cycle raises `DependencyCycle`.
+    problem at once; a cycle raises `DependencyCycle`. Incomplete data is no error: an
+    initiative that needs a duration and has none (`NO_DURATION`), and a planned one
+    waiting on a left-out initiative, directly or not (`DEPENDS_ON_UNPLANNED`), are left
+    out and listed in `unplanned`; the rest is planned as if they did not exist.
 
     With unlimited capacity (and no real or pinned dates) the makespan equals the critical
     path's duration; with one initiative at a time and no lag, the sum of the durations.
+
+    Slack: with unlimited capacity, the critical path method's total float (with a pinned
+    dependent's date as a deadline for its prerequisites), exact to the fraction of a week.
+    Under limited capacity, whole weeks found by re-simulating the plan with the initiative
+    later (work under way: ending later): delaying it by its slack keeps the makespan
+    and every pinned date, one week more does not. A delay past `makespan - end - tail`
+    (tail: the longest chain of planned work after it) must move the end, which bounds the
+    search below the makespan and settles the last initiatives with no probe; the others
+    take at most `2 + 2·log2(bound)` list-scheduling runs each, in start order, within
+    `SLACK_BUDGET` (past it, `slack_unverified`).
 
     >>> graph = nx.DiGraph([(1, 3), (2, 3)])
     >>> items = [PlanItem(1, 2, priority=1), PlanItem(2, 1, priority=5), PlanItem(3, 1, None)]
@@ -481,6 +704,10 @@ def schedule(graph: nx.DiGraph[int], items: Items, start: date,
     ([(2, 0.0, 1.0), (1, 1.0, 3.0), (3, 3.0, 4.0)], 4.0)
     >>> plan.items[1].start, plan.critical_path
     (datetime.date(2025, 1, 13), ([1, 3], 3.0))
+    >>> [(s.id, s.slack_weeks) for s in plan.items]  # 2 may wait while 1 runs
+    [(2, 2.0), (1, 0.0), (3, 0.0)]
+    >>> schedule(graph, [*items[:2], PlanItem(3, None, None)], date(2025, 1, 6)).unplanned
+    [Unplanned(id=3, reasons=('no_duration',), waiting_for=())]
     """
     plan, conflicts = _plan(graph, items, start, capacity)
     _raise_conflicts(conflicts)
@@ -500,7 +727,7 @@ def pin_conflicts(graph: nx.DiGraph[int], items: Items, start: date,
     [{'id': 2, 'pinned_start': '2025-01-13', 'prerequisite_id': 1, \
 'prerequisite_end': '2025-01-20', 'lag_weeks': 0.0, 'earliest_start': '2025-01-20'}]
     """
-    return _plan(graph, items, start, capacity)[1]
+    return _plan(graph, items, start, capacity, budget=0)[1]
 
 
 def default_phases(plan: Plan, count: int = 3) -> list[Phase]:
@@ -568,12 +795,18 @@ def what_if(graph: nx.DiGraph[int], items: Items, start: date, capacity: Capacit
     """The plan before and after some changes, without saving anything.
 
     `delay`: a planned initiative starts no earlier than its current start plus these
-    weeks (its dependents follow; a delay past its pinned date is no conflict). `slip`:
+    weeks, and is not in line for capacity before then (its dependents follow; a delay
+    past its pinned date is no conflict; a delay of 0 changes nothing). `slip`:
     an initiative takes these weeks longer (an in-progress one ends that much later).
     `drop`: initiatives removed, keeping the transitive precedence (their dependents then
     depend on their prerequisites, lags added: `graph.drop_nodes`). `new_capacity`
-    replaces the capacity. `moved` lists, in id order, every remaining initiative whose
-    start changed. Pin conflicts in the new plan raise `Conflict` as in `schedule`.
+    replaces the capacity. `moved` lists, in id order, every initiative planned before
+    and after whose start changed. Pin conflicts in the new plan raise `Conflict` as in
+    `schedule`. An unplanned initiative (see `schedule`) is in neither plan, so delaying
+    or slipping it changes nothing, while dropping it may let what waited on it be planned
+    (`after.unplanned` says what is still left out). Both plans are made with no slack
+    search (`slack_unverified` under limited capacity): a what-if answers with makespans
+    and moves, and delaying an initiative by its slack in `schedule` keeps the makespan.
 
     >>> graph = nx.DiGraph([(1, 2), (2, 3)])
     >>> items = [PlanItem(1, 2, 1), PlanItem(2, 3, 1), PlanItem(3, 1, 1)]
@@ -587,18 +820,20 @@ start_after=datetime.date(2025, 1, 20), delta_weeks=-3.0)]
     indexed = _index(items)
     delay, slip = dict(delay or {}), dict(slip or {})
     _check_changes(indexed, delay, slip, drop)
-    before = schedule(graph, indexed, start, capacity)
+    before, conflicts = _plan(graph, indexed, start, capacity, budget=0)
+    _raise_conflicts(conflicts)
     starts = before.by_id()
     kept = {n: item for n, item in indexed.items() if n not in drop}
     dropped_nodes = [n for n in drop if n in graph]
     after_graph = drop_nodes(graph, dropped_nodes) if dropped_nodes else graph
-    release = {n: starts[n].start_week + weeks for n, weeks in delay.items() if n in kept}
+    release = {n: starts[n].start_week + weeks for n, weeks in delay.items()
+               if weeks > 0 and n in kept and n in starts}
     after, conflicts = _plan(after_graph, kept, start, new_capacity or capacity,
-                             release=release, extend=slip)
+                             release=release, extend=slip, budget=0)
     _raise_conflicts(conflicts)
     moved = [Move(s.id, starts[s.id].start, s.start, s.start_week - starts[s.id].start_week)
              for s in sorted(after.items, key=lambda s: s.id)
-             if abs(s.start_week - starts[s.id].start_week) > EPSILON]
+             if s.id in starts and abs(s.start_week - starts[s.id].start_week) > EPSILON]
     return WhatIf(before.makespan_weeks, after.makespan_weeks, moved, before, after)
 
 
@@ -622,7 +857,8 @@ def impact_of_slip(graph: nx.DiGraph[int], items: Items, start: date, capacity: 
 def compare_to_baseline(baseline: Mapping[int, tuple[date, date]], current: Plan) -> list[Slip]:
     """Each initiative's end now against its `(start, end)` in a saved baseline, in id
     order: `slip_weeks = (current end - baseline end) / 7 days`, positive when late;
-    initiatives added since or removed since are listed too, with no slip.
+    initiatives added since or removed since are listed too, with no slip, and so are the
+    baseline's initiatives that the plan now leaves out (`unplanned`).
 
     >>> plan = schedule(nx.DiGraph(), [PlanItem(1, 3, 1), PlanItem(2, 1, 1)], date(2025, 1, 6))
     >>> baseline = {1: (date(2025, 1, 6), date(2025, 1, 20)),
@@ -631,12 +867,14 @@ def compare_to_baseline(baseline: Mapping[int, tuple[date, date]], current: Plan
     [(1, 1.0, 'late'), (2, None, 'added'), (3, None, 'removed')]
     """
     now = {item.id: item.end for item in current.items}
+    left_out = {item.id for item in current.unplanned}
     slips = []
     for node in sorted(set(baseline) | set(now)):
         base_end = baseline[node][1] if node in baseline else None
         end = now.get(node)
         if base_end is None or end is None:
-            status = "added" if base_end is None else "removed"
+            status = ("added" if base_end is None
+                      else "unplanned" if node in left_out else "removed")
             slips.append(Slip(node, base_end, end, None, status))
             continue
         weeks = (end - base_end).days / 7

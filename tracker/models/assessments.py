@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -32,7 +32,11 @@ class Assessment(OrgScoped, Timestamped, Model):
 
 
 class Respondent(OrgScoped, Timestamped, Model):
-    """A person or source giving ratings in an assessment."""
+    """A person or source giving ratings in an assessment; names are unique within it."""
+
+    # a unique index rather than a constraint: SQLite adds one without rebuilding the table
+    __table_args__ = (Index("ix_respondent_assessment_id_name", "assessment_id", "name",
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"),

@@ -50,6 +50,13 @@ class Initiative(OrgScoped, Timestamped, Model):
     actual_end: Mapped[date | None] = mapped_column(Date)
     #: The playbook template the initiative was adopted from, if any.
     template_code: Mapped[str | None] = mapped_column(String(100))
+    #: When it was archived: out of the backlog and the plan, kept with its history.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Counts the writes of the row, from 1: the ORM adds one at every UPDATE and refuses
+    #: (`StaleDataError`) an UPDATE or DELETE of a row another transaction changed since it
+    #: was read; services also add one for changes stored in other tables (links, uplifts,
+    #: raters). Clients send it back (`If-Match`) so that a stale edit is refused.
+    version: Mapped[int] = mapped_column(server_default="1")
 
     findings: Mapped[list[Finding]] = relationship(secondary=initiative_finding)
     uplifts: Mapped[list[Uplift]] = relationship(cascade="all, delete-orphan",
@@ -57,6 +64,8 @@ class Initiative(OrgScoped, Timestamped, Model):
     criterion_scores: Mapped[list[CriterionScore]] = relationship(cascade="all, delete-orphan")
     rater_inputs: Mapped[list[RaterInput]] = relationship(cascade="all, delete-orphan",
                                                           order_by="RaterInput.rater")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Uplift(Model):
@@ -162,7 +171,8 @@ class Pilot(OrgScoped, Timestamped, Model):
 
 
 class AuditEvent(OrgScoped, Model):
-    """Who changed what and when on initiatives, pilots and dependencies (old → new)."""
+    """Who changed what and when on initiatives, pilots, dependencies and assessments
+    (reopenings and dates set by hand), old → new."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(30))

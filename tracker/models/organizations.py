@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +25,11 @@ class Organization(Timestamped, Model):
     structural_min_weeks: Mapped[float] = mapped_column(default=12.0)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # The current plan that the trajectory, the barometer's projection and the report
+    # use (`services.plan.trajectory`); all null: start today, unlimited capacity.
+    plan_start: Mapped[date | None] = mapped_column(default=None)
+    plan_capacity: Mapped[int | None] = mapped_column(default=None)
+    plan_points: Mapped[float | None] = mapped_column(default=None)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization",
                                                          cascade="all, delete-orphan")

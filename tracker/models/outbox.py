@@ -14,11 +14,12 @@ OUTBOX_STATUSES: tuple[str, ...] = ("pending", "sent", "failed")
 
 
 class OutboxMessage(Timestamped, Model):
-    """One email to one recipient; `dedupe_key` (e.g. `barometer:7:2026-Q4:ann@x.org`) is
-    unique, so the same message is never queued twice.
+    """One email to one recipient; `dedupe_key` (e.g. `barometer:7:2026-Q4:ann@x.org`, and
+    `...:ann@x.org#1` for its first resend) is unique, so the same message is never queued
+    twice.
 
     `attachments` lists inline parts as `{cid, asset}`: `asset` is the key of an
-    `OutboxAsset` (an image rendered once per organization and period, shared by every
+    `OutboxAsset` (an image rendered once per organization and content, shared by every
     recipient's row).
     """
 
@@ -40,7 +41,8 @@ class OutboxMessage(Timestamped, Model):
 
 class OutboxAsset(Timestamped, Model):
     """A binary part shared by many messages (a chart rendered once per organization and
-    period), referenced from `OutboxMessage.attachments` by `key`."""
+    content: its key holds a hash of the chart's values), referenced from
+    `OutboxMessage.attachments` by `key`."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)

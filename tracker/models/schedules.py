@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.models.base import Model, OrgScoped, Timestamped
+from tracker.models.base import Model, OrgScoped, Timestamped, UTCDateTime
 
 SCHEDULE_KINDS: tuple[str, ...] = ("pulse", "reminder", "close", "barometer")
 
@@ -13,7 +15,8 @@ SCHEDULE_KINDS: tuple[str, ...] = ("pulse", "reminder", "close", "barometer")
 class Schedule(OrgScoped, Timestamped, Model):
     """A recurring job: a five-field `cron` expression or every `interval_days`, in
     `timezone` (default: the organization's). `last_period` is the last period the job
-    completed, so a re-run for the same period does nothing."""
+    completed, so a re-run for the same period does nothing; `last_run_at` is when it
+    last ran its work."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -24,3 +27,4 @@ class Schedule(OrgScoped, Timestamped, Model):
     close_after_days: Mapped[int | None]
     paused: Mapped[bool] = mapped_column(default=False)
     last_period: Mapped[str | None] = mapped_column(String(20))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

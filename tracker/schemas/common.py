@@ -1,24 +1,174 @@
-"""Schemas shared by every API module: pagination and the problem+json error body."""
+"""What every schema shares: the base `Schema` (no NUL character gets in), the `Id` field,
+whole nested records, pagination, the problem+json error body, and the URL converters.
+
+Every schema of `tracker.schemas` derives from `Schema` here, so the rules of the edge hold
+for API bodies, query arguments, pages' forms and imported documents alike; the database
+never sees a NUL character (PostgreSQL refuses them in text) or an id it cannot hold. Paths
+obey the same rules through the converters: an `<int:...>` segment is an id from 1 to
+2^31 − 1 and a text segment holds no NUL, otherwise no route matches and the answer is 404,
+as for any record that does not exist (the OpenAPI document shows the bounds).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+import marshmallow
+from marshmallow import ValidationError, fields, validate
+from marshmallow.error_store import merge_errors
+from marshmallow.types import UnknownOption
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
+
+from tracker.domain.constants import DB_INT_MAX
 
 PER_PAGE_MAX = 200
+NUL = "\x00"
+NUL_MESSAGE = "NUL characters are not allowed."
+#: The range of a record id: what the database's `integer` columns hold.
+ID_RANGE = validate.Range(min=1, max=DB_INT_MAX)
+#: For other stored whole numbers (counts, versions): non-negative and within the column.
+STORED_COUNT = validate.Range(min=0, max=DB_INT_MAX)
+#: The longest duration, slip, lag or delay a plan takes, in weeks (ten years), so that a
+#: plan's dates stay within the calendar however many initiatives follow one another.
+MAX_WEEKS = 520
+WEEKS = validate.Range(min=0, max=MAX_WEEKS)
+POSITIVE_WEEKS = validate.Range(min=0, min_inclusive=False, max=MAX_WEEKS)
+LAG_WEEKS = validate.Range(min=-MAX_WEEKS, max=MAX_WEEKS)
+
+
+class Schema(marshmallow.Schema):
+    """marshmallow's `Schema`, refusing NUL characters anywhere in the input (values and
+    keys, in strings, lists and free-form objects), reported per field together with the
+    other field errors, in one pass."""
+
+    def load(self, data: Any, *, many: bool | None = None, partial: Any = None,
+             unknown: UnknownOption | None = None) -> Any:
+        """`Schema.load`, with a NUL error for each text of `data` that holds one."""
+        many = self.many if many is None else many
+        nul_errors = _many_nul(data, self) if many else nul_messages(data, self)
+        try:
+            result = super().load(data, many=many, partial=partial, unknown=unknown)
+        except ValidationError as error:
+            if not nul_errors:
+                raise
+            raise ValidationError(merge_errors(error.messages, nul_errors),
+                                  data=data, valid_data=error.valid_data) from error
+        if nul_errors:
+            raise ValidationError(nul_errors, data=data)
+        return result
+
+
+def nul_messages(data: Any, schema: marshmallow.Schema) -> Any:
+    """The NUL errors of one record for `schema`, shaped as marshmallow's messages; the
+    values of nested-schema fields are left to the nested schema (which reports its own).
+
+    >>> schema = Schema.from_dict({"title": fields.String(),
+    ...                            "teams": fields.List(fields.String())})()
+    >>> found = nul_messages({"title": "a\\x00b", "teams": ["ok", "\\x00"]}, schema)
+    >>> found["title"], found["teams"]
+    (['NUL characters are not allowed.'], {1: ['NUL characters are not allowed.']})
+    """
+    if not isinstance(data, Mapping):
+        return _nul_in_value(data)
+    by_key = {field.data_key or name: field for name, field in schema.load_fields.items()}
+    errors: dict[Any, Any] = {"_schema": [NUL_MESSAGE]} if _nul_in_keys(data) else {}
+    for key, value in data.items():
+        found = None if _is_nested(by_key.get(key)) else _nul_in_value(value)
+        if found:
+            errors[key] = found
+    return errors
+
+
+def _many_nul(data: Any, schema: marshmallow.Schema) -> Any:
+    """The NUL errors of a list of records, by index."""
+    if not isinstance(data, list):
+        return {}
+    errors = {index: nul_messages(item, schema) for index, item in enumerate(data)}
+    return {index: found for index, found in errors.items() if found}
+
+
+def _nul_in_value(value: Any) -> Any:
+    """NUL errors of a plain value: a message list for a text (or an object with such a
+    key), by index or key inside lists and objects; None when there is none."""
+    if isinstance(value, str):
+        return [NUL_MESSAGE] if NUL in value else None
+    if isinstance(value, Mapping):
+        if _nul_in_keys(value):
+            return [NUL_MESSAGE]
+        found = {key: _nul_in_value(item) for key, item in value.items()}
+    elif isinstance(value, list | tuple):
+        found = {index: _nul_in_value(item) for index, item in enumerate(value)}
+    else:
+        return None
+    return {key: messages for key, messages in found.items() if messages} or None
+
+
+def _nul_in_keys(value: Mapping[Any, Any]) -> bool:
+    """Whether a key of an object holds a NUL character."""
+    return any(isinstance(key, str) and NUL in key for key in value)
+
+
+def _is_nested(field: fields.Field | None) -> bool:
+    """Whether a field's value is loaded by a nested schema (directly or in a list)."""
+    inner = getattr(field, "inner", None)
+    return isinstance(field, fields.Nested) or isinstance(inner, fields.Nested)
+
+
+class Id(fields.Integer):
+    """A record id: from 1 to 2^31 − 1, what the database's `integer` columns hold; a larger
+    one names no record, so it is refused (422) rather than overflowing the database."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=ID_RANGE, **kwargs)
+
+
+class Email(fields.Email):
+    """An email address, at most 254 characters (RFC 5321's limit, and the columns')."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(max=254), **kwargs)
+
+
+class WholeNested(fields.Nested):
+    """A nested record that is always given whole: its required fields stay required when
+    the parent is updated partially (a PATCH replaces the list it belongs to)."""
+
+    def _load(self, value: Any, partial: Any = None) -> Any:
+        return super()._load(value, partial=None)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:name>` path segments: a record id, 1 to 2^31 − 1."""
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int = 1,
+                 max: int = DB_INT_MAX, signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+class TextConverter(UnicodeConverter):
+    """`<name>` and `<string:name>` path segments: text without a NUL character."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]", 1)
+
+
+def use_path_converters(url_map: Map) -> None:
+    """Make these the converters of every route; call before any route is added."""
+    url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter)
 
 
 class PageArgsSchema(Schema):
     """`page` (from 1) and `per_page` (1 to 200, default 50) query arguments."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=DB_INT_MAX))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=PER_PAGE_MAX))
 
 
 @cache
-def page_schema(item_schema: type[Schema]) -> type[Schema]:
+def page_schema(item_schema: type[marshmallow.Schema]) -> type[marshmallow.Schema]:
     """The envelope of a paginated list of `item_schema`: `items`, `total`, `page`, `per_page`."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     return Schema.from_dict({

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from tracker.domain.constants import DB_INT_MAX
 from tracker.domain.prioritization import CLASSES, CRITERION_KINDS, INPUT_FIELDS
 from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
 from tracker.models.decisions import COMMITTEES
-from tracker.schemas.common import PageArgsSchema
+from tracker.schemas.common import (
+    LAG_WEEKS,
+    POSITIVE_WEEKS,
+    Id,
+    PageArgsSchema,
+    Schema,
+    WholeNested,
+)
 
 TITLE = validate.Length(min=1, max=300)
 NAME = validate.Length(max=200)
@@ -36,18 +44,17 @@ _InputsBase: Any = Schema.from_dict(_input_fields(), name="InitiativeInputs")
 
 
 class InitiativeSchema(_InputsBase):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     title = fields.String(required=True, validate=TITLE)
     description = fields.String(load_default="")
     status = fields.String(load_default="proposed", validate=validate.OneOf(INITIATIVE_STATUSES))
     owner = fields.String(allow_none=True, validate=NAME)
-    duration_weeks = fields.Float(allow_none=True,
-                                  validate=validate.Range(min=0, min_inclusive=False))
+    duration_weeks = fields.Float(allow_none=True, validate=POSITIVE_WEEKS)
     # named `load` in the data; not as an attribute, which would hide `Schema.load`
     load_value = fields.Float(data_key="load", attribute="load", allow_none=True,
                               validate=validate.Range(min=0))
-    finding_ids = fields.List(fields.Integer(), load_default=list)
-    uplifts = fields.List(fields.Nested(UpliftSchema), load_default=list)
+    finding_ids = fields.List(Id(), load_default=list)
+    uplifts = fields.List(WholeNested(UpliftSchema), load_default=list)
     criteria = fields.Dict(keys=fields.String(), values=fields.Float(allow_nan=False),
                            load_default=dict,
                            metadata={"description": "Scorecard scores by criterion code"})
@@ -57,6 +64,16 @@ class InitiativeSchema(_InputsBase):
     actual_end = fields.Date(allow_none=True)
     template_code = fields.String(dump_only=True, allow_none=True,
                                   metadata={"description": "Playbook template adopted from"})
+    archived_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When it was archived (out of the backlog and the plan); null if not"})
+    own_inputs = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
+                             dump_only=True, metadata={
+                                 "description": "The owner's method inputs; the input fields "
+                                 "read the raters' median where a rater gave one"})
+    # read-only in the document, yet accepted on a change: the version the change is based on
+    version = fields.Integer(validate=validate.Range(min=1, max=DB_INT_MAX), metadata={
+        "readOnly": True, "description": "Counts the initiative's writes (its `ETag`); send "
+        "it back with a change (or as `If-Match`) to have a stale change refused (412)"})
     raters = fields.List(fields.Nested(RaterSchema), dump_only=True)
     spread = fields.Dict(keys=fields.String(), values=fields.Float(), dump_only=True,
                          metadata={"description": "max − min of the raters' inputs per field"})
@@ -64,12 +81,14 @@ class InitiativeSchema(_InputsBase):
 
 
 class InitiativeListArgsSchema(PageArgsSchema):
-    finding_id = fields.Integer(metadata={"description": "Only initiatives answering it"})
+    finding_id = Id(metadata={"description": "Only initiatives answering it"})
     status = fields.String(validate=validate.OneOf(INITIATIVE_STATUSES))
+    archived = fields.Boolean(metadata={"description": "Only the archived (true) or the not "
+                                                       "archived (false) initiatives"})
 
 
 class FromFindingsSchema(Schema):
-    finding_ids = fields.List(fields.Integer(), required=True,
+    finding_ids = fields.List(Id(), required=True,
                               validate=validate.Length(min=1))
 
 
@@ -89,10 +108,10 @@ class ScorecardSchema(Schema):
 
 
 class DependencySchema(Schema):
-    id = fields.Integer(dump_only=True)
-    prerequisite_id = fields.Integer(required=True)
-    dependent_id = fields.Integer(required=True)
-    lag_weeks = fields.Float(load_default=0.0, allow_nan=False)
+    id = Id(dump_only=True)
+    prerequisite_id = Id(required=True)
+    dependent_id = Id(required=True)
+    lag_weeks = fields.Float(load_default=0.0, allow_nan=False, validate=LAG_WEEKS)
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -100,11 +119,15 @@ class BacklogArgsSchema(PageArgsSchema):
     method = fields.String(metadata={"description": "wsjf, rice, ice, scorecard or gap; "
                                                     "default: the organization's"})
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    include_done = fields.Boolean(load_default=False, metadata={
+        "description": "Also rank the done and dropped initiatives (hidden by default)"})
+    status = fields.String(validate=validate.OneOf(INITIATIVE_STATUSES), metadata={
+        "description": "Only this status (done or dropped implies include_done)"})
 
 
 class BacklogItemSchema(Schema):
     rank = fields.Integer()
-    id = fields.Integer()
+    id = Id()
     title = fields.String()
     status = fields.String()
     value = fields.Float(allow_none=True)
@@ -116,7 +139,7 @@ class BacklogItemSchema(Schema):
     computed_class = fields.String()
     quadrant = fields.String(allow_none=True)
     actionable = fields.Boolean()
-    blocked_by = fields.List(fields.Integer())
+    blocked_by = fields.List(Id())
 
 
 class BacklogSchema(Schema):
@@ -130,8 +153,8 @@ class BacklogSchema(Schema):
 
 
 class PilotSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    initiative_id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
+    initiative_id = Id(dump_only=True)
     teams = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
                         load_default=list)
     value_stream = fields.String(allow_none=True, validate=NAME)
@@ -158,30 +181,31 @@ class ImportInitiativeSchema(InitiativeSchema):
 class ImportDependencySchema(Schema):
     prerequisite_ref = fields.String(required=True)
     dependent_ref = fields.String(required=True)
-    lag_weeks = fields.Float(load_default=0.0, allow_nan=False)
+    lag_weeks = fields.Float(load_default=0.0, allow_nan=False, validate=LAG_WEEKS)
 
 
 class ImportSchema(Schema):
-    initiatives = fields.List(fields.Nested(ImportInitiativeSchema), required=True)
+    initiatives = fields.List(fields.Nested(ImportInitiativeSchema), required=True,
+                              validate=validate.Length(min=1))
     dependencies = fields.List(fields.Nested(ImportDependencySchema), load_default=list)
 
 
 class ImportResultSchema(Schema):
-    ids = fields.Dict(keys=fields.String(), values=fields.Integer())
+    ids = fields.Dict(keys=fields.String(), values=Id())
 
 
 class AuditEventSchema(Schema):
-    id = fields.Integer()
+    id = Id()
     entity = fields.String()
-    entity_id = fields.Integer()
+    entity_id = Id()
     action = fields.String()
     changes = fields.Dict()
-    user_id = fields.Integer(allow_none=True)
+    user_id = Id(allow_none=True)
     at = fields.DateTime()
 
 
 class DecisionSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     kind = fields.String(dump_only=True, metadata={
         "description": "`decision` (logged here) or `pilot` (a pilot's go/no-go, read-only)"})
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -190,12 +214,19 @@ class DecisionSchema(Schema):
     participants = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
                                load_default=list)
     rationale = fields.String(load_default="")
-    initiative_ids = fields.List(fields.Integer(), load_default=list)
-    pilot_ids = fields.List(fields.Integer(), load_default=list)
-    finding_ids = fields.List(fields.Integer(), load_default=list)
+    initiative_ids = fields.List(Id(), load_default=list)
+    pilot_ids = fields.List(Id(), load_default=list)
+    finding_ids = fields.List(Id(), load_default=list)
     decision = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "For pilot entries: generalize, adjust or stop"})
     created_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class DecisionEntrySchema(DecisionSchema):
+    """An entry of the decision log as read: a pilot's go/no-go may have no date."""
+
+    decided_on = fields.Date(allow_none=True, metadata={
+        "description": "null for a pilot decision recorded without a date"})
 
 
 class DecisionListArgsSchema(PageArgsSchema):

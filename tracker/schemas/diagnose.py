@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from tracker.domain.constants import LOCALES, REPORT_FORMATS
 from tracker.domain.perception import ATTRIBUTES
 from tracker.models.findings import FINDING_KINDS, FINDING_STATUSES
-from tracker.schemas.common import PageArgsSchema
+from tracker.schemas.common import Id, PageArgsSchema, Schema
 
 
 class PerceptionArgsSchema(Schema):
@@ -63,8 +63,8 @@ DIMENSION_CODES = fields.List(fields.String(validate=validate.Length(min=1)))
 
 
 class FindingSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    assessment_id = fields.Integer(load_default=None, allow_none=True)
+    id = Id(dump_only=True)
+    assessment_id = Id(load_default=None, allow_none=True)
     kind = fields.String(required=True, validate=validate.OneOf(FINDING_KINDS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="")
@@ -87,7 +87,7 @@ class FindingSchema(Schema):
         return [e.id for e in finding.evidence]
 
     def _load_ids(self, value: Any) -> list[int]:
-        return fields.List(fields.Integer()).deserialize(value)
+        return fields.List(Id()).deserialize(value)
 
 
 class FindingPatchSchema(Schema):
@@ -97,11 +97,11 @@ class FindingPatchSchema(Schema):
     status = fields.String(validate=validate.OneOf(("accepted", "dismissed")),
                            metadata={"description": "Accept or dismiss"})
     dimensions = fields.List(fields.String(validate=validate.Length(min=1)))
-    evidence_ids = fields.List(fields.Integer())
+    evidence_ids = fields.List(Id())
 
 
 class FindingListArgsSchema(PageArgsSchema):
-    assessment_id = fields.Integer()
+    assessment_id = Id()
     kind = fields.String(validate=validate.OneOf(FINDING_KINDS))
     status = fields.String(validate=validate.OneOf(FINDING_STATUSES))
 

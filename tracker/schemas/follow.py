@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from tracker.domain.constants import RESEND_TO
 from tracker.domain.effects import DIRECTIONS
 from tracker.models.schedules import SCHEDULE_KINDS
+from tracker.schemas.common import Email, Id, Schema
+from tracker.schemas.plan import PlanChoiceArgsSchema, PlanUsedSchema, UnplannedSchema
 
 SCORE: dict[str, Any] = {"allow_none": True}  # keyword arguments of a nullable score
 
 
 class BarometerArgsSchema(Schema):
-    framework_id = fields.Integer(
+    framework_id = Id(
         load_default=None, metadata={"description": "Default: the framework of the latest "
                                                     "closed assessment"})
+
+
+class BarometerReadArgsSchema(BarometerArgsSchema, PlanChoiceArgsSchema):
+    """The barometer's framework, and the baseline its projection may use."""
 
 
 class DimensionPointSchema(Schema):
@@ -35,7 +42,7 @@ class AxisPointSchema(DimensionPointSchema):
 
 
 class BarometerPointSchema(Schema):
-    id = fields.Integer()
+    id = Id()
     title = fields.String()
     kind = fields.String()
     closed_at = fields.DateTime(allow_none=True)
@@ -59,15 +66,21 @@ class ProjectedPointSchema(Schema):
     overall = fields.Float(**SCORE)
     axes = fields.List(fields.Nested(ProjectedScoreSchema))
     dimensions = fields.List(fields.Nested(ProjectedScoreSchema))
-    finished = fields.List(fields.Integer(), metadata={
+    finished = fields.List(Id(), metadata={
         "description": "Initiatives planned to be finished by then"})
 
 
 class BarometerSchema(Schema):
-    framework_id = fields.Integer(allow_none=True)
+    framework_id = Id(allow_none=True)
     assessments = fields.List(fields.Nested(BarometerPointSchema))
     projected = fields.List(fields.Nested(ProjectedPointSchema), metadata={
         "description": "The roadmap's projected trajectory, per phase end"})
+    plan = fields.Nested(PlanUsedSchema, allow_none=True, metadata={
+        "description": "The plan the projection used; null when nothing is projected"})
+    unplanned = fields.List(fields.Nested(UnplannedSchema), metadata={
+        "description": "Initiatives the plan leaves out: their uplifts are not projected"})
+    projection_error = fields.String(allow_none=True, metadata={
+        "description": "Why there is no projection when the plan cannot be computed"})
 
 
 class DimensionUpliftSchema(Schema):
@@ -79,24 +92,24 @@ class DimensionUpliftSchema(Schema):
 
 
 class InitiativeUpliftSchema(Schema):
-    initiative_id = fields.Integer()
+    initiative_id = Id()
     title = fields.String()
     actual_start = fields.Date(allow_none=True)
     actual_end = fields.Date(allow_none=True)
-    before_assessment_id = fields.Integer(allow_none=True)
-    after_assessment_id = fields.Integer(allow_none=True)
+    before_assessment_id = Id(allow_none=True)
+    after_assessment_id = Id(allow_none=True)
     dimensions = fields.List(fields.Nested(DimensionUpliftSchema))
     moved_nothing = fields.Boolean()
 
 
 class UpliftReportSchema(Schema):
-    framework_id = fields.Integer(allow_none=True)
+    framework_id = Id(allow_none=True)
     note = fields.String()
     initiatives = fields.List(fields.Nested(InitiativeUpliftSchema))
 
 
 class PilotMeasureSchema(Schema):
-    assessment_id = fields.Integer()
+    assessment_id = Id()
     title = fields.String()
     closed_at = fields.DateTime(allow_none=True)
     effect = fields.Float(**SCORE, metadata={
@@ -107,8 +120,8 @@ class PilotMeasureSchema(Schema):
 
 
 class PilotEffectSchema(Schema):
-    pilot_id = fields.Integer()
-    initiative_id = fields.Integer()
+    pilot_id = Id()
+    initiative_id = Id()
     title = fields.String()
     teams = fields.List(fields.String())
     dimensions = fields.List(fields.String())
@@ -116,20 +129,20 @@ class PilotEffectSchema(Schema):
 
 
 class PilotEffectReportSchema(Schema):
-    framework_id = fields.Integer(allow_none=True)
+    framework_id = Id(allow_none=True)
     note = fields.String()
     min_group_size = fields.Integer()
     pilots = fields.List(fields.Nested(PilotEffectSchema))
 
 
 class MeasurementSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     value = fields.Float(required=True, allow_nan=False)
     measured_at = fields.Date(required=True)
 
 
 class KpiSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="")
     unit = fields.String(load_default="", validate=validate.Length(max=50))
@@ -156,7 +169,7 @@ class KpiPatchSchema(Schema):
 
 
 class ScheduleSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(SCHEDULE_KINDS))
     cron = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
                          metadata={"description": "Five-field cron expression"})
@@ -164,12 +177,16 @@ class ScheduleSchema(Schema):
                                    validate=validate.Range(min=1, max=366))
     timezone = fields.String(load_default=None, allow_none=True,
                              metadata={"description": "Default: the organization's"})
-    recipients = fields.List(fields.Email(), load_default=list)
+    recipients = fields.List(Email(), load_default=list)
     close_after_days = fields.Integer(load_default=None, allow_none=True,
                                       validate=validate.Range(min=1, max=366))
     paused = fields.Boolean(load_default=False)
     last_period = fields.String(dump_only=True, allow_none=True)
-    next_run_at = fields.DateTime(dump_only=True, allow_none=True)
+    next_run_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "ISO 8601 with the offset of the schedule's time zone"})
+    last_run_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When the job last ran its work, with the offset of the schedule's "
+                       "time zone"})
 
 
 class SchedulePatchSchema(Schema):
@@ -177,14 +194,31 @@ class SchedulePatchSchema(Schema):
     cron = fields.String(allow_none=True, validate=validate.Length(max=100))
     interval_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=366))
     timezone = fields.String(allow_none=True)
-    recipients = fields.List(fields.Email())
+    recipients = fields.List(Email())
     close_after_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=366))
     paused = fields.Boolean(metadata={"description": "true pauses, false resumes"})
 
 
 class RunResultSchema(Schema):
-    schedule_id = fields.Integer()
+    schedule_id = Id()
     kind = fields.String()
     period = fields.String()
     ran = fields.Boolean()
     detail = fields.String()
+
+
+class ResendSchema(Schema):
+    to = fields.String(required=True, validate=validate.OneOf(RESEND_TO), metadata={
+        "description": "`all`: every recipient again; `new`: only those not sent yet for the "
+                       "period (added since, or whose message failed)"})
+
+
+class ResendResultSchema(Schema):
+    schedule_id = Id()
+    period = fields.String()
+    to = fields.String()
+    queued = fields.Integer(metadata={"description": "How many messages were queued"})
+    recipients = fields.List(fields.String(), metadata={"description": "Who they are for"})
+    skipped = fields.List(fields.String(), metadata={
+        "description": "Recipients left out: their message of the period is still pending, "
+                       "or (with `new`) was sent already"})

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import request
 from marshmallow import (
-    Schema,
     ValidationError,
     fields,
     pre_load,
@@ -20,10 +19,11 @@ from marshmallow import (
     validates_schema,
 )
 
+from tracker.domain.constants import DB_INT_MAX
 from tracker.domain.playbook import GROWTH_OUTLOOKS, SIZE_BANDS
 from tracker.models.assessments import SOURCES
 from tracker.models.playbook import TEMPLATE_CLASSES
-from tracker.schemas.common import PageArgsSchema
+from tracker.schemas.common import POSITIVE_WEEKS, STORED_COUNT, Id, PageArgsSchema, Schema
 from tracker.schemas.decide import DependencySchema
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
@@ -48,16 +48,16 @@ class AnswerSchema(Schema):
 
 
 class QuestionSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     code = _code()
     text = fields.String(required=True, validate=validate.Length(min=1))
-    stream = fields.String(load_default=None, allow_none=True)
+    stream = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
     answers = fields.List(fields.Nested(AnswerSchema), required=True,
                           validate=validate.Length(min=1))
 
 
 class DimensionSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     code = _code()
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="")
@@ -74,7 +74,7 @@ class DimensionSchema(Schema):
 
 
 class AxisSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     code = _code()
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="")
@@ -86,11 +86,11 @@ class AxisSchema(Schema):
 class FrameworkSchema(Schema):
     """A whole framework; `org_id` set means owned by that organization, else shared."""
 
-    id = fields.Integer(dump_only=True)
-    org_id = fields.Integer(load_default=None, allow_none=True)
+    id = Id(dump_only=True)
+    org_id = Id(load_default=None, allow_none=True)
     code = _code()
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    version = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    version = fields.Integer(load_default=1, validate=validate.Range(min=1, max=DB_INT_MAX))
     description = fields.String(load_default="")
     scale = fields.List(fields.Nested(ScaleLevelSchema), required=True,
                         validate=validate.Length(min=2))
@@ -117,8 +117,8 @@ class FrameworkSchema(Schema):
 class FrameworkSummarySchema(Schema):
     """A framework in lists: without its axes."""
 
-    id = fields.Integer()
-    org_id = fields.Integer(allow_none=True)
+    id = Id()
+    org_id = Id(allow_none=True)
     code = fields.String()
     name = fields.String()
     version = fields.Integer()
@@ -139,7 +139,7 @@ class FrameworkImportSchema(Schema):
     path = fields.String(validate=validate.Length(min=1), metadata={
         "description": "`samm`: the server-side path of an OWASP SAMM v2 `model/` folder "
                        "(instance admins only)"})
-    org_id = fields.Integer(load_default=None, allow_none=True)
+    org_id = Id(load_default=None, allow_none=True)
 
     @validates_schema
     def _source(self, data: dict[str, Any], **_: Any) -> None:
@@ -198,7 +198,7 @@ class TargetsSchema(Schema):
     given as the `?framework_id=` query argument.
     """
 
-    framework_id = fields.Integer(required=True)
+    framework_id = Id(required=True)
     targets = fields.List(fields.Nested(TargetRowSchema), required=True)
 
     @pre_load
@@ -210,7 +210,7 @@ class TargetsSchema(Schema):
 
 
 class TargetsArgsSchema(Schema):
-    framework_id = fields.Integer(required=True)
+    framework_id = Id(required=True)
 
 
 RESERVED_CODES = ("export", "import")
@@ -222,7 +222,7 @@ class ProfileSchema(Schema):
     management_levels = fields.Integer(load_default=None, allow_none=True,
                                        validate=validate.Range(min=0, max=20))
     product_tech_people = fields.Integer(load_default=None, allow_none=True,
-                                         validate=validate.Range(min=0))
+                                         validate=STORED_COUNT)
     growth_outlook = fields.String(load_default=None, allow_none=True,
                                    validate=validate.OneOf(GROWTH_OUTLOOKS))
     regulatory_constraints = fields.List(fields.String(validate=validate.Length(min=1,
@@ -240,7 +240,7 @@ class TemplateSchema(Schema):
     template_class = fields.String(data_key="class", load_default="quick_win",
                                    validate=validate.OneOf(TEMPLATE_CLASSES))
     duration_weeks = fields.Float(load_default=None, allow_none=True, allow_nan=False,
-                                  validate=validate.Range(min=0, min_inclusive=False))
+                                  validate=POSITIVE_WEEKS)
     uplifts = fields.Dict(keys=fields.String(), values=fields.Float(
         allow_nan=False, validate=validate.Range(min=0, min_inclusive=False)),
         load_default=dict, metadata={"description": "Expected uplift by dimension code"})
@@ -266,8 +266,7 @@ class TemplatePatchSchema(Schema):
     title = fields.String(validate=validate.Length(min=1, max=300))
     description = fields.String()
     template_class = fields.String(data_key="class", validate=validate.OneOf(TEMPLATE_CLASSES))
-    duration_weeks = fields.Float(allow_none=True, allow_nan=False,
-                                  validate=validate.Range(min=0, min_inclusive=False))
+    duration_weeks = fields.Float(allow_none=True, allow_nan=False, validate=POSITIVE_WEEKS)
     uplifts = fields.Dict(keys=fields.String(), values=fields.Float(
         allow_nan=False, validate=validate.Range(min=0, min_inclusive=False)))
     prerequisites = fields.List(fields.String())
@@ -280,6 +279,11 @@ class TemplateListArgsSchema(PageArgsSchema):
     include_retired = fields.Boolean(load_default=False)
 
 
+class AdoptedBySchema(Schema):
+    id = Id()
+    title = fields.String()
+
+
 class SuggestedTemplateSchema(Schema):
     code = fields.String()
     title = fields.String()
@@ -289,10 +293,13 @@ class SuggestedTemplateSchema(Schema):
     dimensions = fields.List(fields.String(), metadata={
         "description": "The finding's dimensions it lifts"})
     reason = fields.String()
+    adopted_by = fields.Nested(AdoptedBySchema, allow_none=True, metadata={
+        "description": "The initiative (not archived) already adopted from it, if any: "
+                       "adopting it again is refused"})
 
 
 class FindingSuggestionsSchema(Schema):
-    finding_id = fields.Integer()
+    finding_id = Id()
     kind = fields.String()
     title = fields.String()
     dimensions = fields.List(fields.String())
@@ -300,7 +307,7 @@ class FindingSuggestionsSchema(Schema):
 
 
 class SuggestionsSchema(Schema):
-    assessment_id = fields.Integer()
+    assessment_id = Id()
     findings = fields.List(fields.Nested(FindingSuggestionsSchema))
 
 
@@ -315,12 +322,12 @@ class AdoptedUpliftSchema(Schema):
 
 
 class AdoptedInitiativeSchema(Schema):
-    id = fields.Integer()
+    id = Id()
     template_code = fields.String()
     title = fields.String()
     description = fields.String()
     duration_weeks = fields.Float(allow_none=True)
-    finding_ids = fields.List(fields.Integer())
+    finding_ids = fields.List(Id())
     uplifts = fields.List(fields.Nested(AdoptedUpliftSchema))
 
 
@@ -330,16 +337,16 @@ class AdoptResultSchema(Schema):
 
 
 class RootCauseSchema(Schema):
-    root_cause_id = fields.Integer(required=True)
+    root_cause_id = Id(required=True)
 
 
 class FindingLinksSchema(Schema):
-    id = fields.Integer()
+    id = Id()
     kind = fields.String()
     title = fields.String()
     status = fields.String()
-    root_causes = fields.List(fields.Integer())
-    symptoms = fields.List(fields.Integer())
+    root_causes = fields.List(Id())
+    symptoms = fields.List(Id())
 
 
 class FindingLinksListSchema(Schema):
@@ -347,14 +354,14 @@ class FindingLinksListSchema(Schema):
 
 
 class UntreatedSchema(Schema):
-    id = fields.Integer()
+    id = Id()
     title = fields.String()
 
 
 class SymptomOnlySchema(Schema):
-    initiative_id = fields.Integer()
+    initiative_id = Id()
     title = fields.String()
-    finding_ids = fields.List(fields.Integer())
+    finding_ids = fields.List(Id())
     untreated_root_causes = fields.List(fields.Nested(UntreatedSchema))
 
 

@@ -5,28 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from tracker.models.assessments import KINDS, SOURCES, STATUSES, TONES
-from tracker.schemas.common import PageArgsSchema
+from tracker.schemas.common import Email, Id, PageArgsSchema, Schema
 
 SHORT = validate.Length(max=100)
+OPENED_AT = ("When the campaign opened; leads may set it (back-entry). Without a time zone, "
+             "read in the organization's. Set by the first move to `open` otherwise.")
+CLOSED_AT = ("When the campaign closed (its place in the barometer), never in the future and "
+             "not before `opened_at`; leads may set it (back-entry), and it is kept through a "
+             "reopening. Set by the move to `closed` otherwise.")
 
 
 class AssessmentSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    framework_id = fields.Integer(required=True)
+    id = Id(dump_only=True)
+    framework_id = Id(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(load_default="diagnostic", validate=validate.OneOf(KINDS))
     status = fields.String(dump_only=True)
-    opened_at = fields.DateTime(dump_only=True, allow_none=True)
-    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    opened_at = fields.DateTime(allow_none=True, metadata={"description": OPENED_AT})
+    closed_at = fields.DateTime(allow_none=True, metadata={"description": CLOSED_AT})
     created_at = fields.DateTime(dump_only=True)
 
 
 class AssessmentPatchSchema(Schema):
     title = fields.String(validate=validate.Length(min=1, max=200))
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "`open` or `closed` to move it along; `open` on a closed assessment "
+                       "reopens it for corrections (leads only, with a `reason`)"})
+    reason = fields.String(validate=validate.Length(max=2000), metadata={
+        "description": "Why it is reopened (required then) or why its dates change; audited"})
+    opened_at = fields.DateTime(metadata={"description": OPENED_AT})
+    closed_at = fields.DateTime(metadata={"description": CLOSED_AT})
 
 
 class AssessmentListArgsSchema(PageArgsSchema):
@@ -34,9 +45,9 @@ class AssessmentListArgsSchema(PageArgsSchema):
 
 
 class RespondentSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(load_default=None, allow_none=True)
+    email = Email(load_default=None, allow_none=True)
     role = fields.String(load_default=None, allow_none=True, validate=SHORT)
     team = fields.String(load_default=None, allow_none=True, validate=SHORT)
     level = fields.String(load_default=None, allow_none=True, validate=SHORT,
@@ -51,7 +62,7 @@ class RespondentSchema(Schema):
 class RatingSchema(Schema):
     """A rating of a dimension, or an answer to one of its questions (`question`)."""
 
-    respondent_id = fields.Integer(required=True)
+    respondent_id = Id(required=True)
     dimension = fields.String(metadata={"description": "Dimension code"})
     question = fields.String(metadata={
         "description": "Question code, instead of `dimension`: `value` is an answer value"})
@@ -72,12 +83,12 @@ class UpsertResultSchema(Schema):
 
 
 class EvidenceSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
     source = fields.String(load_default="interview", validate=validate.OneOf(SOURCES))
     tone = fields.String(load_default="neutral", validate=validate.OneOf(TONES))
     dimensions = fields.Method("_codes", deserialize="_load_codes", load_default=list)
-    respondent_id = fields.Integer(load_default=None, allow_none=True)
+    respondent_id = Id(load_default=None, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 
     def _codes(self, evidence: Any) -> list[str]:

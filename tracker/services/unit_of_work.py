@@ -7,6 +7,9 @@ the whole transaction at once; if the caller swallows that error and carries on,
 outermost block refuses to commit what is left and raises `TransactionAborted` (a half-done
 use case is never stored). This is the only place in the code that commits or rolls back
 the session.
+
+A write of a versioned row (an initiative) that another transaction changed since this one
+read it is refused by the ORM (`StaleDataError`); it leaves here as a 409, nothing saved.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.domain.errors import Conflict
 from tracker.extensions import db
 
 _DEPTH = "tracker.unit_of_work.depth"
@@ -35,9 +40,11 @@ def transaction() -> Iterator[Session]:
     session.info[_DEPTH] = depth + 1
     try:
         yield session
-    except BaseException:
+    except BaseException as error:
         session.rollback()
         session.info[_ABORTED] = depth > 0
+        if isinstance(error, StaleDataError):
+            raise _lost_race() from error
         raise
     else:
         if depth == 0:
@@ -45,10 +52,25 @@ def transaction() -> Iterator[Session]:
                 session.rollback()
                 raise TransactionAborted(
                     "An inner unit of work failed, so nothing of this one was saved.")
-            session.commit()
+            _commit(session)
         else:
             session.flush()
     finally:
         session.info[_DEPTH] = depth
         if depth == 0:
             session.info.pop(_ABORTED, None)
+
+
+def _commit(session: Session) -> None:
+    """Commit; when the final flush meets a row changed meanwhile, roll back and say so."""
+    try:
+        session.commit()
+    except StaleDataError as error:
+        session.rollback()
+        raise _lost_race() from error
+
+
+def _lost_race() -> Conflict:
+    """The answer to a write that lost a race against another transaction on the same row."""
+    return Conflict("Someone else changed this record at the same time; nothing was saved. "
+                    "Read it again, then retry.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
@@ -49,9 +50,15 @@ def day(value: date | datetime | None) -> str:
     return "–" if value is None else format_date(value, format="medium")
 
 
-def moment(value: datetime | None) -> str:
-    """A date and time in the page's language, minutes precision."""
-    return "–" if value is None else format_datetime(value, format="short")
+def moment(value: datetime | None, zone: str | None = None) -> str:
+    """A date and time in the page's language, minutes precision; given a time zone, in
+    that zone and followed by its name (`1/1/27, 8:00 AM Europe/Paris`)."""
+    if value is None:
+        return "–"
+    if zone is None:
+        return format_datetime(value, format="short")
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{format_datetime(local, format='short', rebase=False)} {zone}"
 
 
 def init_app(app: Flask) -> None:

@@ -21,13 +21,17 @@ FIELD_LABELS = {"title": _l("Title"), "description": _l("Description"), "status"
                 "risk_reduction": _l("Risk reduction"), "job_size": _l("Job size"),
                 "reach": _l("Reach"), "impact": _l("Impact"), "confidence": _l("Confidence"),
                 "effort": _l("Effort"), "ease": _l("Ease"),
-                "class_override": _l("Class override"), "pinned_start": _l("Pinned start")}
+                "class_override": _l("Class override"), "pinned_start": _l("Pinned start"),
+                "actual_start": _l("Actual start"), "actual_end": _l("Actual end")}
 PILOT_STATUS_LABELS = {"planned": _l("planned"), "running": _l("running"),
                        "succeeded": _l("succeeded"), "failed": _l("failed")}
 DECISION_LABELS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l("stop")}
 BACKLOG_LABELS = {"status": INITIATIVE_STATUS_LABELS, "class": CLASS_LABELS,
                   "quadrant": QUADRANT_LABELS, "method": METHOD_LABELS, "field": FIELD_LABELS,
                   "pilot_status": PILOT_STATUS_LABELS, "decision": DECISION_LABELS}
+#: Why the roadmap leaves an initiative out (`tracker.domain.roadmap.UNPLANNED_REASONS`).
+UNPLANNED_REASON_LABELS = {"no_duration": _l("no duration yet"),
+                           "depends_on_unplanned": _l("waits for an initiative left out")}
 
 COMMITTEE_LABELS = {"strategic": _l("strategic"), "portfolio": _l("portfolio"),
                     "operational": _l("operational")}
@@ -44,3 +48,6 @@ ATTRIBUTE_LABELS = {"role": _l("role"), "team": _l("team"), "level": _l("level")
 DIAGNOSTIC_LABELS = {"status": ASSESSMENT_STATUS_LABELS, "kind": ASSESSMENT_KIND_LABELS,
                      "finding_kind": FINDING_KINDS, "finding_status": FINDING_STATUSES,
                      "attribute": ATTRIBUTE_LABELS}
+
+PLAN_SETTING_LABELS = {"plan_start": _l("Start date"), "plan_capacity": _l("Initiatives at once"),
+                       "plan_points": _l("Points per week")}

@@ -1,12 +1,12 @@
 """The dependency graph laid out in waves as a Plotly figure: x is the wave, y the position
-in the wave; dependencies are arrows, those of the critical path in red, and each node
-opens its initiative."""
+in the wave; dependencies are arrows, those of the critical path in red, initiatives the
+plan leaves out in grey, and each node opens its initiative."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from tracker.adapters.charts.figures import CRITICAL, INITIATIVE, MUTED, Legend, layout, text
 
@@ -14,22 +14,33 @@ from tracker.adapters.charts.figures import CRITICAL, INITIATIVE, MUTED, Legend,
 LABEL_LIMIT = 28
 
 
+class _Marker(NamedTuple):
+    """How one trace of nodes looks: its legend name, colour and marker size."""
+
+    name: str
+    color: str
+    size: int
+
+
 def dependency_waves(layers: Sequence[Sequence[int]], edges: Iterable[tuple[int, int]],
                      titles: Mapping[int, str], critical: Sequence[int], legend: Legend,
-                     axis: str, link: Callable[[int], str]) -> dict[str, Any]:
+                     axis: str, link: Callable[[int], str], left_out: Collection[int] = (),
+                     left_out_name: str = "") -> dict[str, Any]:
     """The figure of `layers` (the graph's waves of initiative ids, first wave first) and
     its `edges` (prerequisite, dependent); `critical` is the critical path in order, `axis`
-    the x axis title and `link` the path of an initiative's page from its id."""
+    the x axis title, `link` the path of an initiative's page from its id, and `left_out`
+    the initiatives the plan leaves out, in a trace named `left_out_name`."""
     position = {node: (wave, -row) for wave, nodes in enumerate(layers)
                 for row, node in enumerate(nodes)}
     on_path = set(itertools.pairwise(critical))
     annotations = [_arrow(position[p], position[d], (p, d) in on_path)
                    for p, d in edges if p in position and d in position]
-    data = []
-    for is_critical in (False, True):
-        nodes = [n for n in position if (n in critical) == is_critical]
-        if nodes:
-            data.append(_node_trace(nodes, position, titles, is_critical, legend, link))
+    groups = [(_Marker(legend.initiative, INITIATIVE, 12),
+               [n for n in position if n not in critical and n not in left_out]),
+              (_Marker(left_out_name, MUTED, 12), [n for n in position if n in left_out]),
+              (_Marker(legend.critical, CRITICAL, 16), [n for n in position if n in critical])]
+    data = [_node_trace(nodes, position, titles, marker, link)
+            for marker, nodes in groups if nodes]
     count = max((len(nodes) for nodes in layers), default=1)
     return {"data": data, "layout": layout(
         showlegend=True, legend={"orientation": "h"}, height=max(360, 90 * count + 80),
@@ -49,19 +60,17 @@ def _arrow(start: tuple[int, int], end: tuple[int, int], critical: bool) -> dict
 
 
 def _node_trace(nodes: Sequence[int], position: Mapping[int, tuple[int, int]],
-                titles: Mapping[int, str], critical: bool, legend: Legend,
+                titles: Mapping[int, str], marker: _Marker,
                 link: Callable[[int], str]) -> dict[str, Any]:
-    """The markers of the critical path's initiatives, or of the others, with their short
-    titles below and their whole titles on hover."""
-    return {"type": "scatter", "mode": "markers+text",
-            "name": text(legend.critical if critical else legend.initiative),
+    """The markers of one group of initiatives (the critical path's, those left out of the
+    plan, the others), with their short titles below and their whole titles on hover."""
+    return {"type": "scatter", "mode": "markers+text", "name": text(marker.name),
             "x": [position[n][0] for n in nodes], "y": [position[n][1] for n in nodes],
             "text": [text(_short(titles[n])) for n in nodes],
             "hovertext": [text(titles[n]) for n in nodes],
             "customdata": [link(n) for n in nodes],
             "textposition": "bottom center", "hovertemplate": "%{hovertext}<extra></extra>",
-            "marker": {"size": 16 if critical else 12,
-                       "color": CRITICAL if critical else INITIATIVE}}
+            "marker": {"size": marker.size, "color": marker.color}}
 
 
 def _short(title: str) -> str:

@@ -3,7 +3,7 @@ the standalone report (radar, heatmap, inlined as `data:` URIs).
 
 matplotlib's `Figure` on the Agg canvas: no display and no pyplot global state, so
 scheduler threads can render safely. `renders()` counts chart renderings, so the bench and
-the tests can prove that charts are rendered once per organization and period, not once per
+the tests can prove that charts are rendered once per organization and content, not once per
 recipient.
 """
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from tracker.adapters.email.transport import Part, Transport, build_message
@@ -19,8 +20,9 @@ Status = Literal["sent", "retry", "failed"]
 
 
 class Outgoing(Protocol):
-    """What the sender reads of a claimed message; `attempts` counts the earlier tries and
-    `attachments` lists `{cid, asset}` references to the batch's assets."""
+    """What the sender reads of a claimed message; `attempts` counts the earlier tries,
+    `attachments` lists `{cid, asset}` references to the batch's assets and `created_at`
+    (when it was queued) dates it."""
 
     @property
     def dedupe_key(self) -> str: ...
@@ -42,6 +44,9 @@ class Outgoing(Protocol):
 
     @property
     def attempts(self) -> int: ...
+
+    @property
+    def created_at(self) -> datetime: ...
 
 
 class Asset(Protocol):
@@ -74,7 +79,7 @@ def send(transport: Transport, from_address: str, message: Outgoing,
         transport.send(build_message(
             from_address, message.recipient, message.subject, message.text, message.html,
             [_part(assets[a["asset"]], a["cid"]) for a in message.attachments],
-            message.dedupe_key))
+            message.dedupe_key, message.created_at))
     except (smtplib.SMTPException, OSError) as error:
         status: Status = "failed" if message.attempts + 1 >= max_attempts else "retry"
         return Outcome(status, _describe(error))

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -26,17 +29,34 @@ class Part:
     content: bytes
 
 
+def message_id(message_key: str, created: datetime, domain: str) -> str:
+    """The Message-ID of one outbox message: readable from its key, and unique through a
+    hash of the key and the message's creation time (cleaning the key alone could give two
+    keys the same id, and a database started afresh reuses keys); the same on every
+    attempt, so a receiver recognises a retried message.
+
+    >>> from datetime import UTC
+    >>> message_id("barometer:7:2026-Q4:ann@x.org", datetime(2026, 10, 1, 8, tzinfo=UTC),
+    ...            "tracker.test")
+    '<barometer.7.2026-Q4.ann.x.org.f201386fbbe49b8a@tracker.test>'
+    """
+    readable = re.sub(r"[^A-Za-z0-9.-]", ".", message_key)[:120]
+    digest = hashlib.sha256(f"{message_key}|{created.isoformat()}".encode()).hexdigest()
+    return f"<{readable}.{digest[:16]}@{domain}>"
+
+
 def build_message(sender: str, recipient: str, subject: str, text: str, html: str | None,
-                  parts: list[Part], message_key: str) -> EmailMessage:
+                  parts: list[Part], message_key: str, created: datetime) -> EmailMessage:
     """A `multipart/alternative` message (plain text, then HTML with `multipart/related`
-    inline images referenced as `cid:`), with a Message-ID derived from `message_key` so
-    a receiver can recognise a retried message."""
+    inline images referenced as `cid:`), dated when it was queued (`created`, timezone
+    aware) and with a Message-ID stable per outbox message (`message_id`)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = subject
-    domain = sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.-]', '.', message_key)[:180]}@{domain}>"
+    message["Date"] = format_datetime(created)
+    message["Message-ID"] = message_id(message_key, created,
+                                       sender.rpartition("@")[2] or "localhost")
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")

@@ -1,9 +1,17 @@
 """The ranked backlog: every initiative scored by one method, classed, placed in a quadrant
 and ranked by effective priority over the dependency graph (DESIGN section 3).
 
-Loads in a constant number of queries (initiatives and edges, uplifts, criteria, criterion
-scores, and for `gap` the latest closed assessment's scores and the targets), then computes
-in `tracker.domain`.
+What is ranked: the initiatives still to do (not done, not dropped, not archived) by
+default; `include_done` adds the done and dropped ones, and asking for one of those statuses
+implies it. Archived initiatives are never in the backlog. Done initiatives keep their
+place in the topological order when shown (they never block); dropped ones left the
+dependency graph (their dependents wait for their prerequisites, as in the plan), so they
+are listed after it, best score first. A method reads each initiative's effective inputs:
+per field, the median of its raters who gave it, else the owner's value.
+
+Loads in a constant number of queries (initiatives and edges, rater inputs, uplifts,
+criteria, criterion scores, and for `gap` the latest closed assessment's scores and the
+targets), then computes in `tracker.domain`.
 """
 
 from __future__ import annotations
@@ -23,12 +31,13 @@ from tracker.domain.prioritization import (
     MethodInputs,
     Priority,
     classify,
+    effective_inputs,
     gap_value,
     median,
     quadrant,
     score_initiative,
 )
-from tracker.domain.ranking import has_min_descendants, rank_backlog
+from tracker.domain.ranking import RankedItem, has_min_descendants, rank_backlog
 from tracker.extensions import db
 from tracker.models import (
     Axis,
@@ -36,13 +45,16 @@ from tracker.models import (
     Dimension,
     Initiative,
     Organization,
+    RaterInput,
     ScorecardCriterion,
     Uplift,
 )
-from tracker.services.decide.graph import load_graph
+from tracker.services.decide.graph import load_active_graph
 from tracker.services.decide.initiatives import domain_criteria, scorecard
 from tracker.services.diagnose.scores import latest_gaps_and_shares
 
+#: The statuses the default backlog hides: work that is over.
+CLOSED_STATUSES: frozenset[str] = frozenset({"done", "dropped"})
 CSV_COLUMNS = ("rank", "id", "title", "status", "value", "effort", "score", "missing",
                "effective_priority", "class", "computed_class", "quadrant", "actionable",
                "blocked_by")
@@ -97,6 +109,18 @@ def load_uplifts(org: Organization) -> tuple[dict[int, dict[str, float]], dict[i
     return lifted, axes_of
 
 
+def load_rater_inputs(org: Organization) -> dict[int, list[MethodInputs]]:
+    """Every rater's inputs per initiative of the organization, in one query (rows)."""
+    columns = [getattr(RaterInput, name) for name in INPUT_FIELDS]
+    found: dict[int, list[MethodInputs]] = defaultdict(list)
+    for initiative_id, *values in db.session.execute(
+            select(RaterInput.initiative_id, *columns)
+            .join(Initiative, Initiative.id == RaterInput.initiative_id)
+            .where(Initiative.org_id == org.id).order_by(RaterInput.id)):
+        found[initiative_id].append(MethodInputs(**dict(zip(INPUT_FIELDS, values, strict=True))))
+    return found
+
+
 def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[int, Initiative],
                       method: str, lifted: dict[int, dict[str, float]]) -> dict[int, Priority]:
     """Value, effort and score of every initiative of `graph` under `method`, loading the
@@ -117,9 +141,11 @@ def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[in
             scores_of[initiative_id][code] = score
     gaps, shares = latest_gaps_and_shares(org) if method == "gap" else ({}, {})
     known_gaps = {k: v for k, v in gaps.items() if v is not None}
+    raters = load_rater_inputs(org)
     priorities = {}
     for node in graph:
-        inputs = MethodInputs(**{name: getattr(initiatives[node], name) for name in INPUT_FIELDS})
+        own = MethodInputs(**{name: getattr(initiatives[node], name) for name in INPUT_FIELDS})
+        inputs = effective_inputs(own, raters.get(node, []))
         gap = (gap_value(lifted[node], shares, known_gaps)
                if method == "gap" and lifted.get(node) and shares else None)
         priorities[node] = score_initiative(method, inputs, criteria=criteria,
@@ -128,27 +154,34 @@ def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[in
     return priorities
 
 
-def ranked_backlog(org: Organization, method: str | None = None) -> Backlog:
-    """Every initiative but the dropped ones, ranked with `method` (default: the
-    organization's). Done initiatives are listed and never block."""
+def ranked_backlog(org: Organization, method: str | None = None, *,
+                   include_done: bool = False, status: str | None = None) -> Backlog:
+    """The initiatives still to do, ranked with `method` (default: the organization's);
+    `include_done` ranks the done and dropped ones too (see the module's doc), and `status`
+    keeps one status (ranks stay those of what was ranked). Classes and quadrants split at
+    the medians of the initiatives still to do, whatever is shown."""
     method = method or org.default_method
-    graph, initiatives = load_graph(org)
-    dropped = [i for i, initiative in initiatives.items() if initiative.status == "dropped"]
-    if dropped:
-        graph = drop_nodes(graph, dropped)
+    active, initiatives = load_active_graph(org)
+    dropped = [n for n, i in initiatives.items() if i.status == "dropped"]
+    graph = drop_nodes(active, dropped) if dropped else active
     lifted, axes_of = load_uplifts(org)
-    priorities = method_priorities(org, graph, initiatives, method, lifted)
-    median_value = median(p.value for p in priorities.values())
-    median_effort = median(p.effort for p in priorities.values())
+    priorities = method_priorities(org, active, initiatives, method, lifted)
+    still_to_do = [n for n in graph if initiatives[n].status not in CLOSED_STATUSES]
+    median_value = median(priorities[n].value for n in still_to_do)
+    median_effort = median(priorities[n].effort for n in still_to_do)
     many_dependents = has_min_descendants(graph)
-    done = {node for node in graph if initiatives[node].status == "done"}
+    ranking = (_ranked_with_closed(active, graph, initiatives, priorities)
+               if include_done or status in CLOSED_STATUSES
+               else _ranked_still_to_do(graph, still_to_do, priorities))
     items = []
-    for ranked in rank_backlog(graph, {n: p.score for n, p in priorities.items()}, done):
+    for ranked in ranking:
         initiative, priority = initiatives[ranked.id], priorities[ranked.id]
+        if status is not None and initiative.status != status:
+            continue
         computed = classify(duration_weeks=initiative.duration_weeks, value=priority.value,
                             median_value=median_value,
                             lifted_axes=len(axes_of.get(ranked.id, ())),
-                            has_min_dependents=many_dependents[ranked.id],
+                            has_min_dependents=many_dependents.get(ranked.id, False),
                             quick_win_max_weeks=org.quick_win_max_weeks,
                             structural_min_weeks=org.structural_min_weeks)
         items.append(BacklogItem(
@@ -161,17 +194,46 @@ def ranked_backlog(org: Organization, method: str | None = None) -> Backlog:
     return Backlog(method, median_value, median_effort, items, len(items))
 
 
-def backlog_page(org: Organization, method: str | None, page: int, per_page: int) -> Backlog:
+def _ranked_still_to_do(graph: nx.DiGraph, still_to_do: list[int],
+                        priorities: dict[int, Priority]) -> list[RankedItem]:
+    """The default ranking: the done initiatives leave the graph with their precedence kept
+    (they never block), so the ranks 1, 2, ... are the work still to do."""
+    done = set(graph) - set(still_to_do)
+    graph = drop_nodes(graph, done) if done else graph
+    return rank_backlog(graph, {n: priorities[n].score for n in still_to_do}, set())
+
+
+def _ranked_with_closed(active: nx.DiGraph, graph: nx.DiGraph, initiatives: dict[int, Initiative],
+                        priorities: dict[int, Priority]) -> list[RankedItem]:
+    """Every initiative ranked: the done ones in their topological place (never blocking),
+    then the dropped ones, out of the graph, best score first; a dropped one is actionable
+    when every prerequisite it had is done."""
+    done = {n for n in graph if initiatives[n].status == "done"}
+    ranked = rank_backlog(graph, {n: priorities[n].score for n in graph}, done)
+    dropped = sorted((n for n in active if n not in graph), key=lambda n: (
+        priorities[n].score is None, -(priorities[n].score or 0.0), n))
+    for rank, node in enumerate(dropped, start=len(ranked) + 1):
+        waiting = tuple(sorted(p for p in active.pred[node]
+                               if initiatives[p].status != "done"))
+        ranked.append(RankedItem(node, rank, priorities[node].score, priorities[node].score,
+                                 not waiting, waiting))
+    return ranked
+
+
+def backlog_page(org: Organization, method: str | None, page: int, per_page: int, *,
+                 include_done: bool = False, status: str | None = None) -> Backlog:
     """One page of the ranked backlog (ranks stay those of the whole backlog)."""
-    full = ranked_backlog(org, method)
+    full = ranked_backlog(org, method, include_done=include_done, status=status)
     start = (page - 1) * per_page
     return Backlog(full.method, full.median_value, full.median_effort,
                    full.items[start:start + per_page], full.total, page, per_page)
 
 
-def backlog_csv(org: Organization, method: str | None) -> str:
+def backlog_csv(org: Organization, method: str | None, *, include_done: bool = False,
+                status: str | None = None) -> str:
     """The whole ranked backlog as CSV (one row per initiative; lists joined with `;`)."""
+    shown = ranked_backlog(org, method, include_done=include_done, status=status).items
     return csv.table(CSV_COLUMNS, [
         (item.rank, item.id, item.title, item.status, item.value, item.effort, item.score,
          item.missing, item.effective_priority, item.class_, item.computed_class, item.quadrant,
-         item.actionable, item.blocked_by) for item in ranked_backlog(org, method).items])
+         item.actionable, item.blocked_by) for item in shown])

@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.models import Dependency, Initiative, Organization, User
 from tracker.services.decide.graph import load_graph
 from tracker.services.decide.initiatives import audit
+from tracker.services.locks import lock_organization_graphs
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
@@ -27,16 +28,20 @@ def list_dependencies(org: Organization, page: int, per_page: int) -> Page[Depen
 def add_dependency(org: Organization, actor: User | None,
                    data: Mapping[str, Any]) -> Dependency:
     """`dependent` waits for `prerequisite`: both of the organization (else 404); a
-    self-dependency is 422, a duplicate 409, and a cycle 409 with `cycle` and `cycle_titles`."""
+    self-dependency is 422, a duplicate 409, and a cycle 409 with `cycle` and `cycle_titles`.
+
+    The graph is checked under the organization's graph lock, so two requests at the same
+    instant (A → B and B → A) cannot both pass the check: the later one sees the first edge."""
     prerequisite = get_owned(Initiative, org, data["prerequisite_id"], "Initiative")
     dependent = get_owned(Initiative, org, data["dependent_id"], "Initiative")
-    graph, initiatives = load_graph(org)
-    try:
-        check_new_edge(graph, prerequisite.id, dependent.id, data.get("lag_weeks", 0.0))
-    except DependencyCycle as cycle:
-        cycle.extra["cycle_titles"] = [initiatives[node].title for node in cycle.cycle]
-        raise
     with transaction():
+        lock_organization_graphs(org)
+        graph, initiatives = load_graph(org)
+        try:
+            check_new_edge(graph, prerequisite.id, dependent.id, data.get("lag_weeks", 0.0))
+        except DependencyCycle as cycle:
+            cycle.extra["cycle_titles"] = [initiatives[node].title for node in cycle.cycle]
+            raise
         edge = Dependency(org_id=org.id, prerequisite_id=prerequisite.id,
                           dependent_id=dependent.id, lag_weeks=data.get("lag_weeks", 0.0))
         db.session.add(edge)

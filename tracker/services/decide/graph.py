@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 from sqlalchemy import select
 
-from tracker.domain.graph import build_graph
+from tracker.domain.graph import build_graph, drop_nodes
 from tracker.extensions import db
 from tracker.models import Dependency, Initiative, Organization
 
@@ -24,3 +24,19 @@ def load_graph(org: Organization) -> tuple[nx.DiGraph, dict[int, Initiative]]:
         .where(Dependency.org_id == org.id)).all()
     graph = build_graph(initiatives, [(p, d, lag) for p, d, lag in edges])
     return graph, initiatives
+
+
+def load_active_graph(org: Organization) -> tuple[nx.DiGraph, dict[int, Initiative]]:
+    """`load_graph` without the archived initiatives: what the backlog and the plan work on.
+
+    An archived initiative leaves with its precedence kept, like a dropped one in the plan:
+    its dependents then wait for its prerequisites (`tracker.domain.graph.drop_nodes`). The
+    cycle check of a new dependency uses `load_graph`, archived initiatives included, so a
+    restore never brings a cycle back.
+    """
+    graph, initiatives = load_graph(org)
+    archived = [n for n, i in initiatives.items() if i.archived_at is not None]
+    if not archived:
+        return graph, initiatives
+    graph = drop_nodes(graph, archived)
+    return graph, {n: i for n, i in initiatives.items() if n in graph}

@@ -1,20 +1,23 @@
 """Initiatives of the backlog: create, read, change, delete, with traceability to findings,
 expected uplifts, scorecard scores, several raters and an audit trail.
 
-Status transitions follow `TRANSITIONS`. When raters exist, an initiative's method inputs
-are the medians of their inputs (recomputed at each rating); the spread is shown beside them.
+Status transitions follow `TRANSITIONS` and carry their actual dates (`lifecycle`). Raters
+add to the owner's method inputs and never erase them: the stored inputs are the owner's,
+each rater's are stored beside them, and the value a method reads for a field is the median of
+the raters who gave it, else the owner's (`effective_inputs`); the spread is per field.
+Archiving, restoring and deleting are in `archive`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.errors import Conflict, InvalidInput, NotFound
+from tracker.domain import prioritization
+from tracker.domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from tracker.domain.prioritization import (
     INPUT_FIELDS,
     Criterion,
@@ -37,10 +40,14 @@ from tracker.models import (
     Uplift,
     User,
 )
+from tracker.models.backlog import INITIATIVE_STATUSES
+from tracker.services.audit import audit, jsonable
+from tracker.services.decide import lifecycle
 from tracker.services.diagnose.scores import latest_target_gaps
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
+from tracker.services.upsert import upsert
 
 #: Allowed status moves. `done` may be reopened and `dropped` revived as `proposed`.
 TRANSITIONS: Mapping[str, tuple[str, ...]] = {
@@ -60,27 +67,6 @@ _LOAD_ALL = (selectinload(Initiative.findings), selectinload(Initiative.rater_in
              selectinload(Initiative.criterion_scores).selectinload(CriterionScore.criterion))
 
 
-def audit(org: Organization, actor: User | None, entity: str, entity_id: int,
-          initiative_id: int | None, action: str, changes: Mapping[str, Any]) -> AuditEvent:
-    """Add an audit event to the current transaction (who, what, old → new)."""
-    event = AuditEvent(org_id=org.id, entity=entity, entity_id=entity_id,
-                       initiative_id=initiative_id, action=action,
-                       changes=jsonable(changes), user_id=actor.id if actor else None)
-    db.session.add(event)
-    return event
-
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings, tuples as lists: what a JSON column stores."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def check_inputs(data: Mapping[str, Any], current: Initiative | None = None) -> None:
     """422 (per field) when the method inputs break the domain's rules, e.g. job size ≤ 0."""
     values = {name: data.get(name, getattr(current, name, None)) for name in INPUT_FIELDS}
@@ -89,30 +75,114 @@ def check_inputs(data: Mapping[str, Any], current: Initiative | None = None) -> 
         raise InvalidInput("Invalid prioritization inputs.", errors=errors)
 
 
+def initiative_errors(org: Organization, data: Mapping[str, Any],
+                      current: Initiative | None = None) -> dict[str, list[str]]:
+    """Every field error the service finds in an initiative's data, all at once: a status move
+    outside `TRANSITIONS`, method inputs out of range, unknown findings, dimensions or
+    scorecard criteria, and actual dates out of order. `data` is a creation, or the changes
+    of `current`; the schema has already shaped it (the pages pass what of a form the schema
+    accepted, so its errors and these are shown together)."""
+    data = lifecycle.with_move_dates(org, current, data)
+    errors = _transition_errors(current, data.get("status"))
+    for found in (_collected(check_inputs, data, current), _relation_errors(org, data),
+                  lifecycle.date_errors(current, data)):
+        for name, messages in found.items():
+            errors.setdefault(name, []).extend(messages)
+    return errors
+
+
+def _checked(org: Organization, data: Mapping[str, Any],
+             current: Initiative | None = None) -> dict[str, Any]:
+    """`data` with the actual dates its status move sets, once `initiative_errors` finds
+    nothing. An illegal status move alone is a 409 naming the allowed moves; any other error
+    is a 422 carrying every field error (the status one among them)."""
+    errors = initiative_errors(org, data, current)
+    if current is not None and set(errors) == {"status"}:
+        allowed = list(TRANSITIONS[current.status])
+        raise Conflict(f"An initiative cannot go from {current.status} to {data['status']}; "
+                       f"allowed: {', '.join(allowed)}.", allowed=allowed, errors=errors)
+    if errors:
+        raise InvalidInput("Some fields of the initiative are invalid.", errors=errors)
+    return lifecycle.with_move_dates(org, current, data)
+
+
+def _transition_errors(current: Initiative | None, status: str | None) -> dict[str, list[str]]:
+    """The status error of a move outside `TRANSITIONS` (a creation may take any status)."""
+    if current is None or status is None or status == current.status \
+            or status in TRANSITIONS[current.status]:
+        return {}
+    return {"status": [f"Must be one of: {', '.join(TRANSITIONS[current.status])}."]}
+
+
+def allowed_statuses(initiative: Initiative | None) -> list[str]:
+    """The statuses an initiative may be given, in their usual order: its own and the moves
+    `TRANSITIONS` allows from it (every status for a new one); what the status field offers."""
+    if initiative is None:
+        return list(INITIATIVE_STATUSES)
+    return [status for status in INITIATIVE_STATUSES
+            if status == initiative.status or status in TRANSITIONS[initiative.status]]
+
+
+def _relation_errors(org: Organization, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Unknown findings, uplift dimensions and scorecard criteria named by `data`."""
+    errors: dict[str, list[str]] = {}
+    if "finding_ids" in data:
+        errors.update(_collected(owned_findings, org, data["finding_ids"]))
+    if "uplifts" in data:
+        errors.update(_collected(org_dimensions, org, [
+            u["dimension"] for u in data["uplifts"] if "dimension" in u]))
+    if "criteria" in data:
+        errors.update(_collected(org_criteria, org, data["criteria"]))
+    return errors
+
+
+def _collected(check: Callable[..., object], *args: Any) -> dict[str, list[str]]:
+    """The field errors `check(*args)` raises as `InvalidInput` (none when it passes)."""
+    try:
+        check(*args)
+    except InvalidInput as invalid:
+        return {name: list(messages) for name, messages in invalid.errors.items()}
+    return {}
+
+
 def list_initiatives(org: Organization, page: int, per_page: int, finding_id: int | None = None,
-                     status: str | None = None) -> Page[Initiative]:
-    """The organization's initiatives by id; optionally those answering one finding."""
+                     status: str | None = None, archived: bool | None = None
+                     ) -> Page[Initiative]:
+    """The organization's initiatives by id (archived ones included); optionally those
+    answering one finding, of one status, or only the archived (or not archived) ones."""
     stmt = (select(Initiative).where(Initiative.org_id == org.id).options(*_LOAD_ALL)
             .order_by(Initiative.id))
     if finding_id is not None:
         stmt = stmt.where(Initiative.findings.any(Finding.id == finding_id))
     if status is not None:
         stmt = stmt.where(Initiative.status == status)
+    if archived is not None:
+        stmt = stmt.where(Initiative.archived_at.is_not(None) if archived
+                          else Initiative.archived_at.is_(None))
     return paginate(stmt, page, per_page)
 
 
-def get_initiative(org: Organization, initiative_id: int) -> Initiative:
-    """One initiative of the organization, with its relations loaded."""
-    initiative = db.session.scalar(select(Initiative).where(
-        Initiative.id == initiative_id, Initiative.org_id == org.id).options(*_LOAD_ALL))
+def get_initiative(org: Organization, initiative_id: int, *,
+                   for_update: bool = False) -> Initiative:
+    """One initiative of the organization, with its relations loaded, as the database holds
+    it now (what the session held of it is refreshed, its `version` included).
+
+    `for_update` also locks its row until the transaction ends (`FOR UPDATE`; SQLite lets
+    one writer in at a time anyway): how a write of the initiative begins, so that
+    concurrent writes of one initiative queue up, each reading what the previous one wrote.
+    """
+    stmt = (select(Initiative).where(Initiative.id == initiative_id, Initiative.org_id == org.id)
+            .options(*_LOAD_ALL).execution_options(populate_existing=True))
+    initiative = db.session.scalar(stmt.with_for_update() if for_update else stmt)
     if initiative is None:
         raise NotFound(f"Initiative {initiative_id} not found.")
     return initiative
 
 
 def create_initiative(org: Organization, actor: User | None, data: Mapping[str, Any]) -> Initiative:
-    """Create an initiative (any starting status) with its links, uplifts and scores."""
-    check_inputs(data)
+    """Create an initiative (any starting status, with the actual dates it implies: see
+    `lifecycle`) with its links, uplifts and scores; every field error at once."""
+    data = _checked(org, data)
     with transaction():
         initiative = Initiative(org_id=org.id, **{k: data[k] for k in PLAIN_FIELDS if k in data})
         _set_relations(org, initiative, data)
@@ -124,18 +194,18 @@ def create_initiative(org: Organization, actor: User | None, data: Mapping[str, 
 
 
 def update_initiative(org: Organization, actor: User | None, initiative_id: int,
-                      changes: Mapping[str, Any]) -> Initiative:
-    """Change an initiative; a status move outside `TRANSITIONS` is a 409 naming the allowed."""
-    initiative = get_initiative(org, initiative_id)
-    new_status = changes.get("status", initiative.status)
-    if new_status != initiative.status and new_status not in TRANSITIONS[initiative.status]:
-        allowed = list(TRANSITIONS[initiative.status])
-        raise Conflict(f"An initiative cannot go from {initiative.status} to {new_status}; "
-                       f"allowed: {', '.join(allowed)}.", allowed=allowed,
-                       errors={"status": [f"Must be one of: {', '.join(allowed)}."]})
-    check_inputs(changes, initiative)
+                      changes: Mapping[str, Any],
+                      if_match: Set[int] | None = None) -> Initiative:
+    """Change an initiative; a status move carries its actual dates (`lifecycle`); a move
+    outside `TRANSITIONS` is a 409 naming the allowed ones; every field error at once.
+
+    A `version` among the changes, or `if_match` (the versions an `If-Match` header names),
+    makes it conditional: 412 when the initiative has moved on (`ensure_version`)."""
+    initiative = get_initiative(org, initiative_id, for_update=True)
+    ensure_version(initiative, changes.get("version"), if_match)
+    changes = _checked(org, changes, initiative)
     with transaction():
-        before = snapshot(initiative)
+        before, read_version = snapshot(initiative), initiative.version
         for name in PLAIN_FIELDS:
             if name in changes:
                 setattr(initiative, name, changes[name])
@@ -144,17 +214,24 @@ def update_initiative(org: Organization, actor: User | None, initiative_id: int,
         after = snapshot(initiative)
         diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
         if diff:
+            initiative.version = read_version + 1  # also when only links or uplifts changed
             audit(org, actor, "initiative", initiative.id, initiative.id, "update", diff)
     return get_initiative(org, initiative.id)
 
 
-def delete_initiative(org: Organization, actor: User | None, initiative_id: int) -> None:
-    """Delete an initiative (its uplifts, scores, raters, pilots and links go with it)."""
-    initiative = get_initiative(org, initiative_id)
-    with transaction():
-        audit(org, actor, "initiative", initiative.id, initiative.id, "delete",
-              {k: [v, None] for k, v in snapshot(initiative).items() if v not in (None, [], {})})
-        db.session.delete(initiative)
+def ensure_version(initiative: Initiative, version: int | None = None,
+                   if_match: Set[int] | None = None) -> None:
+    """412 when the writer's copy of the initiative is stale: `version` (sent with the
+    changes) is not the current one, or `if_match` (from an `If-Match` header) does not
+    name it. Without either, the write goes ahead on the current initiative, as it always
+    did (so a client that sends neither keeps working, last write winning)."""
+    current = initiative.version
+    if (version is None or version == current) and (if_match is None or current in if_match):
+        return
+    raise StaleVersion(
+        f"Initiative {initiative.id} has changed since this copy of it was read: it is at "
+        f"version {current}. Nothing was saved; read it again, then apply the change.",
+        current_version=current, errors={"version": [f"The current version is {current}."]})
 
 
 def snapshot(initiative: Initiative) -> dict[str, Any]:
@@ -187,8 +264,27 @@ def spread(initiative: Initiative) -> dict[str, float]:
     return median_inputs([_rater_inputs(r) for r in initiative.rater_inputs])[1]
 
 
+def own_inputs(initiative: Initiative) -> MethodInputs:
+    """The initiative's own method inputs, as its owner gave them (raters never change them)."""
+    return MethodInputs(**{name: getattr(initiative, name) for name in INPUT_FIELDS})
+
+
+def effective_inputs(initiative: Initiative) -> MethodInputs:
+    """The inputs the methods read: per field, the median of the raters who gave it, else the
+    owner's value (`tracker.domain.prioritization.effective_inputs`). The backlog computes
+    the same from rows (`services.decide.backlog.method_priorities`)."""
+    return prioritization.effective_inputs(
+        own_inputs(initiative), [_rater_inputs(r) for r in initiative.rater_inputs])
+
+
 def _rater_inputs(rater: RaterInput) -> MethodInputs:
     return MethodInputs(**{name: getattr(rater, name) for name in INPUT_FIELDS})
+
+
+def _rater_values(initiative: Initiative, rater: str) -> dict[str, float | None]:
+    """One rater's current inputs by field (all null for a new rater)."""
+    row = next((r for r in initiative.rater_inputs if r.rater == rater), None)
+    return {name: getattr(row, name, None) for name in INPUT_FIELDS}
 
 
 def _set_relations(org: Organization, initiative: Initiative, data: Mapping[str, Any]) -> None:
@@ -203,12 +299,7 @@ def _set_relations(org: Organization, initiative: Initiative, data: Mapping[str,
             _uplift(current.get(dim_id), by_code, dim_id, expected)
             for dim_id, expected in wanted.items()]
     if "criteria" in data:
-        criteria = {c.code: c for c in db.session.scalars(
-            select(ScorecardCriterion).where(ScorecardCriterion.org_id == org.id))}
-        unknown = sorted(set(data["criteria"]) - set(criteria))
-        if unknown:
-            raise InvalidInput("Unknown scorecard criteria.",
-                               errors={"criteria": [f"Unknown criterion {c!r}." for c in unknown]})
+        criteria = org_criteria(org, data["criteria"])
         current_scores = {s.criterion_id: s for s in initiative.criterion_scores}
         scores = []
         for code, value in data["criteria"].items():
@@ -226,6 +317,18 @@ def _uplift(existing: Uplift | None, by_code: Mapping[str, Dimension], dim_id: i
         return existing
     dimension = next(d for d in by_code.values() if d.id == dim_id)
     return Uplift(dimension=dimension, expected=expected)
+
+
+def org_criteria(org: Organization, codes: Iterable[str]) -> dict[str, ScorecardCriterion]:
+    """The organization's scorecard criteria by code, in one query; 422 naming the codes
+    given that are not among them."""
+    criteria = {c.code: c for c in db.session.scalars(
+        select(ScorecardCriterion).where(ScorecardCriterion.org_id == org.id))}
+    unknown = sorted(set(codes) - set(criteria))
+    if unknown:
+        raise InvalidInput("Unknown scorecard criteria.",
+                           errors={"criteria": [f"Unknown criterion {c!r}." for c in unknown]})
+    return criteria
 
 
 def owned_findings(org: Organization, ids: Iterable[int]) -> list[Finding]:
@@ -293,22 +396,20 @@ def create_from_findings(org: Organization, actor: User | None,
 
 def rate(org: Organization, actor: User | None, initiative_id: int, rater: str,
          data: Mapping[str, Any]) -> Initiative:
-    """Record one rater's inputs; the initiative's inputs become the raters' medians."""
-    initiative = get_initiative(org, initiative_id)
+    """Record one rater's inputs (those not given are null: this rater gave none), beside the
+    owner's own, which stay as they are; the audit records the rater's old → new values.
+    The inputs the methods read are then `effective_inputs`."""
+    initiative = get_initiative(org, initiative_id, for_update=True)
     check_inputs({name: data.get(name) for name in INPUT_FIELDS}, None)
     with transaction():
-        before = snapshot(initiative)
-        row = next((r for r in initiative.rater_inputs if r.rater == rater), None)
-        if row is None:
-            row = RaterInput(rater=rater)
-            initiative.rater_inputs.append(row)
-        for name in INPUT_FIELDS:
-            setattr(row, name, data.get(name))
-        medians, _ = median_inputs([_rater_inputs(r) for r in initiative.rater_inputs])
-        for name in INPUT_FIELDS:
-            setattr(initiative, name, getattr(medians, name))
-        after = snapshot(initiative)
+        before = _rater_values(initiative, rater)
+        upsert(RaterInput, [{"initiative_id": initiative.id, "rater": rater,
+                             **{name: data.get(name) for name in INPUT_FIELDS}}],
+               key=("initiative_id", "rater"))
+        after = {name: data.get(name) for name in INPUT_FIELDS}
         diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        if diff:
+            initiative.version += 1
         audit(org, actor, "initiative", initiative.id, initiative.id, "rate",
               {"rater": rater, **diff})
     return get_initiative(org, initiative.id)

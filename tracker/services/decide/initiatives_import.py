@@ -23,12 +23,16 @@ from tracker.services.decide.initiatives import (
     org_dimensions,
     owned_findings,
 )
+from tracker.services.locks import lock_organization_graphs
 from tracker.services.unit_of_work import transaction
 
 
 def import_backlog(org: Organization, actor: User | None,
                    data: Mapping[str, Any]) -> dict[str, int]:
-    """Create every initiative and dependency, or none; answers the new ids by `ref`."""
+    """Create every initiative and dependency, or none; answers the new ids by `ref`.
+
+    The edges join new initiatives only, so the cycle check needs no stored edge; the edges
+    are still written under the organization's graph lock, like every write of the graph."""
     rows, edges = data["initiatives"], data["dependencies"]
     errors: dict[str, list[str]] = {}
     index: dict[str, int] = {}
@@ -55,6 +59,7 @@ def import_backlog(org: Organization, actor: User | None,
     dimensions = org_dimensions(org, {u["dimension"] for r in rows for u in r["uplifts"]})
     findings = {f.id for f in owned_findings(org, {i for r in rows for i in r["finding_ids"]})}
     with transaction() as session:
+        lock_organization_graphs(org)
         ids = list(session.scalars(
             insert(Initiative).returning(Initiative.id, sort_by_parameter_order=True),
             [{"org_id": org.id, **{k: row[k] for k in PLAIN_FIELDS if k in row}}

@@ -1,7 +1,8 @@
 """Pilots: an initiative tried on a small perimeter, then generalized, adjusted or stopped.
 
 A `generalize` decision moves the initiative to `in_progress` (it is rolled out beyond the
-pilot), whatever its status before, unless it is already done. A `stop` decision drops the
+pilot), whatever its status before, unless it is already done. Every move a pilot causes
+carries its actual dates, as a user's move would (`lifecycle`). A `stop` decision drops the
 initiative, unless `keep_initiative` is true: then it goes back to `proposed` if it was
 `piloting`, and is left as is otherwise. `adjust` changes nothing on the initiative.
 
@@ -19,6 +20,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Initiative, Organization, Pilot, User
+from tracker.services.decide import lifecycle
 from tracker.services.decide.initiatives import TRANSITIONS, audit, jsonable
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
@@ -81,11 +83,12 @@ def _state(pilot: Pilot) -> dict[str, Any]:
 
 def _apply_start(org: Organization, actor: User | None, initiative: Initiative,
                  pilot: Pilot) -> None:
-    """A running pilot puts its initiative in `piloting` when the transition is allowed."""
+    """A running pilot puts its initiative in `piloting` when the transition is allowed; an
+    initiative without an actual start takes the pilot's start (else today)."""
     if initiative.status != "piloting" and "piloting" in TRANSITIONS[initiative.status]:
-        audit(org, actor, "initiative", initiative.id, initiative.id, "update",
-              {"status": [initiative.status, "piloting"], "pilot_id": pilot.id})
-        initiative.status = "piloting"
+        began = ({"actual_start": pilot.start}
+                 if pilot.start is not None and initiative.actual_start is None else {})
+        _move(org, actor, initiative, pilot, {"status": "piloting", **began})
 
 
 def _apply_decision(org: Organization, actor: User | None, initiative: Initiative,
@@ -99,10 +102,19 @@ def _apply_decision(org: Organization, actor: User | None, initiative: Initiativ
         elif status == "piloting":
             status = "proposed"
     if status != initiative.status:
-        audit(org, actor, "initiative", initiative.id, initiative.id, "update",
-              {"status": [initiative.status, status], "pilot_id": pilot.id})
-        initiative.status = status
+        _move(org, actor, initiative, pilot, {"status": status})
 
+
+def _move(org: Organization, actor: User | None, initiative: Initiative, pilot: Pilot,
+          changes: dict[str, Any]) -> None:
+    """Apply a status move a pilot causes, with the actual dates it carries
+    (`lifecycle.with_move_dates`), audited old → new with the pilot's id."""
+    changes = lifecycle.with_move_dates(org, initiative, changes)
+    audit(org, actor, "initiative", initiative.id, initiative.id, "update",
+          {**{name: [getattr(initiative, name), value] for name, value in changes.items()},
+           "pilot_id": pilot.id})
+    for name, value in changes.items():
+        setattr(initiative, name, value)
 
 
 def org_pilots(org: Organization, limit: int = 200) -> list[tuple[Pilot, str]]:

@@ -2,11 +2,16 @@
 playbook templates that apply (rules on the profile and the assessment's scores) and lift its
 dimensions, ranked by the maturity gap they close; and their adoption as initiatives with
 dependencies, in one transaction.
+
+A template is adopted once: while an initiative of the organization adopted from it is not
+archived (whatever its status, dropped included), adopting it again is refused naming that
+initiative, and the suggestions say which initiative adopted it. Archiving that initiative
+frees the template.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +26,7 @@ from tracker.models import PlaybookTemplate as Template
 from tracker.services.decide.initiatives import audit
 from tracker.services.diagnose.scores import assessment_scores
 from tracker.services.frame import frameworks, playbook
+from tracker.services.locks import lock_organization_graphs
 from tracker.services.observe import assessments
 from tracker.services.unit_of_work import transaction
 
@@ -61,15 +67,18 @@ def suggest(org: Organization, assessment_id: int) -> tuple[list[FindingSuggesti
 
 
 def suggestions_view(org: Organization, assessment_id: int) -> dict[str, Any]:
-    """The suggestions as the API shows them."""
+    """The suggestions as the API shows them, each template with the initiative that
+    adopted it (`adopted_by`, null when none has)."""
     result, templates = suggest(org, assessment_id)
+    adopted = adoptions(org, templates)
     return {"assessment_id": assessment_id, "findings": [
         {"finding_id": item.finding.id, "kind": item.finding.kind, "title": item.finding.title,
          "dimensions": [d.code for d in item.finding.dimensions],
          "templates": [{"code": s.code, "title": s.title, "value": s.value, "reason": s.reason,
                         "dimensions": s.dimensions,
                         "template_class": templates[s.code].template_class,
-                        "duration_weeks": templates[s.code].duration_weeks}
+                        "duration_weeks": templates[s.code].duration_weeks,
+                        "adopted_by": adopted.get(s.code)}
                        for s in item.suggestions]}
         for item in result]}
 
@@ -79,10 +88,13 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
     """Create one initiative per template (title, description, duration, uplifts on the
     assessment's dimensions, linked to the findings it was suggested for) and a dependency
     for each prerequisite among the adopted templates or adopted earlier (the latest
-    initiative of the organization from that template that is not dropped); all in one
-    transaction.
+    initiative of the organization from that template, neither dropped nor archived); all in one
+    transaction, under the organization's graph lock like every write of the graph (the new
+    edges all end at new initiatives, and the playbook's prerequisites are acyclic, so no
+    cycle can form).
 
-    422 for a code not in the playbook or not suggested for any finding of the assessment.
+    422 for a code not in the playbook, not suggested for any finding of the assessment, or
+    already adopted (naming the initiative that adopted it).
     """
     assessment = assessments.get_assessment(org, assessment_id)
     result, templates = suggest(org, assessment_id)
@@ -94,6 +106,8 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
     errors = [f"{c!r} is not in the playbook" if c not in templates else
               f"{c!r} does not apply to any open gap, tension or blind spot of this assessment"
               for c in wanted if c not in answers]
+    errors += [f"{code!r} is already adopted as initiative {found['id']} ({found['title']})"
+               for code, found in adoptions(org, wanted).items()]
     if errors:
         raise InvalidInput("Some templates cannot be adopted; nothing was created.",
                            errors={"template_codes": errors})
@@ -102,6 +116,7 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
                                        for need in templates[code].prerequisites or ()
                                        if need not in wanted})
     with transaction() as session:
+        lock_organization_graphs(org)
         created = {code: _initiative(org, templates[code], answers[code], dimensions)
                    for code in wanted}
         session.add_all(created.values())
@@ -124,15 +139,30 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
             "dependencies": edges}
 
 
+def adoptions(org: Organization, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """`{id, title}` of the initiative (not archived) adopted from each of these templates
+    that has one, by template code (the latest when there are several), in one query."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Initiative.template_code, Initiative.id, Initiative.title)
+        .where(Initiative.org_id == org.id, Initiative.template_code.in_(wanted),
+               Initiative.archived_at.is_(None)).order_by(Initiative.id))
+    return {code: {"id": initiative_id, "title": title}
+            for code, initiative_id, title in rows if code is not None}
+
+
 def _earlier_adoptions(org: Organization, codes: set[str]) -> dict[str, int]:
-    """The latest initiative (not dropped) adopted from each of these templates, by template
-    code, in one query: the prerequisites a new adoption depends on."""
+    """The latest initiative (neither dropped nor archived) adopted from each of these
+    templates, by template code, in one query: the prerequisites a new adoption depends on."""
     if not codes:
         return {}
     rows = db.session.execute(
         select(Initiative.template_code, Initiative.id)
         .where(Initiative.org_id == org.id, Initiative.template_code.in_(codes),
-               Initiative.status != "dropped").order_by(Initiative.id))
+               Initiative.status != "dropped", Initiative.archived_at.is_(None))
+        .order_by(Initiative.id))
     return {code: initiative_id for code, initiative_id in rows
             if code is not None}  # never None: selected among the codes
 

@@ -23,14 +23,14 @@ from tracker.adapters.report import render
 from tracker.domain.constants import LOCALES, REPORT_FORMATS
 from tracker.domain.errors import InvalidInput, NotFound, TrackerError
 from tracker.extensions import db
-from tracker.models import Finding, Initiative, Organization, Pilot
+from tracker.models import Assessment, Finding, Framework, Initiative, Organization, Pilot
 from tracker.services.decide import backlog, decisions
 from tracker.services.diagnose import perception, root_causes
 from tracker.services.diagnose.radar import AxisRadar, axis_radar
 from tracker.services.diagnose.scores import assessment_scores, scored_assessment
 from tracker.services.frame import frameworks
 from tracker.services.observe import assessments
-from tracker.services.plan import roadmap
+from tracker.services.plan import roadmap, trajectory
 
 PERCEPTION_ATTRIBUTES = ("team", "role")
 
@@ -98,7 +98,7 @@ def _context(org: Organization, assessment_id: int) -> dict[str, Any]:
                          if d["target"] is not None],
             "backlog": _backlog(org), "pilots": _pilots(org),
             "decisions": decisions.log_entries(org, {}),
-            "trajectory": _trajectory(org, framework.id)}
+            "trajectory": _trajectory(org, framework, assessment)}
 
 
 def _radar(radar: AxisRadar, scale: tuple[float, float]) -> str | None:
@@ -179,22 +179,28 @@ def _pilots(org: Organization) -> list[dict[str, Any]]:
              "decision": pilot.decision} for pilot, title in rows]
 
 
-def _trajectory(org: Organization, framework_id: int) -> dict[str, Any]:
-    """Roadmap phases and projected scores; a plan or a projection that cannot be computed
-    (an initiative without duration, no closed assessment) becomes a sentence."""
-    params = roadmap.PlanParams()
-    result: dict[str, Any] = {"phases": [], "checkpoints": [], "plan_error": None,
-                              "projection_error": None, "measured_overall": None}
+def _trajectory(org: Organization, framework: Framework,
+                assessment: Assessment) -> dict[str, Any]:
+    """Roadmap phases under the plan in use, what that plan leaves out, and the scores
+    projected from this assessment's own (so "measured" is this assessment's score, not the
+    latest closed one's); a plan or a projection that cannot be computed (pinned dates
+    that conflict, an assessment not closed yet) becomes a sentence."""
+    choice = trajectory.plan_in_use(org)
+    result: dict[str, Any] = {"plan": None, "phases": [], "unplanned": [], "checkpoints": [],
+                              "plan_error": None, "projection_error": None,
+                              "measured_overall": None}
     try:
-        result["phases"] = roadmap.get_roadmap(org, params).phases
+        planned = roadmap.get_roadmap(org, choice.params)
     except TrackerError as error:
         result["plan_error"] = error.detail
         return result
+    result.update(plan=choice.describe(planned.start), phases=planned.phases,
+                  unplanned=planned.unplanned)
     try:
-        projected = roadmap.trajectory(org, framework_id, params)
+        projected = trajectory.project(org, framework, assessment, choice, planned)
     except TrackerError as error:
         result["projection_error"] = error.detail
         return result
-    result["checkpoints"] = projected["checkpoints"]
-    result["measured_overall"] = projected["measured_overall"]
+    result.update(checkpoints=projected["checkpoints"],
+                  measured_overall=projected["measured_overall"])
     return result

@@ -16,6 +16,7 @@ from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFo
 from tracker.domain.graph import check_new_edge
 from tracker.extensions import db
 from tracker.models import Finding, Initiative, Organization, finding_root_cause
+from tracker.services.locks import lock_organization_graphs
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
 
@@ -40,21 +41,24 @@ def _graph(org: Organization) -> tuple[nx.DiGraph[int], dict[int, Finding]]:
 
 def add_root_cause(org: Organization, symptom_id: int, root_cause_id: int) -> dict[str, Any]:
     """Mark the finding `symptom_id` as a symptom of `root_cause_id`; 409 if the link exists
-    or would close a cycle (`cycle`: the findings in order), 422 for a self-link."""
+    or would close a cycle (`cycle`: the findings in order), 422 for a self-link. Checked
+    under the organization's graph lock, so concurrent links cannot close a cycle together."""
     symptom = get_owned(Finding, org, symptom_id, "Finding")
     cause = get_owned(Finding, org, root_cause_id, "Finding")
     if symptom.id == cause.id:
         raise InvalidInput("A finding cannot be its own root cause.",
                            errors={"root_cause_id": ["must differ from the finding"]})
-    graph, findings = _graph(org)
-    if graph.has_edge(cause.id, symptom.id):
-        raise Conflict(f"Finding {cause.id} is already a root cause of finding {symptom.id}.")
-    try:
-        check_new_edge(graph, cause.id, symptom.id)
-    except DependencyCycle as cycle:
-        cycle.extra["cycle_titles"] = [findings[n].title for n in cycle.cycle]
-        raise
     with transaction() as session:
+        lock_organization_graphs(org)
+        graph, findings = _graph(org)
+        if graph.has_edge(cause.id, symptom.id):
+            raise Conflict(f"Finding {cause.id} is already a root cause of finding "
+                           f"{symptom.id}.")
+        try:
+            check_new_edge(graph, cause.id, symptom.id)
+        except DependencyCycle as cycle:
+            cycle.extra["cycle_titles"] = [findings[n].title for n in cycle.cycle]
+            raise
         session.execute(insert(finding_root_cause).values(symptom_id=symptom.id,
                                                           root_cause_id=cause.id))
     return finding_links(org, symptom.id)

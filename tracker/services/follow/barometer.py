@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.effects import pilot_effect, realized_uplift
+from tracker.domain.errors import TrackerError
 from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
 from tracker.domain.targets import percent_to_target, score_map, target_progress
 from tracker.extensions import db
@@ -33,7 +34,7 @@ from tracker.models import (
     Uplift,
 )
 from tracker.services.frame import frameworks, targets
-from tracker.services.plan import roadmap
+from tracker.services.plan import roadmap, trajectory
 
 ASSOCIATION_NOTE = ("Realized uplift is an association, not a proof of cause: a dimension "
                     "may move for reasons other than the initiative, or not yet.")
@@ -88,9 +89,16 @@ class Series:
 
 @dataclass(frozen=True)
 class Barometer:
+    """The series, and beside it the roadmap's projection: the plan it used (None when
+    nothing is projected), what that plan leaves out, and why there is no projection when
+    the plan cannot be computed."""
+
     framework_id: int | None
     assessments: list[BarometerPoint]
     projected: list[dict[str, Any]]
+    plan: dict[str, Any] | None = None
+    unplanned: list[roadmap.UnplannedEntry] = field(default_factory=list)
+    projection_error: str | None = None
 
 
 def _delta(current: float | None, reference: float | None) -> float | None:
@@ -140,16 +148,24 @@ def _rating_points(assessment_ids: Sequence[int],
     return by_assessment
 
 
-def barometer(org: Organization, framework_id: int | None = None) -> Barometer:
+def barometer(org: Organization, framework_id: int | None = None,
+              baseline: str | None = None) -> Barometer:
     """Overall, axis and dimension scores of every closed assessment in time order, with
     deltas to the previous and to the first, and progress to target from the first; beside
-    them the roadmap's projected trajectory (`services.roadmap.trajectory`, planned from
-    today with unlimited capacity)."""
+    them the projected trajectory (`services.plan.trajectory`) under the plan in use, or
+    under the baseline named `baseline`. A plan that cannot be computed leaves the
+    projection empty and says why; the measured series never fails because of it."""
+    choice = trajectory.plan_in_use(org, baseline)
     series = load_series(org, framework_id)
     if series is None or not series.assessments:
         return Barometer(series.framework.id if series else framework_id, [], [])
-    projected = roadmap.trajectory(org, series.framework.id, roadmap.PlanParams())
-    return Barometer(series.framework.id, points(series), projected["checkpoints"])
+    measured = points(series)
+    try:
+        projected = trajectory.trajectory(org, series.framework.id, choice)
+    except TrackerError as error:
+        return Barometer(series.framework.id, measured, [], projection_error=error.detail)
+    return Barometer(series.framework.id, measured, projected["checkpoints"],
+                     projected["plan"], projected["unplanned"])
 
 
 def points(series: Series) -> list[BarometerPoint]:

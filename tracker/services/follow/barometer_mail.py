@@ -1,10 +1,17 @@
-"""Sending the barometer email: computed, charted and rendered once per organization and
-period, queued in the outbox for every recipient (never twice for the same period)."""
+"""Sending the barometer email: computed and rendered once per organization and period,
+queued in the outbox for every recipient (never twice for the same period unless resent).
+
+Its charts are drawn from the same barometer points as its text and stored once per
+organization and content: an image's key is a hash of the values it is drawn from, so the
+same data reuses the image and new data (a pulse closed since) gets new ones.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,8 +45,8 @@ MILESTONES = 3
 
 @dataclass(frozen=True)
 class SendResult:
-    """What a send did: the period, who was queued, who already had it, and the English
-    rendering (printed by `--dry-run`)."""
+    """What a send did: the period, who was queued, who was skipped (they have it already,
+    or it is still waiting for them), and the English rendering (printed by `--dry-run`)."""
 
     period: str
     queued: list[str]
@@ -59,9 +66,48 @@ def quarter(moment: datetime, timezone: str) -> str:
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
 
-def dedupe_key(org_id: int, period: str, recipient: str) -> str:
-    """The outbox key of one barometer email: one per organization, period and recipient."""
-    return f"barometer:{org_id}:{period}:{recipient.lower()}"
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the email as the plain values it is drawn from: its name (`trend` or
+    `radar`), its Content-ID, the labels of its points (assessments or axes), its series
+    (a label and values each), the framework's scale and its title."""
+
+    name: str
+    cid: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    scale: tuple[float, float]
+    title: str
+
+
+def dedupe_key(org_id: int, period: str, recipient: str, resend: int = 0) -> str:
+    """The outbox key of one barometer email: one per organization, period and recipient,
+    and one more for each time the period was resent to that recipient.
+
+    >>> dedupe_key(7, "2026-Q4", "Ann@x.org"), dedupe_key(7, "2026-Q4", "ann@x.org", 2)
+    ('barometer:7:2026-Q4:ann@x.org', 'barometer:7:2026-Q4:ann@x.org#2')
+    """
+    key = f"{period_prefix(org_id, period)}{recipient.lower()}"
+    return f"{key}#{resend}" if resend else key
+
+
+def period_prefix(org_id: int, period: str) -> str:
+    """What every barometer key of an organization and period starts with."""
+    return f"barometer:{org_id}:{period}:"
+
+
+def dashboard_url(base_url: str, org_id: int) -> str:
+    """The barometer page of the organization, the email's link (a signed-out reader is
+    sent to sign in first)."""
+    return f"{base_url.rstrip('/')}/orgs/{org_id}/barometer"
+
+
+def asset_key(org_id: int, chart: Chart) -> str:
+    """The stored image of a chart, per organization and content: a hash of every value it
+    is drawn from, so equal data shares one image and changed data never reuses an old one.
+    """
+    content = json.dumps(asdict(chart), sort_keys=True).encode()
+    return f"barometer:{org_id}:{chart.name}:{hashlib.sha256(content).hexdigest()[:32]}.png"
 
 
 def schedule_recipients(org: Organization) -> list[str]:
@@ -112,20 +158,33 @@ def next_milestones(org: Organization, count: int = MILESTONES) -> list[Mileston
     return sorted(ahead, key=lambda m: (m.day, m.title))[:count]
 
 
-def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, Any]:
-    """The numbers of the email, and the loaded series (for the charts)."""
+def charts_of(pts: Sequence[barometer.BarometerPoint],
+              scale: tuple[float, float]) -> list[Chart]:
+    """The email's charts, from the points its text reports: the overall score of every
+    closed assessment in time order, and the axis scores of the first and the latest."""
+    shown = [pts[0], pts[-1]] if len(pts) > 1 else list(pts)
+    return [Chart("trend", TREND_CID, tuple(p.title for p in pts),
+                  (("overall", tuple(p.overall for p in pts)),), scale, "Overall · Global"),
+            Chart("radar", RADAR_CID, tuple(a.name for a in pts[-1].axes),
+                  tuple((p.title, tuple(a.score for a in p.axes)) for p in shown), scale,
+                  "Axes")]
+
+
+def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, list[Chart]]:
+    """The numbers of the email, and its charts drawn from the same points (none before
+    the first closed assessment)."""
     series = barometer.load_series(org)
     off_target = [KpiLine(k.name, k.unit, k.current, k.target, k.gap)
                   for k in kpis.kpis_of(org) if k.on_target is False]
-    url = f"{base_url}/orgs/{org.id}"
+    url = dashboard_url(base_url, org.id)
     since = previous_quarter_start(period)
     finished, started = initiative_activity(org, since)
     roadmap_view: dict[str, Any] = {"since": since, "finished": finished, "started": started,
                                     "milestones": next_milestones(org)}
     pts = barometer.points(series) if series else []
-    if not pts:
+    if series is None or not pts:
         return Digest(org.name, period, url, kpis_off_target=off_target,
-                      **roadmap_view), series
+                      **roadmap_view), []
     last = pts[-1]
     moves = [Move(d.code, d.name, d.score, d.delta_previous) for a in last.axes
              for d in a.dimensions if d.delta_previous is not None]
@@ -135,27 +194,44 @@ def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, Any]:
                   last.delta_first, last.progress_to_target,
                   [AxisLine(a.code, a.name, a.score, a.delta_previous, a.delta_first)
                    for a in last.axes], up, down, off_target, has_charts=True,
-                  **roadmap_view), series
+                  **roadmap_view), charts_of(pts, (series.framework.scale_min,
+                                                   series.framework.scale_max))
 
 
-def _chart_assets(org: Organization, period: str, series: Any,
-                  strings: Mapping[str, str]) -> list[dict[str, str]]:
-    """Render the trend and radar charts unless this period's are already stored."""
-    keys = {name: f"barometer:{org.id}:{period}:{name}.png" for name in ("trend", "radar")}
+def _draw(chart: Chart) -> bytes:
+    """The chart's PNG image."""
+    if chart.name == "trend":
+        return charts.trend_chart(chart.labels, chart.series[0][1], chart.scale, chart.title)
+    return charts.radar_chart(chart.labels, chart.series, chart.scale, chart.title)
+
+
+def _chart_assets(org: Organization, shown: Sequence[Chart]) -> list[dict[str, str]]:
+    """The `{cid, asset}` parts of the email: each chart drawn and stored unless an image
+    of the same content is stored already."""
+    keys = {chart.name: asset_key(org.id, chart) for chart in shown}
     stored = set(db.session.scalars(select(OutboxAsset.key).where(
         OutboxAsset.key.in_(list(keys.values())))))
-    scale = (series.framework.scale_min, series.framework.scale_max)
-    pts = barometer.points(series)
-    if keys["trend"] not in stored:
-        outbox.store_asset(keys["trend"], "trend.png", charts.trend_chart(
-            [p.title for p in pts], [p.overall for p in pts], scale, strings["trend"]))
-    if keys["radar"] not in stored:
-        shown = [pts[0], pts[-1]] if len(pts) > 1 else pts
-        outbox.store_asset(keys["radar"], "radar.png", charts.radar_chart(
-            [a.name for a in pts[-1].axes],
-            [(p.title, [a.score for a in p.axes]) for p in shown], scale, strings["radar"]))
-    return [{"cid": TREND_CID, "asset": keys["trend"]},
-            {"cid": RADAR_CID, "asset": keys["radar"]}]
+    for chart in shown:
+        if keys[chart.name] not in stored:
+            outbox.store_asset(keys[chart.name], f"{chart.name}.png", _draw(chart))
+    return [{"cid": chart.cid, "asset": keys[chart.name]} for chart in shown]
+
+
+def _wanted(org: Organization, recipients: Sequence[str] | None) -> list[str]:
+    """The recipients asked for (default: the barometer schedules'), trimmed, once each."""
+    chosen = recipients if recipients is not None else schedule_recipients(org)
+    return list(dict.fromkeys(r.strip() for r in chosen))
+
+
+def _period_statuses(org: Organization, period: str) -> dict[str, list[str]]:
+    """The status of every barometer message of the period, by recipient (lower case)."""
+    rows = db.session.execute(select(OutboxMessage.recipient, OutboxMessage.status).where(
+        OutboxMessage.org_id == org.id,
+        OutboxMessage.dedupe_key.startswith(period_prefix(org.id, period), autoescape=True)))
+    statuses: dict[str, list[str]] = {}
+    for recipient, status in rows:
+        statuses.setdefault(recipient.lower(), []).append(status)
+    return statuses
 
 
 def send_barometer(org: Organization, config: Mapping[str, Any],
@@ -169,24 +245,51 @@ def send_barometer(org: Organization, config: Mapping[str, Any],
     chart images are written in one transaction. `dry_run` writes nothing.
     """
     period = period or quarter(now or utcnow(), org.timezone)
-    wanted = list(dict.fromkeys(r.strip() for r in (recipients if recipients is not None
-                                                    else schedule_recipients(org))))
+    wanted = _wanted(org, recipients)
     keys = {r: dedupe_key(org.id, period, r) for r in wanted}
     done = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(
         OutboxMessage.dedupe_key.in_(list(keys.values())))))
-    pending = [r for r in wanted if keys[r] not in done]
-    already = [r for r in wanted if keys[r] in done]
-    content, series = digest(org, period, config["TRACKER_BASE_URL"])
+    return _queue(org, config, period, {r: k for r, k in keys.items() if k not in done},
+                  [r for r in wanted if keys[r] in done], dry_run)
+
+
+def resend_barometer(org: Organization, config: Mapping[str, Any], recipients: Sequence[str],
+                     period: str, to: str) -> SendResult:
+    """Queue the barometer email of `period` again, with today's data: to every recipient
+    (`all`), or only to those it was never sent to (`new`: added since, or whose message
+    failed). Never to a recipient whose message of the period is still pending.
+
+    A recipient who had messages of the period gets a new key (the period's key with its
+    count of earlier messages), so a resend is never mistaken for the period's send; a
+    recipient who had none gets the period's own key, so a later run of the period sends
+    them nothing more.
+    """
+    statuses = _period_statuses(org, period)
+    keys: dict[str, str] = {}
+    skipped: list[str] = []
+    for recipient in _wanted(org, recipients):
+        earlier = statuses.get(recipient.lower(), [])
+        if "pending" in earlier or (to == "new" and "sent" in earlier):
+            skipped.append(recipient)
+        else:
+            keys[recipient] = dedupe_key(org.id, period, recipient, len(earlier))
+    return _queue(org, config, period, keys, skipped)
+
+
+def _queue(org: Organization, config: Mapping[str, Any], period: str, keys: Mapping[str, str],
+           skipped: list[str], dry_run: bool = False) -> SendResult:
+    """Render the period's email once (per locale) and queue it under `keys` (recipient →
+    dedupe key) with its charts, in one transaction; `dry_run` only renders."""
+    content, shown = digest(org, period, config["TRACKER_BASE_URL"])
     subject, text, _ = render(content, "en")
+    pending = list(keys)
     if dry_run or not pending:
-        return SendResult(period, [] if dry_run else pending, already, subject, text)
+        return SendResult(period, [] if dry_run else pending, skipped, subject, text)
     locales = dict(db.session.execute(select(User.email, User.locale).where(
         User.email.in_([r.lower() for r in pending]))).all())
     renderings: dict[str, tuple[str, str, str]] = {}
     with transaction():
-        attachments = (_chart_assets(org, period, series, {"trend": "Overall · Global",
-                                                           "radar": "Axes"})
-                       if content.has_charts else [])
+        attachments = _chart_assets(org, shown)
         emails = []
         for recipient in pending:
             locale = locales.get(recipient.lower()) or "en"
@@ -196,4 +299,4 @@ def send_barometer(org: Organization, config: Mapping[str, Any],
             emails.append(outbox.Email(keys[recipient], recipient, subject_l, text_l, html_l,
                                        tuple(attachments)))
         outbox.enqueue(org.id, emails)
-    return SendResult(period, pending, already, subject, text)
+    return SendResult(period, pending, skipped, subject, text)

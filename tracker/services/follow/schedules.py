@@ -1,8 +1,10 @@
-"""Schedules: an organization's recurring jobs, their next run times (from the scheduler's
-recurrence engine, in the schedule's or the organization's time zone) and their job functions.
+"""Schedules: an organization's recurring jobs, their next and last run times (from the
+scheduler's recurrence engine, in the schedule's or the organization's time zone), their job
+functions, and the resend of a barometer schedule's email.
 
 Every job is idempotent per period: it computes its period and does nothing that was
 already done for it (the schedule's `last_period`, and the outbox's unique keys for emails).
+A resend is the one way to send a period's barometer again, on purpose.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from tracker.adapters.email import survey as survey_email
-from tracker.domain.errors import InvalidInput
+from tracker.domain.constants import RESEND_TO
+from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
 from tracker.models import Assessment, Organization, Rating, Respondent
 from tracker.models.base import utcnow
@@ -35,7 +38,8 @@ FIELDS = ("kind", "cron", "interval_days", "timezone", "recipients", "close_afte
 
 @dataclass(frozen=True)
 class ScheduleView:
-    """A schedule as read, with its next run time (null when paused)."""
+    """A schedule as read, with its next run time (null when paused) and its last one, both
+    in its time zone."""
 
     id: int
     kind: str
@@ -47,6 +51,7 @@ class ScheduleView:
     paused: bool
     last_period: str | None
     next_run_at: datetime | None
+    last_run_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,23 @@ class RunResult:
     period: str
     ran: bool
     detail: str
+
+
+@dataclass(frozen=True)
+class ResendResult:
+    """What a resend of the barometer queued for its period: to whom (`recipients`, their
+    count `queued`), and who was skipped (already sent with `new`, or still pending)."""
+
+    schedule_id: int
+    period: str
+    to: str
+    recipients: list[str]
+    skipped: list[str]
+
+    @property
+    def queued(self) -> int:
+        """How many messages the resend queued."""
+        return len(self.recipients)
 
 
 def zone_of(schedule: Schedule, org: Organization) -> str:
@@ -74,11 +96,13 @@ def next_run_at(schedule: Schedule, org: Organization,
 
 
 def view(schedule: Schedule, org: Organization) -> ScheduleView:
-    """The schedule with its effective time zone and next run time."""
+    """The schedule with its effective time zone, and its next and last run times in it."""
+    zone = zone_of(schedule, org)
+    last = schedule.last_run_at.astimezone(ZoneInfo(zone)) if schedule.last_run_at else None
     return ScheduleView(schedule.id, schedule.kind, schedule.cron, schedule.interval_days,
-                        zone_of(schedule, org), list(schedule.recipients or []),
-                        schedule.close_after_days, schedule.paused, schedule.last_period,
-                        next_run_at(schedule, org))
+                        zone, list(schedule.recipients or []), schedule.close_after_days,
+                        schedule.paused, schedule.last_period, next_run_at(schedule, org),
+                        last)
 
 
 def _validate(data: Mapping[str, Any]) -> None:
@@ -167,8 +191,27 @@ def run_schedule(org: Organization, schedule_id: int, config: Mapping[str, Any],
         # one unit of work with the job's own (nested) transaction: the period is marked
         # done with the job's work, and a failing job rolls both back
         schedule.last_period = period
+        schedule.last_run_at = now
         detail = JOBS[schedule.kind](org, schedule, period, config, now)
     return RunResult(schedule.id, schedule.kind, period, True, detail)
+
+
+def resend_schedule(org: Organization, schedule_id: int, to: str, config: Mapping[str, Any],
+                    now: datetime | None = None) -> ResendResult:
+    """Send a barometer schedule's email of the current period again, with today's data,
+    to `all` its recipients or only to the `new` ones (`barometer_mail.resend_barometer`);
+    other kinds of schedule have nothing to resend (409)."""
+    if to not in RESEND_TO:
+        raise InvalidInput("Resend to 'all' recipients or only the 'new' ones.",
+                           errors={"to": [f"Must be one of: {', '.join(RESEND_TO)}."]})
+    schedule = get_owned(Schedule, org, schedule_id, "Schedule")
+    if schedule.kind != "barometer":
+        raise Conflict(f"Only a barometer schedule can be resent; this one is a "
+                       f"{schedule.kind} schedule.")
+    period = period_of(schedule, org, now or utcnow())
+    result = barometer_mail.resend_barometer(org, config, schedule.recipients or [], period,
+                                             to)
+    return ResendResult(schedule.id, period, to, result.queued, result.already_sent)
 
 
 def _survey_email(schedule: Schedule, period: str, respondent: Respondent, subject: str,
@@ -182,8 +225,11 @@ def _survey_email(schedule: Schedule, period: str, respondent: Respondent, subje
 
 
 def _open_pulse(org: Organization) -> Assessment | None:
+    """The running pulse: open and with no closing date (a pulse a lead reopened, or a
+    past one entered with its dates, is a correction the lead closes by hand)."""
     return db.session.scalar(select(Assessment).where(
-        Assessment.org_id == org.id, Assessment.status == "open", Assessment.kind == "pulse")
+        Assessment.org_id == org.id, Assessment.status == "open", Assessment.kind == "pulse",
+        Assessment.closed_at.is_(None))
         .order_by(Assessment.opened_at.desc(), Assessment.id.desc()).limit(1))
 
 

@@ -4,36 +4,72 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
-from tracker.models import Assessment, Dimension, Evidence, Organization, Respondent
+from tracker.models import (
+    Assessment,
+    AuditEvent,
+    Dimension,
+    Evidence,
+    Organization,
+    Respondent,
+    User,
+)
 from tracker.models.base import utcnow
+from tracker.services.audit import audit
 from tracker.services.frame import frameworks
 from tracker.services.pagination import Page, paginate
+from tracker.services.tenancy import access
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
+from tracker.services.upsert import insert_new
 
+#: Allowed status moves; `closed` → `open` is a lead's reopening for corrections.
 TRANSITIONS: dict[str, tuple[str, ...]] = {"draft": ("open",), "open": ("closed",),
-                                           "closed": ()}
+                                           "closed": ("open",)}
+#: The campaign's dates, which a lead may set by hand (back-entry of a past campaign).
+DATE_FIELDS: tuple[str, ...] = ("opened_at", "closed_at")
+#: How far ahead of the server's clock a `closed_at` may be (a caller's clock runs early).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One audited correction of an assessment: a reopening or a change of its dates."""
+
+    at: datetime
+    action: str
+    who: str | None
+    reason: str | None
+    changes: dict[str, Any]
 
 
 def create_assessment(org: Organization, data: Mapping[str, Any], *,
-                      now: datetime | None = None) -> Assessment:
+                      actor: User | None = None, now: datetime | None = None) -> Assessment:
     """Open a new campaign (in `draft`) on a framework the organization may use.
 
     `now` is when it is created (the current time by default); a loader of past history,
-    such as the demo, gives the day the campaign was really set up.
+    such as the demo, gives the day the campaign was really set up. `opened_at` and
+    `closed_at` may be given by a lead (back-entry); the moves to open and closed then
+    keep them instead of stamping the time of the move.
     """
     framework = frameworks.framework_for_org(org.id, data["framework_id"])
+    dates = _given_dates(org, data)
+    if dates:
+        _require_lead(org, actor)
+    _raise_on_errors(_date_errors(dates, dates.get("opened_at"), dates.get("closed_at")))
     with transaction() as session:
         assessment = Assessment(org_id=org.id, framework_id=framework.id, title=data["title"],
-                                kind=data["kind"], created_at=now or utcnow())
+                                kind=data["kind"], created_at=now or utcnow(), **dates)
         session.add(assessment)
     return assessment
 
@@ -54,49 +90,159 @@ def get_assessment(org: Organization, assessment_id: int) -> Assessment:
 
 
 def update_assessment(org: Organization, assessment_id: int, changes: Mapping[str, Any], *,
-                      now: datetime | None = None) -> Assessment:
-    """Rename an assessment or move it along draft → open → closed.
+                      actor: User | None = None, now: datetime | None = None) -> Assessment:
+    """Rename an assessment, move it along draft → open → closed, or correct it.
 
-    `now` is the moment a move takes effect, stored as `opened_at` or `closed_at` (the
-    current time by default; a loader of past history gives the real day).
+    `now` is the moment a move takes effect, stored as `opened_at` or `closed_at` unless
+    the assessment already has that date (given by a lead, or kept from before a
+    reopening); the current time by default, a loader of past history gives the real day.
+    A lead may reopen a closed assessment (`status: open` with a `reason`) so its ratings
+    can be corrected, and set `opened_at` and `closed_at`; both are audited. `actor` None
+    is a trusted caller (the demo loader, the scheduler).
     """
     assessment = get_assessment(org, assessment_id)
-    status = changes.get("status")
-    if status is not None and status != assessment.status:
-        allowed = TRANSITIONS[assessment.status]
-        if status not in allowed:
-            raise Conflict(f"An assessment in {assessment.status} cannot become {status}.",
-                           errors={"status": [f"Allowed: {', '.join(allowed) or 'none'}."]},
-                           allowed=list(allowed))
+    status = changes.get("status") or assessment.status
+    _check_move(assessment.status, status)
+    reopening = (assessment.status, status) == ("closed", "open")
+    dates = _given_dates(org, changes)
+    if reopening or dates:
+        _require_lead(org, actor)
+    stamped = _stamped(assessment, status, dates, now or utcnow())
+    errors = _date_errors(dates, stamped["opened_at"], stamped["closed_at"])
+    reason = (changes.get("reason") or "").strip()
+    errors.update(_reason_errors(reopening, bool(dates), "reason" in changes, reason))
+    _raise_on_errors(errors)
     with transaction():
+        before = {name: getattr(assessment, name) for name in ("status", *DATE_FIELDS)}
         if "title" in changes:
             assessment.title = changes["title"]
-        if status == "open" and assessment.status == "draft":
-            assessment.opened_at = now or utcnow()
-        if status == "closed" and assessment.status == "open":
-            assessment.closed_at = now or utcnow()
-        if status is not None:
-            assessment.status = status
+        assessment.status = status
+        for name, value in stamped.items():
+            setattr(assessment, name, value)
+        if reopening or dates:
+            _audit_correction(org, actor, assessment, before, reason,
+                              "reopen" if reopening else "update")
     return assessment
+
+
+def _check_move(current: str, status: str) -> None:
+    """409 naming the allowed moves when `current` → `status` is not one of them."""
+    allowed = TRANSITIONS[current]
+    if status != current and status not in allowed:
+        raise Conflict(f"An assessment in {current} cannot become {status}.",
+                       errors={"status": [f"Allowed: {', '.join(allowed) or 'none'}."]},
+                       allowed=list(allowed))
+
+
+def _require_lead(org: Organization, actor: User | None) -> None:
+    """Reopening and dating by hand rewrite the history the barometer shows: leads only
+    (403 otherwise); `actor` None is a trusted caller."""
+    if actor is not None:
+        access.org_for(actor, org.id, "lead")
+
+
+def _given_dates(org: Organization, data: Mapping[str, Any]) -> dict[str, datetime]:
+    """The dates given in `data` (null counts as not given), timezone-aware: a date
+    without a zone is read in the organization's time zone."""
+    zone = ZoneInfo(org.timezone or "UTC")
+    return {name: data[name] if data[name].tzinfo else data[name].replace(tzinfo=zone)
+            for name in DATE_FIELDS if data.get(name) is not None}
+
+
+def _stamped(assessment: Assessment, status: str, dates: Mapping[str, datetime],
+             moment: datetime) -> dict[str, datetime | None]:
+    """`opened_at` and `closed_at` after the change: the given ones, else the stored ones,
+    else `moment` for the date the status move reaches: a closing, or a first opening
+    (unless a closing date is known: a past campaign whose opening nobody recorded)."""
+    opened = dates.get("opened_at") or assessment.opened_at
+    closed = dates.get("closed_at") or assessment.closed_at
+    if (assessment.status, status) == ("draft", "open") and opened is None and closed is None:
+        opened = moment
+    if status == "closed" and assessment.status != "closed" and closed is None:
+        closed = moment
+    return {"opened_at": opened, "closed_at": closed}
+
+
+def _date_errors(given: Mapping[str, datetime], opened_at: datetime | None,
+                 closed_at: datetime | None) -> dict[str, list[str]]:
+    """Field errors of the dates: a closing never in the future nor before the opening
+    (reported on the date the caller gave, `closed_at` when both or neither)."""
+    errors: dict[str, list[str]] = {}
+    if "closed_at" in given and given["closed_at"] > utcnow() + CLOCK_SKEW:
+        errors["closed_at"] = [_("The closing date cannot be in the future.")]
+    if opened_at is not None and closed_at is not None and closed_at < opened_at:
+        field = "opened_at" if list(given) == ["opened_at"] else "closed_at"
+        errors.setdefault(field, []).append(
+            _("The closing date cannot be before the opening date."))
+    return errors
+
+
+def _reason_errors(reopening: bool, dated: bool, sent: bool, reason: str) -> dict[str, list[str]]:
+    """A reopening needs a reason; a reason goes only with a reopening or new dates."""
+    if reopening and not reason:
+        return {"reason": [_("Say why the assessment is reopened.")]}
+    if sent and not (reopening or dated):
+        return {"reason": [_("A reason goes with a reopening or a change of dates.")]}
+    return {}
+
+
+def _raise_on_errors(errors: Mapping[str, list[str]]) -> None:
+    """422 with every field error at once."""
+    if errors:
+        raise InvalidInput(_("The assessment was not changed: %(fields)s.",
+                             fields=", ".join(errors)), errors=errors)
+
+
+def _audit_correction(org: Organization, actor: User | None, assessment: Assessment,
+                      before: Mapping[str, Any], reason: str, action: str) -> None:
+    """Audit a reopening or a change of dates: old → new of what moved, and the reason
+    (nothing when the dates given were the stored ones)."""
+    changes: dict[str, Any] = {name: [old, getattr(assessment, name)]
+                               for name, old in before.items()
+                               if old != getattr(assessment, name)}
+    if not changes:
+        return
+    if reason:
+        changes["reason"] = reason
+    audit(org, actor, "assessment", assessment.id, None, action, changes)
+
+
+def corrections(org: Organization, assessment_id: int) -> list[Correction]:
+    """The assessment's audited corrections (reopenings, dates set by hand), oldest first."""
+    assessment = get_assessment(org, assessment_id)
+    rows = db.session.execute(
+        select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.org_id == org.id, AuditEvent.entity == "assessment",
+               AuditEvent.entity_id == assessment.id)
+        .order_by(AuditEvent.at, AuditEvent.id))
+    return [Correction(event.at, event.action, email, event.changes.get("reason"),
+                       {k: v for k, v in event.changes.items() if k != "reason"})
+            for event, email in rows]
 
 
 def ensure_writable(assessment: Assessment) -> None:
     """Ratings and respondents change only while the assessment is not closed."""
     if assessment.status == "closed":
-        raise Conflict("This assessment is closed; its ratings can no longer change.",
+        raise Conflict("This assessment is closed; its ratings can no longer change "
+                       "(a lead can reopen it to correct them).",
                        errors={"status": ["closed"]})
 
 
 def add_respondent(org: Organization, assessment_id: int,
                    data: Mapping[str, Any]) -> Respondent:
-    """Add a respondent, with a personal unguessable survey token."""
+    """Add a respondent, with a personal unguessable survey token; 409 (naming `name`) when
+    the assessment has a respondent of that name already, even one added a moment before by
+    another request (the database's unique index decides)."""
     assessment = get_assessment(org, assessment_id)
     ensure_writable(assessment)
     with transaction() as session:
-        respondent = Respondent(org_id=org.id, assessment_id=assessment.id,
-                                survey_token=new_survey_token(), **data)
-        session.add(respondent)
-    return respondent
+        respondent_id = insert_new(Respondent, {
+            "org_id": org.id, "assessment_id": assessment.id,
+            "survey_token": new_survey_token(), **data}, key=("assessment_id", "name"))
+        if respondent_id is None:
+            raise Conflict(f"This assessment already has a respondent named {data['name']!r}.",
+                           errors={"name": ["Already a respondent of this assessment."]})
+        return session.get_one(Respondent, respondent_id)
 
 
 def new_survey_token() -> str:

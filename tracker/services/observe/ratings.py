@@ -14,6 +14,7 @@ from tracker.models import Assessment, Framework, Organization, Rating, Responde
 from tracker.services.frame import frameworks
 from tracker.services.observe import answers, assessments
 from tracker.services.unit_of_work import transaction
+from tracker.services.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ def upsert_ratings(org: Organization, assessment_id: int,
 
 def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: set[int],
                   rows: Sequence[Mapping[str, Any]]) -> UpsertResult:
-    """Check every row, then add or update the ratings in the current session (no commit).
+    """Check every row, then add or update the ratings in the current transaction (no
+    commit), in one `INSERT … ON CONFLICT` statement: the same new cell written by two
+    requests at once gives one rating, the later value. The counts say what the rows were
+    when this write began.
 
     The one place ratings are validated and written: the bulk API, the survey pages and
     the CSV import call it inside their own transaction, which a raised `InvalidInput`
@@ -56,23 +60,17 @@ def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: 
     rows = [row for row in rows if row.get("question") is None]
     if answer_rows:
         rows += answers.write_answers(assessment, framework, answer_rows)
-    existing = {(r.respondent_id, r.dimension_id): r for r in db.session.scalars(
-        select(Rating).where(Rating.assessment_id == assessment.id,
-                             Rating.respondent_id.in_({row["respondent_id"] for row in rows})))}
-    created = updated = 0
-    for row in rows:
-        key = (row["respondent_id"], dimension_ids[row["dimension"]])
-        rating = existing.get(key)
-        if rating is None:
-            db.session.add(Rating(org_id=assessment.org_id, assessment_id=assessment.id,
-                                  respondent_id=key[0], dimension_id=key[1],
-                                  value=row["value"], comment=row.get("comment") or ""))
-            created += 1
-        else:
-            rating.value = row["value"]
-            rating.comment = row.get("comment") or ""
-            updated += 1
-    return UpsertResult(created=created, updated=updated)
+    existing = {(respondent, dimension) for respondent, dimension in db.session.execute(
+        select(Rating.respondent_id, Rating.dimension_id).where(
+            Rating.assessment_id == assessment.id,
+            Rating.respondent_id.in_({row["respondent_id"] for row in rows})))}
+    values = [{"org_id": assessment.org_id, "assessment_id": assessment.id,
+               "respondent_id": row["respondent_id"],
+               "dimension_id": dimension_ids[row["dimension"]], "value": row["value"],
+               "comment": row.get("comment") or ""} for row in rows]
+    upsert(Rating, values, key=("respondent_id", "dimension_id"))
+    created = sum((v["respondent_id"], v["dimension_id"]) not in existing for v in values)
+    return UpsertResult(created=created, updated=len(values) - created)
 
 
 def _row_errors(rows: Sequence[Mapping[str, Any]], framework: Framework,

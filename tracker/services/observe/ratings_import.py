@@ -35,12 +35,18 @@ class CsvImportResult:
 
 
 def decode_csv(data: bytes) -> str:
-    """The text of an uploaded CSV file (UTF-8, with or without a byte order mark)."""
+    """The text of an uploaded CSV file (UTF-8, with or without a byte order mark, and no
+    NUL character, which no text column can hold)."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput("The CSV file is not UTF-8 text.",
                            errors={"file": [f"Not UTF-8 at byte {error.start}."]}) from error
+    offset = text.find("\x00")
+    if offset >= 0:
+        raise InvalidInput("The CSV file holds a NUL character.",
+                           errors={"file": [f"NUL character at offset {offset}."]})
+    return text
 
 
 def import_ratings_csv(org: Organization, assessment_id: int, text: str,

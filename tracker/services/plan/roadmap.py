@@ -1,6 +1,6 @@
-"""The roadmap of an organization: plan, phases, baselines, what-if, slip impact, projected
-trajectory and exports. Loads in a constant number of queries, computes in
-`tracker.domain.roadmap`."""
+"""The roadmap of an organization: plan, phases, baselines, what-if, slip impact and
+exports (the projected trajectory is `services.plan.trajectory`). Loads in a constant
+number of queries, computes in `tracker.domain.roadmap`."""
 
 from __future__ import annotations
 
@@ -18,23 +18,17 @@ from tracker.adapters.exporters import csv, graphml, ical
 from tracker.domain import graph as graphs
 from tracker.domain import ranking
 from tracker.domain import roadmap as planning
-from tracker.domain.errors import Conflict, InvalidInput, NotFound
-from tracker.domain.trajectory import aggregate, project_trajectory
+from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
 from tracker.models import (
-    Assessment,
     BaselineItem,
-    Dimension,
     Initiative,
     Organization,
     Phase,
     RoadmapBaseline,
-    Uplift,
 )
 from tracker.services.decide import backlog
-from tracker.services.decide.graph import load_graph
-from tracker.services.diagnose.scores import scored_assessment
-from tracker.services.frame import frameworks
+from tracker.services.decide.graph import load_active_graph, load_graph
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
@@ -87,6 +81,7 @@ class RoadmapEntry:
     phase: str | None
     slack_weeks: float
     critical: bool
+    slack_verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,6 +92,17 @@ class PhaseView:
     start: date
     end: date
     proposed: bool = False
+
+
+@dataclass(frozen=True)
+class UnplannedEntry:
+    """An initiative the roadmap leaves out: its reasons (`planning.UNPLANNED_REASONS`)
+    and the unplanned prerequisites it waits on."""
+
+    initiative_id: int
+    title: str
+    reasons: list[str]
+    prerequisite_ids: list[int]
 
 
 @dataclass
@@ -110,6 +116,7 @@ class Roadmap:
     end: date
     phases: list[PhaseView]
     pin_delays: list[dict[str, Any]] = field(default_factory=list)
+    unplanned: list[UnplannedEntry] = field(default_factory=list)
 
 
 def priorities(org: Organization, graph: nx.DiGraph,
@@ -128,20 +135,15 @@ def priorities(org: Organization, graph: nx.DiGraph,
 
 
 def load_network(org: Organization) -> Network:
-    """The graph, plan items and phases of the organization, in three queries. Dropped
-    initiatives leave the plan, their precedence kept (`graph.drop_nodes`)."""
-    graph, initiatives = load_graph(org)
+    """The graph, plan items and phases of the organization, in three queries. Archived and
+    dropped initiatives leave the plan, their precedence kept (`graph.drop_nodes`)."""
+    graph, initiatives = load_active_graph(org)
     dropped = [n for n, i in initiatives.items() if i.status == planning.DROPPED]
     graph = graphs.drop_nodes(graph, dropped) if dropped else graph
     kept = {n: i for n, i in initiatives.items() if n in graph}
-    missing = [f"initiative {n} ({i.title}) has no duration" for n, i in kept.items()
-               if i.duration_weeks is None]
-    if missing:
-        raise InvalidInput("Every planned initiative needs a duration.",
-                           errors={"duration_weeks": missing})
     priority = priorities(org, graph, kept)
     items = {n: planning.PlanItem(
-        id=n, duration_weeks=i.duration_weeks, priority=priority.get(n),  # type: ignore[arg-type]
+        id=n, duration_weeks=i.duration_weeks, priority=priority.get(n),
         load=1.0 if i.load is None else i.load, pinned_start=i.pinned_start,
         actual_start=i.actual_start, actual_end=i.actual_end, status=i.status)
         for n, i in kept.items()}
@@ -164,12 +166,22 @@ def _phases(network: Network, plan: planning.Plan) -> list[PhaseView]:
 def _roadmap(network: Network, plan: planning.Plan) -> Roadmap:
     phases = _phases(network, plan)
     windows = [planning.Phase(p.name, p.start, p.end) for p in phases]
+    unverified = set(plan.slack_unverified)
     entries = [RoadmapEntry(s.id, network.initiatives[s.id].title, s.start, s.end, s.wave,
-                            planning.assign_phase(windows, s.end), s.slack_weeks, s.critical)
+                            planning.assign_phase(windows, s.end), s.slack_weeks, s.critical,
+                            s.id not in unverified)
                for s in plan.items]
     path, weeks = plan.critical_path
     return Roadmap(plan.start, entries, {"initiative_ids": path, "duration_weeks": weeks},
-                   plan.makespan_weeks, plan.end, phases, plan.pin_delays)
+                   plan.makespan_weeks, plan.end, phases, plan.pin_delays,
+                   unplanned_entries(network, plan.unplanned))
+
+
+def unplanned_entries(network: Network,
+                      left_out: Sequence[planning.Unplanned]) -> list[UnplannedEntry]:
+    """What a plan leaves out, titled, in the order of the plan (by id)."""
+    return [UnplannedEntry(u.id, network.initiatives[u.id].title, list(u.reasons),
+                           list(u.waiting_for)) for u in left_out]
 
 
 def plan(org: Organization, params: PlanParams) -> tuple[Network, planning.Plan]:
@@ -181,7 +193,8 @@ def plan(org: Organization, params: PlanParams) -> tuple[Network, planning.Plan]
 
 
 def get_roadmap(org: Organization, params: PlanParams) -> Roadmap:
-    """The roadmap: dates, waves, slack, critical path, makespan and phases."""
+    """The roadmap: dates, waves, slack, critical path, makespan and phases, and the
+    initiatives it leaves out (no duration yet, or waiting on one without)."""
     return _roadmap(*plan(org, params))
 
 
@@ -273,8 +286,8 @@ def _title(network: Network, node: int) -> str | None:
 # What-if and impact ------------------------------------------------------------------------
 
 def what_if(org: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The makespan before and after delays, slips, drops or a new capacity, and which
-    initiatives move; nothing is saved."""
+    """The makespan before and after delays, slips, drops or a new capacity, which
+    initiatives move and which the changed plan still leaves out; nothing is saved."""
     network = load_network(org)
     params = PlanParams.from_args(data)
     changed = PlanParams.from_args(data, "new_")
@@ -288,7 +301,8 @@ def what_if(org: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
             "makespan_change": result.makespan_change,
             "moved": [{"initiative_id": m.id, "title": _title(network, m.id),
                        "start_before": m.start_before, "start_after": m.start_after,
-                       "delta_weeks": m.delta_weeks} for m in result.moved]}
+                       "delta_weeks": m.delta_weeks} for m in result.moved],
+            "unplanned": unplanned_entries(network, result.after.unplanned)}
 
 
 def slip_impact(org: Organization, initiative_id: int, weeks: float,
@@ -305,48 +319,6 @@ def slip_impact(org: Organization, initiative_id: int, weeks: float,
                            for n in sorted(dependents)]}
 
 
-# Trajectory --------------------------------------------------------------------------------
-
-def trajectory(org: Organization, framework_id: int, params: PlanParams) -> dict[str, Any]:
-    """For each phase end, the projected dimension, axis and overall scores: the latest
-    closed assessment's scores plus the uplifts of initiatives finished by then, capped at
-    the scale maximum (DESIGN "Projected trajectory")."""
-    framework = frameworks.framework_for_org(org.id, framework_id)
-    assessment = db.session.scalar(
-        select(Assessment).where(Assessment.org_id == org.id,
-                                 Assessment.framework_id == framework.id,
-                                 Assessment.status == "closed")
-        .order_by(Assessment.closed_at.desc(), Assessment.id.desc()).limit(1))
-    if assessment is None:
-        raise NotFound("No closed assessment on this framework yet: nothing to project from.")
-    scores = scored_assessment(org, assessment.id).scores
-    measured = {d.code: d.score for axis in scores.axes for d in axis.dimensions}
-    network, current = plan(org, params)
-    uplifts: dict[int, dict[str, float]] = {}
-    for node, code, expected in db.session.execute(
-            select(Uplift.initiative_id, Dimension.code, Uplift.expected)
-            .join(Dimension, Dimension.id == Uplift.dimension_id)
-            .join(Initiative, Initiative.id == Uplift.initiative_id)
-            .where(Initiative.org_id == org.id, Dimension.framework_id == framework.id)):
-        if node in network.items:
-            uplifts.setdefault(node, {})[code] = expected
-    phases = _phases(network, current)
-    checkpoints = project_trajectory(measured, uplifts, {s.id: s.end for s in current.items},
-                                     [(p.name, p.end) for p in phases], framework.scale_max)
-    specs = frameworks.axis_specs(framework)
-    points = []
-    for checkpoint in checkpoints:
-        overall, axes = aggregate(checkpoint.dimensions, specs)
-        points.append({"phase": checkpoint.name, "date": checkpoint.date, "overall": overall,
-                       "axes": [{"code": code, "score": score} for code, score in axes.items()],
-                       "dimensions": [{"code": code, "score": score}
-                                      for code, score in checkpoint.dimensions.items()],
-                       "finished": list(checkpoint.finished)})
-    return {"framework_id": framework.id, "assessment_id": assessment.id,
-            "measured_overall": scores.overall, "scale_max": framework.scale_max,
-            "checkpoints": points}
-
-
 # Exports -----------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("initiative_id", "title", "start", "end", "wave", "phase", "slack_weeks",
@@ -354,15 +326,16 @@ CSV_COLUMNS = ("initiative_id", "title", "start", "end", "wave", "phase", "slack
 
 
 def roadmap_csv(org: Organization, params: PlanParams) -> str:
-    """The roadmap as CSV, one row per initiative in start order."""
+    """The roadmap as CSV, one row per planned initiative in start order (those it leaves
+    out have no dates: the roadmap lists them)."""
     return csv.table(CSV_COLUMNS, [
         (e.initiative_id, e.title, e.start.isoformat(), e.end.isoformat(), e.wave, e.phase,
          e.slack_weeks, e.critical) for e in get_roadmap(org, params).initiatives])
 
 
 def roadmap_ical(org: Organization, params: PlanParams) -> str:
-    """The roadmap as an iCalendar: one all-day event per initiative, with UIDs stable
-    across exports (initiative and organization ids)."""
+    """The roadmap as an iCalendar: one all-day event per planned initiative, with UIDs
+    stable across exports (initiative and organization ids)."""
     roadmap = get_roadmap(org, params)
     events = [ical.Event(uid=f"initiative-{e.initiative_id}@org-{org.id}.tracker",
                          summary=e.title, start=e.start, end=e.end,

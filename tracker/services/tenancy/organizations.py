@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tracker.domain.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
@@ -72,9 +72,9 @@ def add_member(org: Organization, email: str, role: str) -> Membership:
 def change_member_role(org: Organization, user_id: int, role: str) -> Membership:
     """Change a member's role; the organization always keeps at least one lead."""
     membership = _require_membership(org, user_id)
-    if membership.role == "lead" and role != "lead":
-        _ensure_other_lead(org, user_id)
     with transaction():
+        if role != "lead":
+            _ensure_other_lead(org, user_id)
         membership.role = role
     return membership
 
@@ -82,9 +82,8 @@ def change_member_role(org: Organization, user_id: int, role: str) -> Membership
 def remove_member(org: Organization, user_id: int) -> None:
     """Remove a member; the last lead cannot be removed."""
     membership = _require_membership(org, user_id)
-    if membership.role == "lead":
-        _ensure_other_lead(org, user_id)
     with transaction() as session:
+        _ensure_other_lead(org, user_id)
         session.delete(membership)
 
 
@@ -101,8 +100,13 @@ def _require_membership(org: Organization, user_id: int) -> Membership:
 
 
 def _ensure_other_lead(org: Organization, user_id: int) -> None:
-    leads = db.session.scalar(select(func.count(Membership.id)).where(
-        Membership.org_id == org.id, Membership.role == "lead", Membership.user_id != user_id))
-    if not leads:
+    """409 when `user_id` is the organization's last lead, as the database says now.
+
+    The lead memberships are locked first (`FOR UPDATE`, until the transaction ends; nothing
+    on SQLite, which lets one writer in at a time), so two leads demoting or removing each
+    other at the same instant queue up, and the second one counts without the first."""
+    leads = set(db.session.scalars(select(Membership.user_id).where(
+        Membership.org_id == org.id, Membership.role == "lead").with_for_update()))
+    if leads == {user_id}:
         raise Conflict("An organization keeps at least one lead.",
                        errors={"role": ["This is the last lead."]})

@@ -19,21 +19,22 @@ from marshmallow import ValidationError
 
 from tracker.adapters.charts import matrix, network
 from tracker.adapters.charts.figures import Legend
-from tracker.domain.errors import DependencyCycle, TrackerError
+from tracker.domain.errors import Conflict, DependencyCycle, StaleVersion, TrackerError
 from tracker.domain.graph import drop_nodes, waves
 from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
 from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
 from tracker.schemas.decide import DependencySchema, InitiativeSchema
-from tracker.services.decide import backlog, dependencies, initiatives, pilots
+from tracker.services.decide import archive, backlog, dependencies, initiatives, pilots
 from tracker.services.decide.graph import load_graph
 from tracker.services.diagnose import findings, root_causes
 from tracker.services.plan import roadmap
 from tracker.web.base import bp, org_page
-from tracker.web.labels import BACKLOG_LABELS, QUADRANT_LABELS
+from tracker.web.labels import BACKLOG_LABELS, QUADRANT_LABELS, UNPLANNED_REASON_LABELS
 
 #: The plain fields of the create and edit forms, in order.
 FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
-                                "load", *INPUT_FIELDS, "class_override", "pinned_start")
+                                "load", *INPUT_FIELDS, "class_override", "pinned_start",
+                                "actual_start", "actual_end")
 #: The relations the forms edit too: linked findings and expected uplifts.
 RELATION_FIELDS: tuple[str, ...] = ("finding_ids", "uplifts")
 #: Blank uplift rows offered below the initiative's own.
@@ -47,19 +48,23 @@ SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "val
 @bp.get("/orgs/<int:org_id>/backlog", endpoint="backlog")
 @login_required
 def backlog_page(org_id: int) -> Any:
-    """The ranked backlog under the chosen method, filtered and sorted as asked."""
+    """The ranked backlog under the chosen method, filtered and sorted as asked: the
+    initiatives still to do, unless the filter asks for the done and dropped ones too."""
     org = org_page(org_id)
     g.active_nav = "backlog"
     method = request.args.get("method") or org.default_method
     if method not in METHODS:
         method = org.default_method
-    filters = {"status": request.args.get("status", ""), "class": request.args.get("class", ""),
-               "quadrant": request.args.get("quadrant", "")}
+    include_done = _include_done()
+    filters: dict[str, Any] = {
+        "status": request.args.get("status", ""), "class": request.args.get("class", ""),
+        "quadrant": request.args.get("quadrant", ""), "include_done": include_done}
     sort = request.args.get("sort", "rank")
     descending = request.args.get("dir") == "desc"
     error = None
     try:
-        ranked = backlog.ranked_backlog(org, method)
+        ranked = backlog.ranked_backlog(org, method, include_done=include_done or (
+            filters["status"] in backlog.CLOSED_STATUSES))
     except TrackerError as failure:
         ranked, error = None, failure.detail
     items = ranked.items if ranked else []
@@ -87,7 +92,8 @@ def backlog_csv(org_id: int) -> Response:
     """The whole ranked backlog as a CSV download."""
     org = org_page(org_id)
     method = request.args.get("method") or None
-    return Response(backlog.backlog_csv(org, method), mimetype="text/csv",
+    return Response(backlog.backlog_csv(org, method, include_done=_include_done()),
+                    mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="backlog.csv"'})
 
 
@@ -95,7 +101,7 @@ def backlog_csv(org_id: int) -> Response:
           endpoint="initiative_new")
 @login_required
 def initiative_new(org_id: int) -> Any:
-    """Create an initiative; errors are shown next to their fields."""
+    """Create an initiative; errors are shown next to their fields, all at once."""
     org = org_page(org_id, "ops")
     g.active_nav = "backlog"
     values: dict[str, Any] = {"status": "proposed", "finding_ids": [], "uplifts": []}
@@ -108,7 +114,7 @@ def initiative_new(org_id: int) -> Any:
             return redirect(url_for("web.initiative", org_id=org.id,
                                     initiative_id=created.id), code=303)
         except ValidationError as invalid:
-            errors = _field_errors(invalid.messages)
+            errors = _all_errors(org, invalid, None)
         except TrackerError as failure:
             errors = _field_errors(failure.errors or {"": [failure.detail]})
     return _form_page(org, None, values, errors)
@@ -118,7 +124,11 @@ def initiative_new(org_id: int) -> Any:
           methods=["GET", "POST"], endpoint="initiative_edit")
 @login_required
 def initiative_edit(org_id: int, initiative_id: int) -> Any:
-    """Edit an initiative's fields; errors are shown next to their fields."""
+    """Edit an initiative's fields; errors are shown next to their fields, all at once (the
+    status offers the moves allowed from the current one). The form sends back the version
+    it showed: when someone else saved the initiative meanwhile, nothing is saved and the
+    form comes back with the submitted values, saying so (submitting again then saves them
+    over the other change)."""
     org = org_page(org_id, "ops")
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
@@ -127,14 +137,21 @@ def initiative_edit(org_id: int, initiative_id: int) -> Any:
                   uplifts=initiatives.uplifts(initiative))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        values = _form_values()
+        values = {**_form_values(), **_shown_version()}
         try:
-            changes = InitiativeSchema(partial=True).load(_form_data(values))
+            changes = InitiativeSchema(partial=True).load({**_form_data(values),
+                                                           **_shown_version()})
             initiatives.update_initiative(org, current_user, initiative_id, changes)
             return redirect(url_for("web.initiative", org_id=org.id,
                                     initiative_id=initiative_id), code=303)
         except ValidationError as invalid:
-            errors = _field_errors(invalid.messages)
+            errors = _all_errors(org, invalid, initiative)
+        except StaleVersion as stale:
+            values["version"] = stale.extra["current_version"]
+            errors = {"": [_("Someone else saved this initiative while you were editing it. "
+                             "Your changes are not saved: they are shown below. Submit again "
+                             "to save them over the other changes, or go back to see the "
+                             "initiative as it is now.")]}
         except TrackerError as failure:
             errors = _field_errors(failure.errors or {"": [failure.detail]})
     return _form_page(org, initiative, values, errors)
@@ -147,9 +164,65 @@ def initiative_page(org_id: int, initiative_id: int) -> str:
     return render_initiative(org_page(org_id), initiative_id)
 
 
+@bp.post("/orgs/<int:org_id>/initiatives/<int:initiative_id>/archive",
+         endpoint="initiative_archive")
+@login_required
+def initiative_archive(org_id: int, initiative_id: int) -> Any:
+    """Archive the initiative (ops and above): out of the backlog and the plan, its history
+    kept; back to its page, which offers to restore it."""
+    org = org_page(org_id, "ops")
+    return _after_lifecycle(org, initiative_id, archive.archive_initiative,
+                            _("Initiative archived: it has left the backlog and the plan."),
+                            _("This initiative is already archived."))
+
+
+@bp.post("/orgs/<int:org_id>/initiatives/<int:initiative_id>/restore",
+         endpoint="initiative_restore")
+@login_required
+def initiative_restore(org_id: int, initiative_id: int) -> Any:
+    """Restore an archived initiative to the backlog and the plan (ops and above)."""
+    org = org_page(org_id, "ops")
+    return _after_lifecycle(org, initiative_id, archive.restore_initiative,
+                            _("Initiative restored to the backlog and the plan."),
+                            _("This initiative is not archived."))
+
+
+def _after_lifecycle(org: Any, initiative_id: int, change: Callable[..., Any], done: str,
+                     refused: str) -> Any:
+    """Apply an archive or restore, then show the initiative again saying what happened
+    (`refused` when it was already in the state asked: two tabs, a double click)."""
+    try:
+        change(org, current_user, initiative_id)
+    except Conflict:
+        flash(refused, "error")
+    else:
+        flash(done, "ok")
+    return redirect(url_for("web.initiative", org_id=org.id, initiative_id=initiative_id),
+                    code=303)
+
+
+@bp.post("/orgs/<int:org_id>/initiatives/<int:initiative_id>/delete",
+         endpoint="initiative_delete")
+@login_required
+def initiative_delete(org_id: int, initiative_id: int) -> Any:
+    """Delete an initiative for good once the confirmation box is checked (ops and above);
+    one with history is refused on its page, which says to archive it."""
+    org = org_page(org_id, "ops")
+    if not request.form.get("confirm"):
+        return render_initiative(org, initiative_id, delete_error=_(
+            "Check the box to confirm that the initiative is deleted for good.")), 422
+    try:
+        archive.delete_initiative(org, current_user, initiative_id)
+    except Conflict:
+        return render_initiative(org, initiative_id, delete_error=_(
+            "This initiative has history, so it cannot be deleted: archive it instead.")), 409
+    flash(_("Initiative deleted."), "ok")
+    return redirect(url_for("web.backlog", org_id=org.id), code=303)
+
+
 def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
     """The initiative page; `forms` carries the pilot forms' values and errors when a
-    submission is refused (`tracker.web.decisions`)."""
+    submission is refused (`tracker.web.decisions`), or why a delete was refused."""
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
     graph, by_id = load_graph(org)
@@ -163,6 +236,8 @@ def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
         pilots=pilots.list_pilots(org, initiative.id, 1, 200).items,
         prerequisites=prerequisites, dependents=dependents, trail=trail,
         spread=initiatives.spread(initiative), inputs=INPUT_FIELDS, labels=BACKLOG_LABELS,
+        used=initiatives.effective_inputs(initiative), history=archive.history(org, initiative.id),
+        delete_error=forms.get("delete_error"),
         pilot_values=forms.get("pilot_values", {}), pilot_errors=forms.get("pilot_errors", {}),
         decision_errors=forms.get("decision_errors", {}), pilot_statuses=PILOT_STATUSES,
         pilot_decisions=PILOT_DECISIONS)
@@ -171,8 +246,9 @@ def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
 @bp.route("/orgs/<int:org_id>/dependencies", methods=["GET", "POST"], endpoint="dependencies")
 @login_required
 def dependencies_page(org_id: int) -> Any:
-    """The dependency graph in waves with the critical path; a form adds a dependency and a
-    cycle it would close is refused and shown in order."""
+    """The dependency graph in waves with the critical path and what the plan leaves out
+    (and why); a form adds a dependency and a cycle it would close is refused and shown in
+    order."""
     org = org_page(org_id, "ops" if request.method == "POST" else "viewer")
     g.active_nav = "backlog"
     cycle: list[str] = []
@@ -193,16 +269,18 @@ def dependencies_page(org_id: int) -> Any:
             errors, status = _field_errors(failure.errors or {"": [failure.detail]}), \
                 failure.status
     graph, by_id = load_graph(org)
-    dropped = [n for n, i in by_id.items() if i.status == "dropped"]
+    dropped = [n for n, i in by_id.items() if i.status == "dropped" or i.archived_at]
     active = drop_nodes(graph, dropped) if dropped else graph
-    critical = _critical_path(org)
-    figure = _wave_figure(org.id, active, by_id, critical) if by_id else None
+    critical, unplanned, no_plan = _plan_overview(org)
+    figure = _wave_figure(org.id, active, by_id, critical,
+                          {u.initiative_id for u in unplanned}) if by_id else None
     edges = [(edge.id, by_id[edge.prerequisite_id], by_id[edge.dependent_id])
              for edge in dependencies.list_dependencies(org, 1, len(graph.edges) or 1).items]
     return render_template(
         "decide/dependencies.html", org=org, figure=figure, edges=edges,
         initiatives=sorted(by_id.values(), key=lambda i: i.title.lower()), cycle=cycle,
         errors=errors, chosen=chosen, critical=[by_id[n] for n in critical if n in by_id],
+        unplanned=unplanned, no_plan=no_plan, reason_labels=UNPLANNED_REASON_LABELS,
         labels=BACKLOG_LABELS), status
 
 
@@ -215,6 +293,11 @@ def dependency_delete(org_id: int, dependency_id: int) -> Any:
     dependencies.delete_dependency(org, current_user, dependency_id)
     flash(_("Dependency removed."), "ok")
     return redirect(url_for("web.dependencies", org_id=org.id), code=303)
+
+
+def _include_done() -> bool:
+    """Whether the query asks for the done and dropped initiatives too (`include_done`)."""
+    return request.args.get("include_done", "") in ("1", "on", "true")
 
 
 def _sorted(items: list[backlog.BacklogItem], key: str,
@@ -235,22 +318,24 @@ def _matrix(org_id: int, items: list[backlog.BacklogItem],
                                initiative_link(org_id))
 
 
-def _critical_path(org: Any) -> list[int]:
-    """The roadmap's critical path, or none when the roadmap cannot be planned yet (an
-    initiative without duration, a pinned date conflict)."""
+def _plan_overview(org: Any) -> tuple[list[int], list[roadmap.UnplannedEntry], str | None]:
+    """The roadmap's critical path and the initiatives it leaves out; when no plan can be
+    made (pinned dates in conflict), neither, and why."""
     try:
-        return list(roadmap.get_roadmap(org, roadmap.PlanParams()).critical_path[
-            "initiative_ids"])
-    except TrackerError:
-        return []
+        planned = roadmap.get_roadmap(org, roadmap.PlanParams())
+    except TrackerError as failure:
+        return [], [], failure.detail
+    return list(planned.critical_path["initiative_ids"]), planned.unplanned, None
 
 
-def _wave_figure(org_id: int, graph: Any, by_id: dict[int, Any],
-                 critical: list[int]) -> dict[str, Any]:
-    """The active graph in waves, the critical path highlighted."""
+def _wave_figure(org_id: int, graph: Any, by_id: dict[int, Any], critical: list[int],
+                 left_out: set[int]) -> dict[str, Any]:
+    """The active graph in waves, the critical path highlighted and what the plan leaves
+    out greyed."""
     return network.dependency_waves(
         waves(graph), graph.edges, {n: i.title for n, i in by_id.items()}, critical,
-        Legend(_("initiative"), _("critical path")), _("Wave"), initiative_link(org_id))
+        Legend(_("initiative"), _("critical path")), _("Wave"), initiative_link(org_id),
+        left_out, _("left out of the plan"))
 
 
 def initiative_link(org_id: int) -> Callable[[int], str]:
@@ -261,15 +346,23 @@ def initiative_link(org_id: int) -> Callable[[int], str]:
 
 
 def _form_values() -> dict[str, Any]:
-    """The submitted form fields as text: the plain fields, the chosen findings and the
-    uplift rows (`uplift_dimension` / `uplift_expected` pairs, wholly blank rows skipped)."""
-    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
+    """The submitted form fields as text: the plain fields sent (one the form did not send
+    is left as it is), the chosen findings and the uplift rows (`uplift_dimension` /
+    `uplift_expected` pairs, wholly blank rows skipped)."""
+    values: dict[str, Any] = {name: request.form[name].strip() for name in FORM_FIELDS
+                              if name in request.form}
     rows = zip(request.form.getlist("uplift_dimension"), request.form.getlist("uplift_expected"),
                strict=False)
     values["uplifts"] = [{"dimension": code.strip(), "expected": expected.strip()}
                          for code, expected in rows if code.strip() or expected.strip()]
     values["finding_ids"] = [raw.strip() for raw in request.form.getlist("finding_ids")]
     return values
+
+
+def _shown_version() -> dict[str, str]:
+    """The version of the initiative the edit form showed (its hidden field), if sent."""
+    version = request.form.get("version", "")
+    return {"version": version} if version else {}
 
 
 def _form_data(values: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +374,18 @@ def _form_data(values: dict[str, Any]) -> dict[str, Any]:
     data["uplifts"] = [{"dimension": row["dimension"], "expected": row["expected"] or None}
                        for row in values["uplifts"]]
     return data
+
+
+def _all_errors(org: Any, invalid: ValidationError, initiative: Any) -> dict[str, list[str]]:
+    """The schema's errors and, together with them, the service's on what the schema
+    accepted (unknown findings or dimensions, inputs out of range, dates out of order, a
+    status move not allowed), so one submission reports every bad field."""
+    accepted = invalid.valid_data if isinstance(invalid.valid_data, dict) else {}
+    errors = _field_errors(invalid.messages)
+    for field, problems in _field_errors(
+            initiatives.initiative_errors(org, accepted, initiative)).items():
+        errors.setdefault(field, []).extend(problems)
+    return errors
 
 
 def _field_errors(messages: Any) -> dict[str, list[str]]:
@@ -314,6 +419,7 @@ def _form_page(org: Any, initiative: Any, values: dict[str, Any],
         BLANK_UPLIFT_ROWS
     return render_template(
         "decide/form.html", org=org, initiative=initiative, values=values, errors=errors,
-        inputs=INPUT_FIELDS, statuses=INITIATIVE_STATUSES, classes=CLASSES, labels=BACKLOG_LABELS,
+        inputs=INPUT_FIELDS, statuses=initiatives.allowed_statuses(initiative), classes=CLASSES,
+        labels=BACKLOG_LABELS,
         uplift_rows=rows, dimensions=list(initiatives.usable_dimensions(org).values()),
         findings=findings.list_findings(org, 1, 1000, {}).items), 422 if errors else 200

@@ -52,10 +52,12 @@ def adopt_suggestions(org_id: int, assessment_id: int) -> Any:
 
 def _suggestions(org: Organization, assessment_id: int, checked: list[str],
                  errors: list[str]) -> str:
+    """The suggestions page, templates already adopted marked with their initiative."""
     g.active_nav = "diagnostic"
     assessment = assessments.get_assessment(org, assessment_id)
     result, templates = suggestions.suggest(org, assessment_id)
     return render_template("decide/suggestions.html", org=org, assessment=assessment,
                            items=result, templates=templates, checked=set(checked),
+                           adopted=suggestions.adoptions(org, templates),
                            errors=errors, labels=DIAGNOSTIC_LABELS,
                            classes=CLASS_LABELS)

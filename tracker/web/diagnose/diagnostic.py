@@ -1,20 +1,22 @@
 """Diagnostic pages: an organization's assessments, and one assessment's diagnostic (radar,
 heatmap by group, dispersion and source agreement, perception gaps and blind spots,
-verbatims, findings with accept / dismiss, and the ratings grid for interviews and
-observations)."""
+verbatims, findings with accept / dismiss, the ratings grid for interviews and
+observations, and the campaign's dates and status moves: open, close, and a lead's reopening
+with a reason for corrections)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from tracker.adapters.charts import figures
-from tracker.domain.constants import TENSION_STDEV
+from tracker.domain.constants import DB_INT_MAX, TENSION_STDEV
 from tracker.domain.errors import InvalidInput
 from tracker.domain.perception import ATTRIBUTES
 from tracker.domain.targets import axis_targets, dimension_targets
@@ -66,6 +68,26 @@ def save_ratings(org_id: int, assessment_id: int) -> Any:
     return _render(org, assessment_id, errors, request.form), 422
 
 
+@bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/status",
+         endpoint="assessment_status")
+@login_required
+def assessment_status(org_id: int, assessment_id: int) -> Any:
+    """Open, close or (a lead, with a reason) reopen the assessment; the service decides
+    who may make which move, and a refused field is shown beside it."""
+    org = org_page(org_id, "ops")
+    changes = {key: request.form[key] for key in ("status", "reason") if key in request.form}
+    try:
+        assessment = assessments.update_assessment(org, assessment_id, changes,
+                                                   actor=current_user)
+    except InvalidInput as error:
+        return _render(org, assessment_id, {}, {}, status_errors=error.errors,
+                       status_form=changes), 422
+    flash(_("The assessment is now %(status)s.",
+            status=DIAGNOSTIC_LABELS["status"].get(assessment.status, assessment.status)), "ok")
+    return redirect(url_for("web.assessment", org_id=org_id, assessment_id=assessment_id),
+                    code=303)
+
+
 @bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/suggest", endpoint="suggest")
 @login_required
 def suggest(org_id: int, assessment_id: int) -> Any:
@@ -104,17 +126,23 @@ def _grid_rows(form: Any) -> tuple[list[dict[str, Any]], list[str], dict[str, st
     for name, raw in form.items():
         if not name.startswith("cell:") or not raw.strip():
             continue
-        _prefix, respondent, dimension = name.split(":", 2)
+        parts = name.split(":", 2)
+        if len(parts) != 3 or not _is_id(parts[1]):
+            errors["_form"] = _("The form holds a field that is not a cell of the grid.")
+            continue
         try:
             value = float(raw.replace(",", "."))
-            respondent_id = int(respondent)
         except ValueError:
             errors[name] = _("Enter a number, or leave the cell blank.")
             continue
-        rows.append({"respondent_id": respondent_id, "dimension": dimension, "value": value})
+        rows.append({"respondent_id": int(parts[1]), "dimension": parts[2], "value": value})
         cells.append(name)
     return rows, cells, errors
 
+
+def _is_id(text: str) -> bool:
+    """Whether a cell name's respondent part is a record id (ASCII digits, in range)."""
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= DB_INT_MAX
 
 def _cell_errors(error: InvalidInput, cells: list[str]) -> dict[str, str]:
     """The service's row errors (`[3].value`) moved to the grid cells they came from."""
@@ -130,7 +158,10 @@ def _cell_errors(error: InvalidInput, cells: list[str]) -> dict[str, str]:
 
 
 def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
-            form: Any) -> str:
+            form: Any, *, status_errors: Mapping[str, Any] | None = None,
+            status_form: Mapping[str, str] | None = None) -> str:
+    """The diagnostic page; `status_errors` and `status_form` refill a refused status
+    move (a reopening without a reason) with its errors."""
     g.active_nav = "diagnostic"
     scored = scored_assessment(org, assessment_id)
     assessment, framework = scored.assessment, scored.framework
@@ -187,4 +218,6 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
         evidence=evidence, findings=ordered_findings, finding_links=finding_links,
         respondents=respondents, grid_values=grid_values, grid_errors=grid_errors,
         writable=assessment.status != "closed", labels=DIAGNOSTIC_LABELS,
+        corrections=assessments.corrections(org, assessment_id),
+        status_errors=status_errors or {}, status_form=status_form or {},
         min_group_size=org.min_group_size, threshold=org.perception_gap_threshold)

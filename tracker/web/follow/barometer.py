@@ -3,7 +3,7 @@ roadmap), realized against expected uplift, KPI cards and pilot outcomes."""
 
 from __future__ import annotations
 
-from flask import g, render_template
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -12,6 +12,7 @@ from tracker.adapters.charts import figures
 from tracker.services.decide import pilots
 from tracker.services.follow import barometer, kpis
 from tracker.services.frame import frameworks
+from tracker.services.plan import roadmap
 from tracker.web.base import bp, org_page
 
 PILOT_STATUSES = {"planned": _l("planned"), "running": _l("running"),
@@ -22,17 +23,20 @@ DECISIONS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l(
 @bp.get("/orgs/<int:org_id>/barometer", endpoint="barometer")
 @login_required
 def barometer_page(org_id: int) -> str:
-    """Scores over time, uplifts, KPIs and pilots of the organization."""
+    """Scores over time (projected under the plan in use, or the baseline chosen),
+    uplifts, KPIs and pilots of the organization."""
     org = org_page(org_id)
     g.active_nav = "barometer"
-    report = barometer.barometer(org)
+    baselines = [b.name for b in roadmap.list_baselines(org, 1, 100).items]
+    chosen = request.args.get("baseline")
+    report = barometer.barometer(org, baseline=chosen if chosen in baselines else None)
     trend = None
     if report.assessments and report.framework_id is not None:  # assessments have one
         framework = frameworks.load_framework(report.framework_id)
         trend = figures.lines(_series(report), (framework.scale_min, framework.scale_max),
                              _("Score"))
     return render_template(
-        "follow/barometer.html", org=org, report=report, trend=trend,
+        "follow/barometer.html", org=org, report=report, trend=trend, baselines=baselines,
         uplifts=barometer.uplifts(org), kpis=kpis.kpis_of(org), pilots=pilots.org_pilots(org),
         pilot_statuses=PILOT_STATUSES, decisions=DECISIONS)
 

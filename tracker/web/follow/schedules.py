@@ -1,5 +1,6 @@
-"""Schedules and outbox page: each schedule with its next run, pause / resume and run now
-(ops and leads), and the organization's emails (pending, sent, failed)."""
+"""Schedules and outbox page: each schedule with its next and last runs (in its time zone),
+pause / resume, run now and, for the barometer, resend (ops and leads), and the
+organization's emails (pending, sent, failed) with their times in its time zone."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 
 from tracker.services.follow import outbox, schedules
@@ -16,6 +18,7 @@ from tracker.web.base import bp, org_page
 KINDS = {"pulse": _l("pulse survey"), "reminder": _l("reminder"), "close": _l("close"),
          "barometer": _l("barometer email")}
 MAIL_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
+RESEND_TO = {"new": _l("new recipients only"), "all": _l("all recipients")}
 
 
 @bp.get("/orgs/<int:org_id>/schedules", endpoint="schedules")
@@ -29,7 +32,8 @@ def schedules_page(org_id: int) -> str:
         "follow/schedules.html", org=org,
         schedules=schedules.list_schedules(org, 1, 200).items,
         emails=outbox.list_messages(org.id, 1, 100, status).items, status=status,
-        kinds=KINDS, mail_statuses=MAIL_STATUSES,
+        kinds=KINDS, mail_statuses=MAIL_STATUSES, resend_to=RESEND_TO,
+        zone=org.timezone or "UTC",
         files=not current_app.config.get("TRACKER_SMTP_HOST"))
 
 
@@ -55,4 +59,23 @@ def run_now(org_id: int, schedule_id: int) -> Any:
               "ok")
     else:
         flash(_("Already done for %(period)s.", period=result.period), "ok")
+    return redirect(url_for("web.schedules", org_id=org_id), code=303)
+
+
+@bp.post("/orgs/<int:org_id>/schedules/<int:schedule_id>/resend", endpoint="schedule_resend")
+@login_required
+def resend(org_id: int, schedule_id: int) -> Any:
+    """Resend a barometer schedule's email of the current period, to all its recipients or
+    only the new ones, and say how many messages were queued."""
+    org = org_page(org_id, "ops")
+    result = schedules.resend_schedule(org, schedule_id, request.form.get("to", ""),
+                                       current_app.config)
+    message = ngettext("Barometer %(period)s queued for %(num)d recipient.",
+                       "Barometer %(period)s queued for %(num)d recipients.", result.queued,
+                       period=result.period)
+    if result.skipped:
+        message += " " + ngettext(
+            "%(num)d skipped (already sent, or still pending).",
+            "%(num)d skipped (already sent, or still pending).", len(result.skipped))
+    flash(message, "ok")
     return redirect(url_for("web.schedules", org_id=org_id), code=303)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, render_template, request
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -19,16 +19,19 @@ from tracker.adapters.charts import gantt
 from tracker.adapters.charts.figures import Legend
 from tracker.domain.errors import TrackerError
 from tracker.schemas.plan import PlanArgsSchema
-from tracker.services.plan import roadmap
+from tracker.schemas.tenancy import PLAN_SETTINGS, OrganizationSchema
+from tracker.services.plan import roadmap, trajectory
+from tracker.services.tenancy import organizations
 from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import initiative_link
+from tracker.web.labels import PLAN_SETTING_LABELS, UNPLANNED_REASON_LABELS
 
 
 @bp.get("/orgs/<int:org_id>/roadmap", endpoint="roadmap")
 @login_required
 def roadmap_page(org_id: int) -> Any:
-    """The timeline under the chosen start and capacity; a baseline's slips and a what-if
-    when asked for."""
+    """The timeline under the chosen start and capacity, with what it leaves out and why;
+    a baseline's slips and a what-if when asked for."""
     org = org_page(org_id)
     g.active_nav = "roadmap"
     form = {key: request.args.get(key, "").strip() for key in
@@ -53,7 +56,35 @@ def roadmap_page(org_id: int) -> Any:
     return render_template(
         "plan/roadmap.html", org=org, plan=plan, error=error, errors=errors, form=form,
         baselines=baselines, comparison=comparison, what_if=what_if, figure=figure,
-        start=params.start_for(org))
+        start=params.start_for(org), params=params, plan_in_use=_plan_in_use(org),
+        reason_labels=UNPLANNED_REASON_LABELS)
+
+
+def _plan_in_use(org: Any) -> dict[str, Any]:
+    """The plan the trajectory, the barometer and the report use, as they describe it."""
+    choice = trajectory.plan_in_use(org)
+    return choice.describe(choice.params.start_for(org))
+
+
+@bp.post("/orgs/<int:org_id>/roadmap/plan", endpoint="roadmap_use_plan")
+@login_required
+def use_as_plan(org_id: int) -> Any:
+    """Save the start and capacity shown as the organization's plan (ops and leads), then
+    show the roadmap under it again."""
+    org = org_page(org_id, "ops")
+    try:
+        changes = OrganizationSchema(only=PLAN_SETTINGS).load(
+            {key: request.form.get(key) or None for key in PLAN_SETTINGS})
+    except ValidationError as invalid:
+        flash(_("The plan was not saved: %(reason)s", reason="; ".join(
+            f"{PLAN_SETTING_LABELS[key]}: {' '.join(messages)}" for key, messages
+            in invalid.normalized_messages().items())), "error")
+        return redirect(url_for("web.roadmap", org_id=org_id), code=303)
+    organizations.update_organization(org, changes)
+    flash(_("Saved as the plan: the trajectory, the barometer and the report use it."), "ok")
+    return redirect(url_for("web.roadmap", org_id=org_id, start=changes["plan_start"],
+                            capacity=changes["plan_capacity"], points=changes["plan_points"]),
+                    code=303)
 
 
 def _comparison(org: Any, baseline: str, params: roadmap.PlanParams) -> dict[str, Any] | None:
