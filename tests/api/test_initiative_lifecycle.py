@@ -90,6 +90,30 @@ def test_creating_an_initiative_done_sets_both_dates_unless_given(s, lead):
     assert (proposed["actual_start"], proposed["actual_end"]) == (None, None)
 
 
+def test_importing_initiatives_under_way_or_done_gives_them_their_dates(s, lead):
+    response = lead.post(s.url("/initiatives/import"), json={"initiatives": [
+        {"ref": "done", "title": "Old work", "status": "done", "duration_weeks": 2},
+        {"ref": "going", "title": "Going on", "status": "in_progress", "duration_weeks": 3},
+        {"ref": "dated", "title": "Dated", "status": "done", "actual_start": "2026-01-05",
+         "actual_end": "2026-02-06"},
+        {"ref": "idea", "title": "Idea"}], "dependencies": []})
+    assert response.status_code == 201, response.json
+    read = {ref: lead.get(s.url(f"/initiatives/{initiative_id}")).json
+            for ref, initiative_id in response.json["ids"].items()}
+    dates = {ref: (item["actual_start"], item["actual_end"]) for ref, item in read.items()}
+    assert dates == {"done": (local_today(), local_today()), "going": (local_today(), None),
+                     "dated": ("2026-01-05", "2026-02-06"), "idea": (None, None)}
+    assert lead.get(s.url(f"/roadmap?start={START}")).status_code == 200
+
+
+def test_an_imported_end_before_its_start_is_a_field_error(s, lead):
+    response = lead.post(s.url("/initiatives/import"), json={"initiatives": [
+        {"ref": "a", "title": "Backwards", "status": "done", "actual_start": "2026-02-06",
+         "actual_end": "2026-01-05"}], "dependencies": []})
+    assert response.status_code == 422
+    assert "initiatives[0].actual_end" in response.json["errors"]
+
+
 def test_reopening_clears_the_actual_end_and_the_trail_keeps_it(s, lead):
     i = make(lead, s, status="in_progress", actual_start="2026-03-02")
     patch(lead, s, i, status="done", actual_end="2026-04-10")

@@ -23,6 +23,7 @@ from tracker.services.decide.initiatives import (
     org_dimensions,
     owned_findings,
 )
+from tracker.services.decide.lifecycle import date_errors, with_move_dates
 from tracker.services.locks import lock_organization_graphs
 from tracker.services.unit_of_work import transaction
 
@@ -32,8 +33,11 @@ def import_backlog(org: Organization, actor: User | None,
     """Create every initiative and dependency, or none; answers the new ids by `ref`.
 
     The edges join new initiatives only, so the cycle check needs no stored edge; the edges
-    are still written under the organization's graph lock, like every write of the graph."""
-    rows, edges = data["initiatives"], data["dependencies"]
+    are still written under the organization's graph lock, like every write of the graph.
+    An initiative imported under way or done gets the actual dates its status carries, as
+    a status move in the form would give it (so the plan can keep it)."""
+    rows = [with_move_dates(org, None, row) for row in data["initiatives"]]
+    edges = data["dependencies"]
     errors: dict[str, list[str]] = {}
     index: dict[str, int] = {}
     for position, row in enumerate(rows):
@@ -41,7 +45,7 @@ def import_backlog(org: Organization, actor: User | None,
             errors[f"initiatives[{position}].ref"] = [f"Duplicate ref {row['ref']!r}."]
         index[row["ref"]] = position
         inputs = MethodInputs(**{name: row.get(name) for name in INPUT_FIELDS})
-        for name, messages in validate_inputs(inputs).items():
+        for name, messages in {**validate_inputs(inputs), **date_errors(None, row)}.items():
             errors[f"initiatives[{position}].{name}"] = messages
     for position, edge in enumerate(edges):
         for key in ("prerequisite_ref", "dependent_ref"):

@@ -106,17 +106,18 @@ def adopt(org: Organization, actor: User | None, assessment_id: int,
     errors = [f"{c!r} is not in the playbook" if c not in templates else
               f"{c!r} does not apply to any open gap, tension or blind spot of this assessment"
               for c in wanted if c not in answers]
-    errors += [f"{code!r} is already adopted as initiative {found['id']} ({found['title']})"
-               for code, found in adoptions(org, wanted).items()]
-    if errors:
-        raise InvalidInput("Some templates cannot be adopted; nothing was created.",
-                           errors={"template_codes": errors})
     dimensions = frameworks.dimensions_by_code(frameworks.load_framework(assessment.framework_id))
-    earlier = _earlier_adoptions(org, {need for code in wanted
-                                       for need in templates[code].prerequisites or ()
-                                       if need not in wanted})
     with transaction() as session:
+        # under the lock, so two adoptions of one template at the same instant cannot both pass
         lock_organization_graphs(org)
+        errors += [f"{code!r} is already adopted as initiative {found['id']} "
+                   f"({found['title']})" for code, found in adoptions(org, wanted).items()]
+        if errors:
+            raise InvalidInput("Some templates cannot be adopted; nothing was created.",
+                               errors={"template_codes": errors})
+        earlier = _earlier_adoptions(org, {need for code in wanted
+                                           for need in templates[code].prerequisites or ()
+                                           if need not in wanted})
         created = {code: _initiative(org, templates[code], answers[code], dimensions)
                    for code in wanted}
         session.add_all(created.values())
