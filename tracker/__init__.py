@@ -33,12 +33,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from tracker import api, auth, cli, web
+    from tracker import api, cli, security, web
     from tracker.adapters import templating
     from tracker.scheduler import init_app as init_scheduler
 
     templating.init_app(app)
-    auth.init_app(app)
+    security.init_app(app)
     api.init_app(app)
     web.init_app(app)
     cli.init_app(app)

@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "tracker"
 #: The layers each layer must not import (DESIGN section 4: imports point down).
 FORBIDDEN: dict[str, set[str]] = {
     "domain": {"models", "schemas", "services", "adapters", "seeding", "api", "web", "survey",
-               "scheduler", "jobs", "cli", "extensions", "problems", "auth"},
+               "scheduler", "jobs", "cli", "extensions", "problems", "security"},
     "models": {"schemas", "services", "adapters", "seeding", "api", "web", "survey",
                "scheduler", "cli"},
     "adapters": {"services", "seeding", "api", "web", "survey", "scheduler", "cli"},
