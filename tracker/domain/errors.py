@@ -61,6 +61,13 @@ class StaleVersion(TrackerError):
     title = "Precondition failed"
 
 
+class TooLarge(TrackerError):
+    """A document or upload beyond a size or row limit; `limit` says how far one may go."""
+
+    status = 413
+    title = "Request Entity Too Large"
+
+
 class DependencyCycle(Conflict):
     """Adding a link would close a cycle; `cycle` lists the nodes in order."""
 
