@@ -41,6 +41,17 @@ def respondent(name: str = "Ann", **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def add_member(org_id: int, email: str, role: str) -> dict[str, Any]:
+    """Give an existing user a role at once, as `tracker members add` does (the API only
+    invites); the membership as the API shows it."""
+    from tracker.extensions import db
+    from tracker.models import Organization
+    from tracker.services.tenancy import organizations
+
+    membership = organizations.add_member(db.session.get(Organization, org_id), email, role)
+    return {"user_id": membership.user_id, "email": email, "role": role}
+
+
 class Scenario:
     """An organization with a framework and an assessment, built through the API."""
 

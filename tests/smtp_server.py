@@ -1,5 +1,6 @@
 """A real SMTP server for tests and the bench: aiosmtpd on 127.0.0.1, collecting messages,
-that can be told to refuse (451) and then to recover."""
+that can be told to refuse (451) and then to recover, and to refuse some recipients for good
+(550)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,22 @@ from aiosmtpd.controller import Controller
 
 class Collector:
     """aiosmtpd handler: keeps every accepted message; answers 451 while `refusing`, and
-    keeps the refused messages apart (`rejected`)."""
+    keeps the refused messages apart (`rejected`); answers 550 to the addresses of
+    `unknown_recipients`."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.rejected: list[Message] = []
         self.refusing = False
         self.refused = 0
+        self.unknown_recipients: set[str] = set()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address in self.unknown_recipients:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=default)

@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    security.limits.guard_endpoints(app)  # once every endpoint exists
     init_scheduler(app)
     return app
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "TRACKER_"
+#: The rate limits one may set (`TRACKER_RATELIMIT_<NAME>`, e.g. `10/minute;50/hour`).
+RATE_LIMIT_NAMES = ("SIGNIN", "TOKENS", "RESET", "INVITE", "ACCEPT", "SURVEY")
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -44,6 +46,16 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
     | TRACKER_MAIL_DIR | `mail/` in the instance folder |
     | TRACKER_SCHEDULER | on |
     | TRACKER_BASE_URL | http://127.0.0.1:5000 |
+    | TRACKER_ENV | development (`production`: HSTS and `Secure` cookies) |
+    | TRACKER_INVITATION_DAYS | 14 (how long an invitation link works) |
+    | TRACKER_RATELIMIT | on (the anti-automation rate limits; off in tests unless enabled) |
+    | TRACKER_RATELIMIT_STORAGE_URL | TRACKER_REDIS_URL, else `memory://` (one process) |
+    | TRACKER_RATELIMIT_SIGNIN / _TOKENS / _RESET / _INVITE / _ACCEPT / _SURVEY | see `limits` |
+    | TRACKER_MAX_DOCUMENT_BYTES | 2 MiB (a posted framework or playbook document) |
+    | TRACKER_RATINGS_IMPORT_MAX_ROWS / _MAX_BYTES | 5000 / 5 MiB (one ratings CSV file) |
+    | TRACKER_SESSION_IDLE_MINUTES / _MAX_DAYS | 480 / 7 (a web session's idle, absolute limit) |
+    | TRACKER_TOKEN_DAYS | 90 (the lifetime of a new API token, and its maximum) |
+    | TRACKER_PASSWORD_RESET_MINUTES | 60 (how long a password reset link works) |
     """
     database_url = _env("DATABASE_URL") or f"sqlite:///{instance_path / 'tracker.db'}"
     production = _env("ENV", "development") == "production"
@@ -59,6 +71,21 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "TRACKER_MAIL_DIR": _env("MAIL_DIR") or str(instance_path / "mail"),
         "TRACKER_SCHEDULER": _env_flag("SCHEDULER", "on"),
         "TRACKER_BASE_URL": (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
+        "TRACKER_INVITATION_DAYS": int(_env("INVITATION_DAYS", "14") or 14),
+        "TRACKER_RATELIMIT": _env_flag("RATELIMIT", "on"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL") or _env("REDIS_URL")
+        or "memory://",
+        **{f"TRACKER_RATELIMIT_{name}": value for name in RATE_LIMIT_NAMES
+           if (value := _env(f"RATELIMIT_{name}"))},
+        "TRACKER_MAX_DOCUMENT_BYTES": int(_env("MAX_DOCUMENT_BYTES") or 2 * 1024 * 1024),
+        "TRACKER_RATINGS_IMPORT_MAX_ROWS": int(_env("RATINGS_IMPORT_MAX_ROWS") or 5000),
+        "TRACKER_RATINGS_IMPORT_MAX_BYTES": int(_env("RATINGS_IMPORT_MAX_BYTES")
+                                                or 5 * 1024 * 1024),
+        "TRACKER_SESSION_IDLE_MINUTES": int(_env("SESSION_IDLE_MINUTES", "480") or 480),
+        "TRACKER_SESSION_MAX_DAYS": int(_env("SESSION_MAX_DAYS", "7") or 7),
+        "TRACKER_TOKEN_DAYS": int(_env("TOKEN_DAYS", "90") or 90),
+        "TRACKER_PASSWORD_RESET_MINUTES": int(_env("PASSWORD_RESET_MINUTES", "60") or 60),
+        "TRACKER_ENV": _env("ENV", "development"),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,7 +1,10 @@
-"""Flask extensions, created unbound here and bound to an app in `create_app`."""
+"""Flask extensions, created unbound here and bound to an app in `create_app` (the limiter
+by `tracker.security.limits`, which holds the limits)."""
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,3 +23,4 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)

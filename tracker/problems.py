@@ -11,11 +11,12 @@ from typing import Any
 from flask import Flask, Response, current_app, has_request_context, json, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from marshmallow import INCLUDE, fields
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from tracker.domain.constants import LOCALES
 from tracker.domain.errors import TrackerError
-from tracker.schemas.common import flatten_messages
+from tracker.schemas.common import Schema, flatten_messages
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
@@ -35,6 +36,22 @@ TITLES: dict[str, Any] = {
     "Not implemented": _l("Not implemented"), "Not Implemented": _l("Not implemented"),
     "Service Unavailable": _l("Service unavailable"),
 }
+
+
+class ProblemSchema(Schema):
+    """The body `problem` answers, as the OpenAPI document shows it: RFC 9457 members, field
+    `errors`, and any extra member a problem carries (`cycle`, `current_version`, `limit`)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = fields.String(required=True, metadata={"description": "A URI naming the problem type"})
+    title = fields.String(required=True, metadata={
+        "description": "Short, in the language of Accept-Language (English or French)"})
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True, metadata={"description": "What went wrong, in English"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Validation messages per field (`axes[0].code`, `_schema`)"})
 
 
 def problem(status: int, title: str, detail: str = "", *, errors: dict[str, Any] | None = None,

@@ -50,6 +50,11 @@ def test_web_sign_in_then_session_writes_need_a_csrf_token(app, client):
         assert client.get("/api/v1/orgs").status_code == 200
         refused = client.post("/api/v1/orgs", json={"name": "Acme"})
         assert refused.status_code == 400
+        stale = client.post("/api/v1/orgs", json={"name": "Acme"},
+                            headers={"X-CSRFToken": csrf})
+        assert stale.status_code == 400  # the session, and its CSRF token, are new
+        csrf = client.get("/").get_data(as_text=True).split(
+            'name="csrf_token" value="')[1].split('"')[0]
         accepted = client.post("/api/v1/orgs", json={"name": "Acme"},
                                headers={"X-CSRFToken": csrf})
         assert accepted.status_code == 201

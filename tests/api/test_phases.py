@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.roadmap_helpers import TEXTBOOK, TEXTBOOK_EDGES, add_network
+from tests.builders import add_member
 
 PHASES = [{"name": "Quick wins and pilots", "start": "2025-01-06", "end": "2025-03-03"},
           {"name": "Generalize", "start": "2025-03-03", "end": "2025-06-02"}]
@@ -61,5 +62,5 @@ def test_a_phase_needs_a_name_and_real_dates(lead, org):
 
 def test_only_leads_define_phases(lead, org, make_api):
     ops = make_api("ops2@example.org")
-    lead.post(f"/api/v1/orgs/{org}/members", json={"email": "ops2@example.org", "role": "ops"})
+    add_member(org, "ops2@example.org", "ops")
     assert ops.put(f"/api/v1/orgs/{org}/phases", json=PHASES).status_code == 403

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.builders import Scenario
+from tests.builders import Scenario, add_member
 from tracker.seeding.playbook import seed_playbook
 
 # Test grid: axis a (weight 1): a.one (w 1), a.two (w 3); axis b (weight 2): b.one, b.two.
@@ -67,7 +67,7 @@ def test_the_profile_reads_back_as_written(scenario, lead):
 
 def test_only_leads_write_the_profile(scenario, lead, make_api):
     ops = make_api("ops@example.org")
-    lead.post(scenario.url("/members"), json={"email": "ops@example.org", "role": "ops"})
+    add_member(scenario.org["id"], "ops@example.org", "ops")
     assert ops.put(scenario.url("/profile"), json={"size_band": "startup"}).status_code == 403
     assert ops.get(scenario.url("/profile")).json["size_band"] == "mid_size"
     bad = lead.put(scenario.url("/profile"), json={"size_band": "huge"})

@@ -17,7 +17,7 @@ def _demo_org_id(app) -> int:
     assert runner.invoke(args=["seed", "frameworks"]).exit_code == 0
     result = runner.invoke(args=["seed", "demo"])
     assert result.exit_code == 0, result.output
-    return db.session.scalar(select(Organization.id))
+    return db.session.scalars(select(Organization.id)).one()
 
 
 def _reaching_an_organization() -> set[str]:
@@ -54,6 +54,17 @@ def test_every_reference_of_an_exported_table_is_translated():
                 assert (table.name, column.name) in portability.SOFT_REFERENCES, column
     assert all(target in db.metadata.tables
                for target in portability.SOFT_REFERENCES.values())
+
+
+def test_every_foreign_key_of_an_export_stays_inside_it():
+    """A link out of the export could only travel as a natural key, and only shared grids
+    have one (an account, for instance, never: an import cannot name another user)."""
+    exported = {t.name for t in portability.exported_tables()}
+    for table in portability.exported_tables():
+        for fk in table.foreign_keys:
+            assert fk.column.table.name in exported | {"organization"}, fk
+    assert set(portability.NATURAL_KEYED) <= exported
+    assert portability.grid_tables() == {"axis", "scale_level", "dimension", "question"}
 
 
 def _by_title(items: list[dict[str, Any]], *keys: str) -> list[tuple[Any, ...]]:
@@ -187,3 +198,26 @@ def test_an_owned_framework_travels_with_its_organization(lead, admin):
 
     assert created.status_code == 201, created.json
     assert lead.get(f"/api/v1/orgs/{created.json['id']}/export").json == document
+
+
+def test_an_import_checks_time_zones_and_value_types(lead):
+    """An import is an edge like the others: a zone the scheduler cannot load, or a value
+    that one database would store and another refuse, is a field error."""
+    base = {"format_version": 1, "organization": {"name": "Acme"}}
+    bad_zone = lead.post("/api/v1/orgs/import", json={
+        **base, "organization": {"name": "Acme", "timezone": "Bad/Zone"}})
+    bad_schedule = lead.post("/api/v1/orgs/import", json={**base, "schedule": [
+        {"ref": "schedule#1", "kind": "barometer", "cron": "0 8 1 * *",
+         "timezone": "Mars/Olympus", "recipients": []}]})
+    too_long = lead.post("/api/v1/orgs/import", json={
+        **base, "kpi": [{"ref": "kpi#1", "name": "x" * 201, "unit": "%",
+                         "direction": "up", "target": 1.0}]})
+    naive = lead.post("/api/v1/orgs/import", json={**base, "initiative": [
+        {"ref": "initiative#1", "title": "T", "archived_at": "2026-01-01T00:00:00"}]})
+
+    assert bad_zone.json["errors"] == {"organization.timezone": [
+        "Expected an IANA time zone, e.g. Europe/Paris."]}
+    assert set(bad_schedule.json["errors"]) == {"schedule.timezone"}
+    assert set(too_long.json["errors"]) == {"kpi.name"}
+    assert set(naive.json["errors"]) == {"initiative.archived_at"}
+    assert db.session.scalar(select(func.count(Organization.id))) == 0

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.builders import Scenario
+from tests.builders import Scenario, add_member
 
 
 def _put(scenario: Scenario, rows: list[dict]) -> object:
@@ -93,7 +93,7 @@ def test_bad_rows_reject_the_whole_batch_naming_each_field(lead, admin):
 def test_a_viewer_cannot_set_targets(lead, admin, make_api):
     scenario = Scenario(lead, admin)
     viewer = make_api("viewer@example.org")
-    lead.post(scenario.url("/members"), json={"email": "viewer@example.org", "role": "viewer"})
+    add_member(scenario.org["id"], "viewer@example.org", "viewer")
 
     response = viewer.put(scenario.url("/targets"), json={
         "framework_id": scenario.framework["id"], "targets": [{"dimension": "a.one",

@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.builders import Scenario
+from tests.builders import Scenario, add_member
 from tracker.extensions import db
 from tracker.models import Dependency, Membership, RaterInput, Rating, finding_root_cause
 
@@ -125,10 +125,7 @@ def test_two_leads_demoting_each_other_leave_a_lead(app, make_api):
         org = new_org(first, attempt)
         members = f"/api/v1/orgs/{org}/members"
         first_id = first.get(members).json["items"][0]["user_id"]
-        added = first.post(members, json={"email": f"second{attempt}@example.org",
-                                          "role": "lead"})
-        assert added.status_code == 201, added.json
-        second_id = added.json["user_id"]
+        second_id = add_member(org, f"second{attempt}@example.org", "lead")["user_id"]
         responses = race(app, [
             (first.headers, "PATCH", f"{members}/{second_id}", {"role": "ops"}),
             (second.headers, "PATCH", f"{members}/{first_id}", {"role": "ops"})])

@@ -110,7 +110,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         "is_admin": True, "locale": "fr", "active": True, "created_at": WHEN}],
     "api_token": [{
         "id": 1, "user_id": 1, "name": "cli", "digest": "d" * 64, "last_used_at": WHEN,
-        "revoked_at": None, "created_at": WHEN}],
+        "expires_at": WHEN, "revoked_at": None, "created_at": WHEN}],
+    "user_session": [{
+        "id": 1, "user_id": 1, "digest": "s" * 64, "last_seen_at": WHEN, "revoked_at": None,
+        "user_agent": "Firefox", "ip_address": "192.0.2.1", "created_at": WHEN}],
     "membership": [{"id": 1, "org_id": 1, "user_id": 1, "role": "lead", "created_at": WHEN}],
     "framework": [{
         "id": 1, "org_id": 1, "code": "samm", "name": "OWASP SAMM", "version": 2,

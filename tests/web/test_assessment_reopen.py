@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.builders import Scenario
+from tests.builders import Scenario, add_member
 from tracker.extensions import db
 from tracker.models import Assessment
 from tracker.models.base import utcnow
@@ -65,7 +65,7 @@ def test_a_lead_sees_the_dates_and_a_reopen_form_with_a_labelled_reason(closed, 
 def test_ops_see_no_reopen_form_and_may_not_reopen(closed, browser, make_api, lead):
     scenario, _ = closed
     make_api("ops@example.org")
-    lead.post(scenario.url("/members"), json={"email": "ops@example.org", "role": "ops"})
+    add_member(scenario.org["id"], "ops@example.org", "ops")
     _sign_in(browser, "ops@example.org")
 
     page = browser.get(_page(scenario)).text

@@ -40,8 +40,8 @@ def public(view: F) -> F:
 
 def check_request(app: Flask) -> Any:
     """Before an API view runs: signed in, CSRF for cookie writes, role in the org."""
-    view = _view_method(app)
-    if (view is None or getattr(view, "_public", False)
+    view = view_method(app, request.endpoint or "", request.method)
+    if (view is None or is_public(view)
             or (request.endpoint or "").startswith(PUBLIC_ENDPOINTS)):
         return None
     if not current_user.is_authenticated:
@@ -56,9 +56,15 @@ def check_request(app: Flask) -> Any:
     return None
 
 
-def _view_method(app: Flask) -> Any:
-    view = app.view_functions.get(request.endpoint or "")
+def is_public(view: Any) -> bool:
+    """Whether `view` is open to anonymous callers (marked `@public`)."""
+    return bool(getattr(view, "_public", False))
+
+
+def view_method(app: Flask, endpoint: str, method: str) -> Any:
+    """The function that answers `method` on `endpoint`: a MethodView's method, or the view."""
+    view = app.view_functions.get(endpoint)
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
-        return getattr(view_class, request.method.lower(), None)
+        return getattr(view_class, method.lower(), None)
     return view

@@ -210,6 +210,9 @@ class Scorecard(MethodView):
 class RankedBacklog(MethodView):
     @backlog_blp.arguments(BacklogArgsSchema, location="query")
     @backlog_blp.response(200, BacklogSchema)
+    @backlog_blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
+                              success=True,
+                              description="The ranked backlog; with `format=csv`, all of it as CSV")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The ranked backlog with one method: the initiatives still to do, unless
         `include_done` (or a `status` of done or dropped) shows the others too; `format=csv`
@@ -224,6 +227,7 @@ class RankedBacklog(MethodView):
 @backlog_blp.route(f"{ORG}/backlog.csv")
 class BacklogCsv(MethodView):
     @backlog_blp.arguments(BacklogArgsSchema, location="query")
+    @backlog_blp.response(200, content_type="text/csv")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The whole ranked backlog as CSV."""
         return _csv(backlog.backlog_csv(g.org, args.get("method"), **_shown(args)))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, g
 from flask.views import MethodView
 from flask_login import current_user
 
 from tracker.api import Blueprint
 from tracker.api.access import requires
+from tracker.api.uploads import body_bytes, limited_body
 from tracker.domain.errors import InvalidInput
 from tracker.schemas.common import page_schema
 from tracker.schemas.frame import (
@@ -40,6 +41,7 @@ from tracker.services.decide import suggestions
 from tracker.services.diagnose import root_causes
 from tracker.services.frame import frameworks, playbook, targets
 
+MAX_DOCUMENT = "TRACKER_MAX_DOCUMENT_BYTES"
 frameworks_blp = Blueprint("frameworks", __name__, description="Assessment frameworks (grids)")
 
 
@@ -62,11 +64,17 @@ class Frameworks(MethodView):
 
 @frameworks_blp.route("/frameworks/import")
 class FrameworkImport(MethodView):
+    @limited_body(MAX_DOCUMENT, what="framework document")
     @frameworks_blp.arguments(FrameworkImportSchema)
     @frameworks_blp.response(201, FrameworkSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Import a framework file (tracker YAML or JSON) given as `content`, or an OWASP
-        SAMM v2 model folder of the server given as `path` (`format: samm`, admins only)."""
+        SAMM v2 model folder of the server given as `path` (`format: samm`, admins only).
+
+        A shared framework is for instance admins; one with `org_id` for that organization's
+        ops and leads, checked before `content` is parsed. The body is at most
+        `TRACKER_MAX_DOCUMENT_BYTES` (413 beyond); YAML anchors and aliases are refused (422).
+        """
         framework = frameworks.import_framework(current_user, data)
         return frameworks.load_framework(framework.id)
 
@@ -156,14 +164,17 @@ class PlaybookImport(MethodView):
     @playbook_blp.doc(requestBody=YAML_BODY)
     @playbook_blp.response(201, page_schema(TemplateSchema))
     def post(self, org_id: int) -> Any:
-        """Create or replace own templates from YAML `{templates: [...]}`: all or nothing."""
+        """Create or replace own templates from YAML `{templates: [...]}`: all or nothing.
+
+        At most `TRACKER_MAX_DOCUMENT_BYTES` (413 beyond), read once the role is checked;
+        YAML anchors and aliases are refused (422).
+        """
         saved = playbook.import_yaml(g.org, _yaml_text())
         return {"items": saved, "total": len(saved), "page": 1, "per_page": len(saved)}
 
 
 def _yaml_text() -> str:
-    upload = request.files.get("file")
-    data = upload.read() if upload is not None else request.get_data()
+    data = body_bytes(MAX_DOCUMENT, what="playbook")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -1,5 +1,8 @@
 """Assessments, respondents, ratings, evidence and scores of an organization.
 
+Who the respondents are (the respondents list, survey links, the respondent of a verbatim)
+is read by ops and leads only; viewers and contributors read the aggregates.
+
 CSV import of ratings: `POST .../assessments/{id}/ratings/import`."""
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from marshmallow import validate
 
 from tracker.api import Blueprint
 from tracker.api.access import requires
+from tracker.api.uploads import body_bytes
 from tracker.domain.errors import InvalidInput
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.observe import (
@@ -79,16 +83,24 @@ class Respondents(MethodView):
     @assessments_blp.arguments(PageArgsSchema, location="query")
     @assessments_blp.response(200, page_schema(RespondentSchema))
     def get(self, args: dict[str, Any], org_id: int, assessment_id: int) -> Any:
-        """Respondents with their personal survey links."""
+        """Respondents with their emails and personal survey links (ops and leads).
+
+        A viewer or contributor gets 403: who answered is not theirs to see, so that groups
+        below the organization's `min_group_size` stay anonymous; scores and perception
+        gaps give them the aggregates.
+        """
         return assessments.list_respondents(g.org, assessment_id, args["page"],
-                                            args["per_page"])
+                                            args["per_page"], actor=current_user)
 
     @requires("contributor")
     @assessments_blp.arguments(RespondentSchema)
     @assessments_blp.response(201, RespondentSchema)
     def post(self, data: dict[str, Any], org_id: int, assessment_id: int) -> Any:
-        """Add a respondent (interviewee, document, observed ritual or survey taker)."""
-        return assessments.add_respondent(g.org, assessment_id, data)
+        """Add a respondent (interviewee, document, observed ritual or survey taker).
+
+        A contributor gets it back without `email` and `survey_url` (null).
+        """
+        return assessments.add_respondent(g.org, assessment_id, data, actor=current_user)
 
 
 @assessments_blp.route(f"{BASE}/<int:assessment_id>/ratings")
@@ -115,9 +127,10 @@ class EvidenceList(MethodView):
     @assessments_blp.arguments(EvidenceListArgsSchema, location="query")
     @assessments_blp.response(200, page_schema(EvidenceSchema))
     def get(self, args: dict[str, Any], org_id: int, assessment_id: int) -> Any:
-        """Verbatims, optionally on one dimension."""
+        """Verbatims, optionally on one dimension; `respondent_id` is null for viewers and
+        contributors (a verbatim never says who to them)."""
         return assessments.list_evidence(g.org, assessment_id, args["page"], args["per_page"],
-                                         args.get("dimension"))
+                                         args.get("dimension"), actor=current_user)
 
     @requires("contributor")
     @assessments_blp.arguments(EvidenceSchema)
@@ -146,15 +159,15 @@ class RatingsImport(MethodView):
         One row per respondent: `name`, `role`, `team`, `level`, `source` (and optionally
         `email`), then one column per dimension code; an empty cell is no rating, `?` or
         `n/a` is "cannot say". Errors are keyed `row N.COLUMN` (the header is row 1).
+        A file beyond `TRACKER_RATINGS_IMPORT_MAX_ROWS` respondent rows (5,000) or
+        `TRACKER_RATINGS_IMPORT_MAX_BYTES` (5 MiB) answers 413: split it.
         """
         return ratings_import.import_ratings_csv(g.org, assessment_id, _csv_text())
 
 
 def _csv_text() -> str:
-    upload = request.files.get("file")
-    if upload is not None:
-        return ratings_import.decode_csv(upload.read())
-    if request.mimetype == "text/csv":
-        return ratings_import.decode_csv(request.get_data())
-    raise InvalidInput("Send the CSV as a text/csv body or as the multipart field `file`.",
-                       errors={"file": ["Missing CSV."]})
+    if request.mimetype not in ("text/csv", "multipart/form-data"):
+        raise InvalidInput("Send the CSV as a text/csv body or as the multipart field `file`.",
+                           errors={"file": ["Missing CSV."]})
+    return ratings_import.decode_csv(body_bytes(
+        ratings_import.MAX_BYTES_SETTING, what="CSV", hint=ratings_import.split_advice()))

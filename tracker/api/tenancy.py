@@ -1,6 +1,5 @@
-"""API tokens: exchange email and password for a Bearer token; list and revoke yours.
-
-Organizations, their settings and members.
+"""Organizations, their settings and members; invitations (how members join) and the
+organization's audit log.
 
 Organization export and import: the whole organization as one JSON document."""
 
@@ -8,55 +7,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from flask_login import current_user
 
 from tracker.api import Blueprint
 from tracker.api.access import public, requires
-from tracker.problems import problem
+from tracker.extensions import csrf
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.tenancy import (
+    AuditArgsSchema,
+    AuditEntrySchema,
+    InvitationAcceptSchema,
+    InvitationRequestSchema,
+    InvitationSchema,
+    InvitationSentSchema,
+    JoinedSchema,
     MemberRoleSchema,
     MemberSchema,
-    NewTokenSchema,
     OrganizationImportSchema,
     OrganizationSchema,
-    TokenRequestSchema,
-    TokenSchema,
 )
-from tracker.services.tenancy import accounts, organizations, portability
-
-tokens_blp = Blueprint("tokens", __name__, description="API tokens")
-
-
-@tokens_blp.route("/auth/tokens")
-class Tokens(MethodView):
-    @public
-    @tokens_blp.arguments(TokenRequestSchema)
-    @tokens_blp.response(201, NewTokenSchema)
-    def post(self, data: dict[str, Any]) -> Any:
-        """Create a token from an email and password; the secret is shown only here."""
-        user = accounts.authenticate(data["email"], data["password"])
-        if user is None:
-            return problem(401, "Unauthorized", "Unknown email or wrong password.")
-        token, secret = accounts.create_token(user, data["name"])
-        return {"id": token.id, "name": token.name, "created_at": token.created_at,
-                "revoked_at": None, "token": secret}
-
-    @tokens_blp.response(200, TokenSchema(many=True))
-    def get(self) -> Any:
-        """Your tokens (without their secrets)."""
-        return accounts.list_tokens(current_user)
-
-
-@tokens_blp.route("/auth/tokens/<int:token_id>")
-class TokenById(MethodView):
-    @tokens_blp.response(204)
-    def delete(self, token_id: int) -> None:
-        """Revoke one of your tokens."""
-        accounts.revoke_token(current_user, token_id)
-
+from tracker.services.tenancy import invitations, organizations, portability
 
 orgs_blp = Blueprint("orgs", __name__, description="Organizations (tenants) and members")
 
@@ -93,7 +65,7 @@ class OrganizationById(MethodView):
     @orgs_blp.response(200, OrganizationSchema)
     def patch(self, changes: dict[str, Any], org_id: int) -> Any:
         """Change the name or settings (leads)."""
-        return organizations.update_organization(g.org, changes)
+        return organizations.update_organization(g.org, changes, actor=current_user)
 
 
 @orgs_blp.route("/orgs/<int:org_id>/members")
@@ -106,11 +78,13 @@ class Members(MethodView):
         return {**page.__dict__, "items": [_member(m) for m in page.items]}
 
     @requires("lead")
-    @orgs_blp.arguments(MemberSchema)
-    @orgs_blp.response(201, MemberSchema)
+    @orgs_blp.arguments(InvitationRequestSchema)
+    @orgs_blp.response(202, InvitationSentSchema)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
-        """Give an existing user a role (leads)."""
-        return _member(organizations.add_member(g.org, data["email"], data["role"]))
+        """Invite a person (leads): the same as `POST .../invitations`. Nobody becomes a
+        member without accepting; the answer is the same whether or not they have an
+        account."""
+        return _invite(data)
 
 
 @orgs_blp.route("/orgs/<int:org_id>/members/<int:user_id>")
@@ -120,13 +94,83 @@ class MemberById(MethodView):
     @orgs_blp.response(200, MemberSchema)
     def patch(self, data: dict[str, Any], org_id: int, user_id: int) -> Any:
         """Change a member's role (leads); the last lead stays a lead."""
-        return _member(organizations.change_member_role(g.org, user_id, data["role"]))
+        return _member(organizations.change_member_role(g.org, user_id, data["role"],
+                                                        actor=current_user))
 
     @requires("lead")
     @orgs_blp.response(204)
     def delete(self, org_id: int, user_id: int) -> None:
         """Remove a member (leads)."""
-        organizations.remove_member(g.org, user_id)
+        organizations.remove_member(g.org, user_id, actor=current_user)
+
+
+def _invite(data: dict[str, Any]) -> dict[str, Any]:
+    invitation = invitations.invite(g.org, current_user, data["email"], data["role"],
+                                    current_app.config)
+    return {"id": invitation.id, "role": invitation.role}
+
+
+@orgs_blp.route("/orgs/<int:org_id>/invitations")
+class Invitations(MethodView):
+    @requires("lead")
+    @orgs_blp.arguments(PageArgsSchema, location="query")
+    @orgs_blp.response(200, page_schema(InvitationSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Pending invitations, newest first (leads)."""
+        page = invitations.list_pending(g.org, args["page"], args["per_page"])
+        items = [{"id": i.id, "email": i.email, "role": i.role, "created_at": i.created_at,
+                  "expires_at": i.expires_at,
+                  "invited_by": i.invited_by.email if i.invited_by else None}
+                 for i in page.items]
+        return {**page.__dict__, "items": items}
+
+    @requires("lead")
+    @orgs_blp.arguments(InvitationRequestSchema)
+    @orgs_blp.response(202, InvitationSentSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Invite a person by email with a role (leads); they get a link that works for 14
+        days (`TRACKER_INVITATION_DAYS`). Inviting the same email again replaces the
+        pending invitation (a resend). The answer is the same whether or not the email has
+        an account."""
+        return _invite(data)
+
+
+@orgs_blp.route("/orgs/<int:org_id>/invitations/<int:invitation_id>")
+class InvitationById(MethodView):
+    @requires("lead")
+    @orgs_blp.response(204)
+    def delete(self, org_id: int, invitation_id: int) -> None:
+        """Cancel a pending invitation (leads): its link stops working."""
+        invitations.cancel(g.org, current_user, invitation_id)
+
+
+@orgs_blp.route("/invitations/<token>/accept")
+class InvitationAccept(MethodView):
+    @public
+    @orgs_blp.arguments(InvitationAcceptSchema)
+    @orgs_blp.response(200, JoinedSchema)
+    def post(self, data: dict[str, Any], token: str) -> Any:
+        """Accept an invitation: signed in with the invited email, or signed out with a
+        `password` for the new account. 404 for an unknown link, 410 for one used,
+        cancelled or expired."""
+        user = current_user if current_user.is_authenticated else None
+        if user is not None and not g.get("token_auth"):
+            csrf.protect()  # a cookie write, as `access.check_request` does for others
+        membership = invitations.accept(token, user, data["password"], data["name"])
+        return {"org_id": membership.org_id, "user_id": membership.user_id,
+                "role": membership.role}
+
+
+@orgs_blp.route("/orgs/<int:org_id>/audit")
+class AuditLog(MethodView):
+    @requires("lead")
+    @orgs_blp.arguments(AuditArgsSchema, location="query")
+    @orgs_blp.response(200, page_schema(AuditEntrySchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The organization's audit log, newest first (leads): members and roles,
+        invitations, settings, sign-ins, exports, imports, assessments, initiatives."""
+        return organizations.audit_log(g.org, args["page"], args["per_page"],
+                                       entity=args["entity"], action=args["action"])
 
 
 portability_blp = Blueprint("portability", __name__, description="Organization export and import")
@@ -134,11 +178,12 @@ portability_blp = Blueprint("portability", __name__, description="Organization e
 
 @portability_blp.route("/orgs/<int:org_id>/export")
 class OrganizationExport(MethodView):
+    @requires("lead")
     @portability_blp.response(200, description="`{format_version, organization, <table>: [rows]}`; "
                   "rows carry refs instead of ids (see the README).")
     def get(self, org_id: int) -> Any:
-        """The whole organization as JSON, ready for `POST /orgs/import`."""
-        return portability.export_organization(g.org)
+        """The whole organization as JSON, ready for `POST /orgs/import` (leads)."""
+        return portability.export_organization(g.org, current_user)
 
 
 @portability_blp.route("/orgs/import")

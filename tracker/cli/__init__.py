@@ -8,7 +8,17 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from tracker import create_app
-from tracker.cli import barometer, frameworks, outbox, ratings, report, scheduler, seed, users
+from tracker.cli import (
+    barometer,
+    frameworks,
+    members,
+    outbox,
+    ratings,
+    report,
+    scheduler,
+    seed,
+    users,
+)
 
 
 def _create_app(*_args: object) -> Flask:
@@ -23,7 +33,7 @@ def cli() -> None:
 COMMANDS: tuple[click.Command, ...] = (
     users.users, users.tokens, seed.seed, frameworks.frameworks_group, ratings.ratings_group,
     report.report_command, outbox.outbox_group, barometer.barometer_group,
-    scheduler.scheduler_command)
+    scheduler.scheduler_command, members.members_group)
 
 
 def init_app(app: Flask) -> None:

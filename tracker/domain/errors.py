@@ -61,6 +61,13 @@ class StaleVersion(TrackerError):
     title = "Precondition failed"
 
 
+class Gone(TrackerError):
+    """A link that existed but no longer works (an invitation used, cancelled or expired)."""
+
+    status = 410
+    title = "Gone"
+
+
 class TooLarge(TrackerError):
     """A document or upload beyond a size or row limit; `limit` says how far one may go."""
 

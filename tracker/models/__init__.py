@@ -1,6 +1,6 @@
 """Flask-SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
-from tracker.models.accounts import ApiToken, User
+from tracker.models.accounts import ApiToken, User, UserSession
 from tracker.models.answers import Answer
 from tracker.models.assessments import Assessment, Evidence, Rating, Respondent
 from tracker.models.backlog import (
@@ -17,7 +17,7 @@ from tracker.models.decisions import Decision
 from tracker.models.findings import Finding, Target
 from tracker.models.frameworks import Axis, Dimension, Framework, Question, ScaleLevel
 from tracker.models.kpis import Kpi, Measurement
-from tracker.models.organizations import Membership, Organization
+from tracker.models.organizations import Invitation, Membership, Organization
 from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.models.playbook import OrganizationProfile, PlaybookTemplate
 from tracker.models.roadmap import BaselineItem, Phase, RoadmapBaseline
@@ -39,6 +39,7 @@ __all__ = [
     "Finding",
     "Framework",
     "Initiative",
+    "Invitation",
     "Kpi",
     "Measurement",
     "Membership",
@@ -60,5 +61,6 @@ __all__ = [
     "Target",
     "Uplift",
     "User",
+    "UserSession",
     "finding_root_cause",
 ]

@@ -1,4 +1,4 @@
-"""Users and their API tokens."""
+"""Users, their signed-in browser sessions and their API tokens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Model, Timestamped, UTCDateTime
+from tracker.models.base import Model, Timestamped, UTCDateTime, utcnow
 
 
 class User(UserMixin, Timestamped, Model):
@@ -24,20 +24,38 @@ class User(UserMixin, Timestamped, Model):
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user",
                                                   cascade="all, delete-orphan")
+    sessions: Mapped[list[UserSession]] = relationship(back_populates="user",
+                                                       cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
 
 
+class UserSession(Timestamped, Model):
+    """A signed-in browser: its cookie carries a random secret, the row only the secret's
+    SHA-256 digest, so logging out (or a password change) ends it on the server."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
 class ApiToken(Timestamped, Model):
-    """A revocable API token; only its SHA-256 digest is stored."""
+    """A revocable API token that expires; only its SHA-256 digest is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,14 +1,15 @@
-"""Organizations (tenants) and memberships."""
+"""Organizations (tenants), memberships and invitations (pending memberships)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.accounts import User
-from tracker.models.base import Model, Timestamped
+from tracker.models.base import Model, Timestamped, UTCDateTime
 
 ROLES: tuple[str, ...] = ("viewer", "contributor", "ops", "lead")
 
@@ -34,6 +35,15 @@ class Organization(Timestamped, Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization",
                                                          cascade="all, delete-orphan")
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The organization's time zone; UTC when the stored name is unknown, so a row
+        written before names were checked never breaks a page, a plan or a job."""
+        try:
+            return ZoneInfo(self.timezone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
 
 class Membership(Timestamped, Model):
     """A user's role in an organization: `viewer`, `contributor`, `ops` or `lead`."""
@@ -48,3 +58,26 @@ class Membership(Timestamped, Model):
 
     organization: Mapped[Organization] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
+
+
+class Invitation(Timestamped, Model):
+    """A pending membership: an emailed secret link that the invited person accepts.
+
+    Only the SHA-256 digest of the link's secret is stored. An invitation is pending until
+    it is accepted, cancelled (by a lead, or replaced by a new one for the same email) or
+    past `expires_at`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"),
+                                        index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                 ondelete="SET NULL"))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()
+    invited_by: Mapped[User | None] = relationship()

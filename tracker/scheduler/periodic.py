@@ -1,7 +1,8 @@
 """Every periodic job in one table, as redash's `periodic_job_definitions`: the system jobs
 (the sync of the table into the scheduler, the outbox flush) and one job per schedule of
 the organizations that is not paused. The runner builds the scheduler's jobs from it and
-keeps them in sync with it.
+keeps them in sync with it. A schedule whose job cannot be planned (a cron stored unchecked)
+is logged, recorded on the schedule and left out; the others are planned.
 
 The schedules' jobs live in the persistent job store (the database), which keeps a job's
 function by its import path (`tracker.scheduler.jobs:fire_schedule`) and its next run
@@ -11,6 +12,7 @@ memory and are rebuilt by every leader.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,7 @@ from tracker.models.schedules import Schedule
 from tracker.scheduler import jobs, triggers
 from tracker.services.follow import schedules
 
+log = logging.getLogger(__name__)
 PERSISTENT, VOLATILE = "default", "volatile"  # the job stores' aliases
 MISFIRE_GRACE_SECONDS = 6 * 3600
 SYNC_SECONDS = 60
@@ -80,14 +83,28 @@ def schedule_job(schedule: Schedule, org: Organization) -> PeriodicJob:
 
 
 def schedule_jobs(app: Flask) -> list[PeriodicJob]:
-    """One job per schedule that is not paused, read from the app's database."""
+    """One job per schedule that is not paused, read from the app's database; a schedule
+    whose job cannot be built is recorded and skipped."""
     with app.app_context():
         try:
             rows = db.session.execute(select(Schedule, Organization).join(
-                Organization, Organization.id == Schedule.org_id)).all()
-            return [schedule_job(s, org) for s, org in rows if not s.paused]
+                Organization, Organization.id == Schedule.org_id)
+                .where(Schedule.paused.is_(False)).order_by(Schedule.id)).all()
+            built = (_planned(schedule, org) for schedule, org in rows)
+            return [job for job in built if job is not None]
         finally:
             db.session.remove()
+
+
+def _planned(schedule: Schedule, org: Organization) -> PeriodicJob | None:
+    """The schedule's job, or None (logged and recorded on it) when it cannot be built."""
+    try:
+        return schedule_job(schedule, org)
+    except Exception as error:
+        log.exception("schedule %s of organization %s cannot be planned", schedule.id,
+                      schedule.org_id)
+        jobs.record_failure(schedule.id, error)
+        return None
 
 
 def periodic_job_definitions(app: Flask, sync: Callable[[], None]) -> list[PeriodicJob]:

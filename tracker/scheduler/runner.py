@@ -7,6 +7,10 @@ a dedicated connection (released by the database if the process dies), on SQLite
 single process holds it. A process that does not get it waits as a standby and retries, so
 it takes over when the leader stops or dies. The leader's jobs come from the one table of
 periodic jobs (`tracker.scheduler.periodic`), which it keeps in sync with the schedules.
+
+A leader whose loop meets an unexpected error (its lock's connection lost, the database
+away while it starts) logs it, shuts its scheduler down and releases the lock, then goes
+back to standing by: a standby takes over, never a leader that runs nothing.
 """
 
 from __future__ import annotations
@@ -57,14 +61,23 @@ class LeaderLock:
         return self.held
 
     def release(self) -> None:
-        """Give the lock back (closing the session would too)."""
+        """Give the lock back (closing the session would too, so a connection that is
+        already broken releases it as well)."""
         if self._connection is not None:
             try:
                 self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+            except Exception:
+                log.warning("scheduler: the lock's connection is broken; closing it")
             finally:
                 self._connection.close()
                 self._connection = None
         self.held = False
+
+    def check(self) -> None:
+        """Raise if the lock's connection is lost (the database restarted): the lock went
+        with it, and a leader must not go on without it."""
+        if self._connection is not None:
+            self._connection.execute(text("SELECT 1"))
 
 
 def build_scheduler(app: Flask) -> BackgroundScheduler:
@@ -119,20 +132,49 @@ class Runner:
         return self
 
     def _loop(self) -> None:
+        """Every `retry_seconds`: a standby tries the lock and leads if it gets it, a leader
+        checks it still holds it; an unexpected error makes it stand down and retry."""
         while not self._stop.is_set():
-            if self.scheduler is None and self.lock.acquire():
-                self._lead()
+            try:
+                self._step()
+            except Exception:
+                log.exception("scheduler: the leader's loop failed; standing down")
+                self._stand_down()
             self._stop.wait(self.retry_seconds)
+
+    def _step(self) -> None:
+        """One turn of the loop."""
+        if self.scheduler is not None:
+            self.lock.check()
+        elif self.lock.acquire():
+            self._lead()
 
     def _lead(self) -> None:
         """Start the scheduler paused, give it the table's jobs, then let it run: a run
-        missed while no leader ran fires once now."""
+        missed while no leader ran fires once now. A scheduler that fails to start is shut
+        down before the error goes on."""
         scheduler = build_scheduler(self.app)
         scheduler.start(paused=True)
-        sync_jobs(scheduler, self._table())
+        try:
+            sync_jobs(scheduler, self._table())
+        except BaseException:
+            scheduler.shutdown(wait=False)
+            raise
         scheduler.resume()
         self.scheduler = scheduler
         log.info("scheduler: leader, %d job(s)", len(scheduler.get_jobs()))
+
+    def _stand_down(self) -> None:
+        """Shut the scheduler down (running jobs finish) and release the lock; whatever
+        fails here is logged, so the lock is released whatever happens."""
+        scheduler, self.scheduler = self.scheduler, None
+        try:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+        except Exception:
+            log.exception("scheduler: the scheduler did not shut down cleanly")
+        finally:
+            self.lock.release()
 
     def _table(self) -> list[PeriodicJob]:
         """This leader's periodic jobs; its `sync` job is `_sync`."""
@@ -148,10 +190,7 @@ class Runner:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=True)
-            self.scheduler = None
-        self.lock.release()
+        self._stand_down()
 
     def wait(self) -> None:
         """Block until interrupted (the `tracker scheduler` command)."""

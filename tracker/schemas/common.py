@@ -1,5 +1,6 @@
 """What every schema shares: the base `Schema` (no NUL character gets in), the `Id` field,
-whole nested records, pagination, the problem+json error body, and the URL converters.
+single-line texts, email addresses and time zones, whole nested records, pagination and the
+URL converters.
 
 Every schema of `tracker.schemas` derives from `Schema` here, so the rules of the edge hold
 for API bodies, query arguments, pages' forms and imported documents alike; the database
@@ -11,9 +12,11 @@ as for any record that does not exist (the OpenAPI document shows the bounds).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 import marshmallow
 from marshmallow import ValidationError, fields, validate
@@ -36,6 +39,9 @@ MAX_WEEKS = 520
 WEEKS = validate.Range(min=0, max=MAX_WEEKS)
 POSITIVE_WEEKS = validate.Range(min=0, min_inclusive=False, max=MAX_WEEKS)
 LAG_WEEKS = validate.Range(min=-MAX_WEEKS, max=MAX_WEEKS)
+#: Unicode categories that break a line or control the terminal: controls (CR, LF, TAB,
+#: DEL, C1), and the line and paragraph separators (`str.splitlines` breaks on all of them).
+LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
 
 
 class Schema(marshmallow.Schema):
@@ -124,11 +130,73 @@ class Id(fields.Integer):
         super().__init__(validate=ID_RANGE, **kwargs)
 
 
+def is_single_line(text: str) -> bool:
+    """Whether `text` holds no line break and no control character (NUL is left to `Schema`,
+    which reports it on its own).
+
+    >>> is_single_line("Acme & Co"), is_single_line("Acme\\r\\nBcc: x"), is_single_line("a\\u2028b")
+    (True, False, False)
+    """
+    return not any(unicodedata.category(char) in LINE_BREAKING for char in text if char != NUL)
+
+
+class Line(fields.String):
+    """A text on one line: no CR, LF, TAB or other control character, since it may end up
+    in an email header (a subject, an address) where a line break would inject headers; the
+    message names the field (`label`, else the field's name)."""
+
+    def __init__(self, *, label: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.label = label
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not is_single_line(text):
+            label = self.label or (self.data_key or self.name or "this field").replace("_", " ")
+            raise ValidationError(f"{label[:1].upper()}{label[1:]} must be a single line: no "
+                                  f"line break, tab or other control character.")
+        return text
+
+
 class Email(fields.Email):
-    """An email address, at most 254 characters (RFC 5321's limit, and the columns')."""
+    """An email address, at most 254 characters (RFC 5321's limit, and the columns'), on one
+    line (marshmallow's check lets Unicode line separators through in the domain)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.Length(max=254), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        address = super()._deserialize(value, attr, data, **kwargs)
+        if not is_single_line(address):
+            raise self.make_error("invalid")
+        return address
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zone names this system knows (read once: the scan is slow)."""
+    return frozenset(available_timezones())
+
+
+def is_time_zone(name: str | None) -> bool:
+    """Whether `name` is an IANA time zone name, such as `Europe/Paris`.
+
+    >>> is_time_zone("Europe/Paris"), is_time_zone("Bad/Zone"), is_time_zone("../etc")
+    (True, False, False)
+    """
+    return name in time_zones()
+
+
+class TimeZone(fields.String):
+    """An IANA time zone name (`Europe/Paris`), checked against the system's database, so
+    a job's trigger and a page's times can always be computed in it."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if not is_time_zone(name):
+            raise ValidationError("Unknown time zone: give an IANA name such as "
+                                  "Europe/Paris.")
+        return name
 
 
 class WholeNested(fields.Nested):
@@ -177,16 +245,6 @@ def page_schema(item_schema: type[marshmallow.Schema]) -> type[marshmallow.Schem
         "page": fields.Integer(),
         "per_page": fields.Integer(),
     }, name=name)
-
-
-class ProblemSchema(Schema):
-    """RFC 9457 problem details, as every API error is answered."""
-
-    type = fields.String(metadata={"description": "A URI naming the problem type"})
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    errors = fields.Dict(metadata={"description": "Validation messages per field"})
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -13,7 +13,7 @@ from marshmallow import fields, validate
 from tracker.domain.constants import RESEND_TO
 from tracker.domain.effects import DIRECTIONS
 from tracker.models.schedules import SCHEDULE_KINDS
-from tracker.schemas.common import Email, Id, Schema
+from tracker.schemas.common import Email, Id, Schema, TimeZone
 from tracker.schemas.plan import PlanChoiceArgsSchema, PlanUsedSchema, UnplannedSchema
 
 SCORE: dict[str, Any] = {"allow_none": True}  # keyword arguments of a nullable score
@@ -175,8 +175,9 @@ class ScheduleSchema(Schema):
                          metadata={"description": "Five-field cron expression"})
     interval_days = fields.Integer(load_default=None, allow_none=True,
                                    validate=validate.Range(min=1, max=366))
-    timezone = fields.String(load_default=None, allow_none=True,
-                             metadata={"description": "Default: the organization's"})
+    timezone = TimeZone(load_default=None, allow_none=True, metadata={
+        "description": "IANA time zone, e.g. Europe/Paris; default: the organization's (an "
+                       "unknown zone stored earlier is read as UTC, with a `warning`)"})
     recipients = fields.List(Email(), load_default=list)
     close_after_days = fields.Integer(load_default=None, allow_none=True,
                                       validate=validate.Range(min=1, max=366))
@@ -187,13 +188,22 @@ class ScheduleSchema(Schema):
     last_run_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
         "description": "When the job last ran its work, with the offset of the schedule's "
                        "time zone"})
+    last_error = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "Why the job last failed (null once it runs again): the scheduler "
+                       "skips a failing schedule and runs the others"})
+    last_error_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When the job last failed, with the offset of the schedule's time "
+                       "zone"})
+    warning = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "A problem with the stored settings the schedule runs despite, such "
+                       "as an unknown time zone read as UTC"})
 
 
 class SchedulePatchSchema(Schema):
     kind = fields.String(validate=validate.OneOf(SCHEDULE_KINDS))
     cron = fields.String(allow_none=True, validate=validate.Length(max=100))
     interval_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=366))
-    timezone = fields.String(allow_none=True)
+    timezone = TimeZone(allow_none=True)
     recipients = fields.List(Email())
     close_after_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=366))
     paused = fields.Boolean(metadata={"description": "true pauses, false resumes"})

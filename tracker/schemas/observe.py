@@ -53,9 +53,14 @@ class RespondentSchema(Schema):
     level = fields.String(load_default=None, allow_none=True, validate=SHORT,
                           metadata={"description": "Hierarchy level; `leader` feeds blind spots"})
     source = fields.String(load_default="survey", validate=validate.OneOf(SOURCES))
-    survey_url = fields.Method("_survey_url", dump_only=True)
+    survey_url = fields.Method("_survey_url", dump_only=True, metadata={
+        "type": "string", "nullable": True,
+        "description": "The respondent's personal survey link; like `email`, shown to ops "
+                       "and leads only (null for the others)"})
 
-    def _survey_url(self, respondent: Any) -> str:
+    def _survey_url(self, respondent: Any) -> str | None:
+        if respondent.survey_token is None:
+            return None
         return f"{current_app.config['TRACKER_BASE_URL']}/survey/{respondent.survey_token}"
 
 
@@ -88,7 +93,8 @@ class EvidenceSchema(Schema):
     source = fields.String(load_default="interview", validate=validate.OneOf(SOURCES))
     tone = fields.String(load_default="neutral", validate=validate.OneOf(TONES))
     dimensions = fields.Method("_codes", deserialize="_load_codes", load_default=list)
-    respondent_id = Id(load_default=None, allow_none=True)
+    respondent_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "Who said it; read back by ops and leads only (null for the others)"})
     created_at = fields.DateTime(dump_only=True)
 
     def _codes(self, evidence: Any) -> list[str]:

@@ -1,4 +1,4 @@
-"""Organization, membership and token schemas.
+"""Organization, membership, token and password schemas.
 
 Schemas of imports and exports: CSV ratings import, organization export/import."""
 
@@ -10,7 +10,7 @@ from marshmallow import INCLUDE, ValidationError, fields, validate
 
 from tracker.domain.constants import DB_INT_MAX, LOCALES
 from tracker.models.organizations import ROLES
-from tracker.schemas.common import Email, Id, Schema
+from tracker.schemas.common import Email, Id, Line, PageArgsSchema, Schema
 
 METHODS = ("wsjf", "rice", "ice", "scorecard", "gap")
 POSITIVE = validate.Range(min=0, min_inclusive=False)
@@ -28,7 +28,7 @@ class OrganizationSchema(Schema):
     """An organization and its settings (PATCH takes any subset)."""
 
     id = Id(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Line(required=True, validate=validate.Length(min=1, max=200))
     min_group_size = fields.Integer(load_default=3, validate=validate.Range(min=1, max=1000),
                                     metadata={"description": "Smallest group shown on its own "
                                               "(respondents' anonymity)"})
@@ -66,21 +66,116 @@ class MemberRoleSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
 
-class TokenRequestSchema(Schema):
+class InvitationRequestSchema(Schema):
+    """Whom to invite, with which role."""
+
     email = Email(required=True)
-    password = fields.String(required=True, load_only=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class InvitationSentSchema(Schema):
+    """The answer to an invitation: the same whether or not the email has an account."""
+
+    id = Id(metadata={"description": "The invitation, for `DELETE .../invitations/{id}`"})
+    role = fields.String()
+
+
+class InvitationSchema(Schema):
+    """A pending invitation."""
+
+    id = Id()
+    email = fields.String()
+    role = fields.String()
+    invited_by = fields.String(allow_none=True, metadata={
+        "description": "The inviter's email"})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+
+
+class InvitationAcceptSchema(Schema):
+    """Accepting: signed in with the invited email, or signed out with a new password."""
+
+    password = fields.String(load_default=None, load_only=True,
+                             validate=validate.Length(max=1024), metadata={
+                                 "description": "For a person without an account: the "
+                                                "password of the account created"})
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class JoinedSchema(Schema):
+    """The membership an accepted invitation gave."""
+
+    org_id = Id()
+    user_id = Id()
+    role = fields.String()
+
+
+class AuditArgsSchema(PageArgsSchema):
+    """The audit log's page, and optional filters on the entity and the action."""
+
+    entity = fields.String(load_default=None, validate=validate.Length(max=30))
+    action = fields.String(load_default=None, validate=validate.Length(max=10))
+
+
+class AuditEntrySchema(Schema):
+    """An event of the organization's audit log: who changed what and when, old → new."""
+
+    id = Id()
+    at = fields.DateTime()
+    actor_email = fields.String(allow_none=True, metadata={"description": "null: the system"})
+    actor_name = fields.String(allow_none=True)
+    entity = fields.String()
+    entity_id = Id()
+    action = fields.String()
+    changes = fields.Dict(metadata={"description": "Field: [old, new], or the values set"})
+
+
+#: Passwords are bounded so that hashing one stays cheap.
+PASSWORD = validate.Length(max=1024)
+#: The most days a caller may ask a token to live (the instance caps it further).
+TOKEN_DAYS_MAX = 3650
+
+
+class TokenCreateSchema(Schema):
     name = fields.String(load_default="", validate=validate.Length(max=100))
+    expires_in_days = fields.Integer(
+        load_default=None, validate=validate.Range(min=1, max=TOKEN_DAYS_MAX),
+        metadata={"description": "Fewer days than the default (90, `TRACKER_TOKEN_DAYS`), "
+                                 "which is also the most a token lives"})
+
+
+class TokenRequestSchema(TokenCreateSchema):
+    email = Email(required=True)
+    password = fields.String(required=True, load_only=True, validate=PASSWORD)
 
 
 class TokenSchema(Schema):
     id = Id()
     name = fields.String()
     created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When the token last authenticated a call (to the minute)"})
     revoked_at = fields.DateTime(allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):
     token = fields.String(metadata={"description": "The secret, shown only once"})
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=PASSWORD)
+    new_password = fields.String(required=True, load_only=True, validate=PASSWORD, metadata={
+        "description": "At least 12 characters, not a common password, not your email"})
+
+
+class PasswordResetRequestSchema(Schema):
+    email = Email(required=True)
+
+
+class PasswordResetSchema(Schema):
+    password = fields.String(required=True, load_only=True, validate=PASSWORD, metadata={
+        "description": "At least 12 characters, not a common password, not your email"})
 
 
 class CsvImportResultSchema(Schema):

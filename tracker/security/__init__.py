@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tracker.security import sessions
+from tracker.security import headers, limits, sessions
 
 
 def init_app(app: Flask) -> None:
     """Wire sign-in, rate limits and response headers into the application."""
     sessions.init_app(app)
+    limits.init_app(app)
+    headers.init_app(app)

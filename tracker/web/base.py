@@ -22,11 +22,13 @@ bp = Blueprint("web", __name__)
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of an organization's menu: shown once its page (endpoint) exists."""
+    """One entry of an organization's menu: shown once its page (endpoint) exists, to
+    those who hold at least `role`."""
 
     key: str
     label: Any
     endpoint: str
+    role: str = "viewer"
 
 
 NAV: tuple[NavItem, ...] = (
@@ -36,6 +38,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("barometer", _l("Barometer"), "web.barometer"),
     NavItem("schedules", _l("Schedules"), "web.schedules"),
     NavItem("decisions", _l("Decisions"), "web.decisions"),
+    NavItem("audit", _l("Audit log"), "web.audit_log", role="lead"),
 )
 
 
@@ -58,7 +61,7 @@ def _nav_links(org: Organization | None) -> list[dict[str, Any]]:
         return []
     return [{"key": item.key, "label": item.label,
              "url": url_for(item.endpoint, org_id=org.id)}
-            for item in NAV if item.endpoint in current_app.view_functions]
+            for item in NAV if item.endpoint in current_app.view_functions and can(item.role)]
 
 
 @bp.app_context_processor

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -21,8 +21,11 @@ babel = Babel()
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
 
 
-def select_locale() -> str:
-    """The language of this request: the user's, the session's, or the browser's."""
+def select_locale() -> str | None:
+    """The language of this request: the user's, the session's, or the browser's (outside
+    a request, as in a command, the default)."""
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")

@@ -51,3 +51,19 @@ DIAGNOSTIC_LABELS = {"status": ASSESSMENT_STATUS_LABELS, "kind": ASSESSMENT_KIND
 
 PLAN_SETTING_LABELS = {"plan_start": _l("Start date"), "plan_capacity": _l("Initiatives at once"),
                        "plan_points": _l("Points per week")}
+
+ROLE_LABELS = {"viewer": _l("viewer"), "contributor": _l("contributor"), "ops": _l("ops"),
+               "lead": _l("lead")}
+#: The audit log's actions and records, as its page shows them.
+AUDIT_ACTION_LABELS = {
+    "create": _l("created"), "update": _l("changed"), "delete": _l("deleted"),
+    "archive": _l("archived"), "restore": _l("restored"), "rate": _l("rated"),
+    "reopen": _l("reopened"), "open": _l("opened"), "close": _l("closed"),
+    "invite": _l("invited"), "uninvite": _l("invitation cancelled"),
+    "join": _l("invitation accepted"), "add": _l("added"), "role": _l("role changed"),
+    "remove": _l("removed"), "settings": _l("settings changed"), "signin": _l("signed in"),
+    "export": _l("exported"), "import": _l("imported")}
+AUDIT_ENTITY_LABELS = {
+    "initiative": _l("initiative"), "pilot": _l("pilot"), "dependency": _l("dependency"),
+    "assessment": _l("assessment"), "member": _l("member"), "invitation": _l("invitation"),
+    "organization": _l("organization"), "user": _l("user")}

@@ -1,6 +1,8 @@
 """Sending one claimed outbox message: build its MIME message (inline parts taken from the
 batch's assets), send it through the transport, and say what became of it: sent, to retry
-later, or failed for good once its last allowed attempt fails, with the server's error.
+later (a transient error), or failed for good with the reason (it cannot be built, the
+server refused it permanently, or its last allowed attempt failed). It never raises, so a
+bad message is set aside and the others go.
 
 No database here: the outbox service claims the rows, passes them in (anything with the
 attributes of `Outgoing` and `Asset` will do) and records each outcome.
@@ -72,18 +74,56 @@ class Outcome:
 
 def send(transport: Transport, from_address: str, message: Outgoing,
          assets: Mapping[str, Asset], max_attempts: int) -> Outcome:
-    """Send `message` now; an SMTP or network error makes it `retry` (or `failed` when this
-    was attempt number `max_attempts`). Any other error (a message that cannot be built)
-    is raised."""
+    """Send `message` now and say what became of it: `failed` at once when it cannot be
+    built (a line break in a header, an invalid address, a missing part) or when the server
+    refuses it permanently (a 5xx reply to its recipient or its data); `retry` on any other
+    SMTP or network error, a transient one, unless this was attempt number `max_attempts`
+    (then `failed`). Nothing is raised: one bad message never holds back the others."""
     try:
-        transport.send(build_message(
+        email = build_message(
             from_address, message.recipient, message.subject, message.text, message.html,
             [_part(assets[a["asset"]], a["cid"]) for a in message.attachments],
-            message.dedupe_key, message.created_at))
+            message.dedupe_key, message.created_at)
+    except Exception as error:  # any error here is this message's alone
+        return Outcome("failed", clean(f"Cannot be built: {_describe(error)}"))
+    try:
+        transport.send(email)
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+            smtplib.SMTPNotSupportedError) as error:
+        return Outcome("failed" if _permanent(error) else _transient(message, max_attempts),
+                       clean(_describe(error)))
     except (smtplib.SMTPException, OSError) as error:
-        status: Status = "failed" if message.attempts + 1 >= max_attempts else "retry"
-        return Outcome(status, _describe(error))
+        return Outcome(_transient(message, max_attempts), clean(_describe(error)))
+    except Exception as error:  # the client library refused this message (an encoding)
+        return Outcome("failed", clean(f"Cannot be sent: {_describe(error)}"))
     return Outcome("sent")
+
+
+def _transient(message: Outgoing, max_attempts: int) -> Status:
+    """After a transient error: `retry`, or `failed` once the attempts are used up."""
+    return "failed" if message.attempts + 1 >= max_attempts else "retry"
+
+
+def _permanent(error: smtplib.SMTPException) -> bool:
+    """Whether the server refused this message for good: a 5xx reply to every recipient
+    or to its data, or an extension the message needs (SMTPUTF8) that it does not offer.
+    Errors of the server or the settings (connection, authentication, the sender) are
+    transient for each message: they are retried, not burnt."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return True
+
+
+def clean(reason: str, limit: int = 1000) -> str:
+    """A reason as stored and shown: control characters escaped, at most `limit` long.
+
+    >>> clean("550 no\\r\\nsuch user")
+    '550 no\\\\r\\\\nsuch user'
+    """
+    escaped = "".join(char if char.isprintable() else repr(char)[1:-1] for char in reason)
+    return escaped[:limit]
 
 
 def _part(asset: Asset, cid: str) -> Part:

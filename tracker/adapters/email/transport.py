@@ -10,6 +10,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -49,14 +50,19 @@ def build_message(sender: str, recipient: str, subject: str, text: str, html: st
                   parts: list[Part], message_key: str, created: datetime) -> EmailMessage:
     """A `multipart/alternative` message (plain text, then HTML with `multipart/related`
     inline images referenced as `cid:`), dated when it was queued (`created`, timezone
-    aware) and with a Message-ID stable per outbox message (`message_id`)."""
+    aware) and with a Message-ID stable per outbox message (`message_id`).
+
+    Headers are never pasted text: the recipient is one `Address` parsed from its
+    `addr_spec` (a list, a display name or a line break is refused), the sender is parsed
+    by the header registry (a display name is quoted or encoded), and a line break in the
+    subject is refused, each with a `ValueError`: such a message cannot be built."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = recipient
+    message["To"] = Address(addr_spec=recipient)
     message["Subject"] = subject
     message["Date"] = format_datetime(created)
-    message["Message-ID"] = message_id(message_key, created,
-                                       sender.rpartition("@")[2] or "localhost")
+    domain = message["From"].addresses[0].domain if message["From"].addresses else ""
+    message["Message-ID"] = message_id(message_key, created, domain or "localhost")
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
@@ -124,12 +130,13 @@ class SmtpTransport:
             self._smtp = None
 
     def send(self, message: EmailMessage) -> None:
-        """Send one message; on any error the connection is dropped and the error raised."""
+        """Send one message; on any error the connection is dropped and the error raised
+        (after a failure half-way through, the session is in no state to go on)."""
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
             self._smtp.send_message(message)
-        except (smtplib.SMTPException, OSError):
+        except Exception:
             self._close()
             raise
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from tracker.domain.errors import InvalidInput
+from tracker.domain.errors import InvalidInput, TooLarge
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "role", "team", "level", "source")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("email",)
 CANNOT_SAY: frozenset[str] = frozenset({"?", "n/a"})
+#: Most respondent rows of one file (TRACKER_RATINGS_IMPORT_MAX_ROWS overrides it).
+MAX_ROWS = 5000
+ROWS_SETTING = "TRACKER_RATINGS_IMPORT_MAX_ROWS"
 MAX_LENGTHS: dict[str, int] = {"name": 200, "role": 100, "team": 100, "level": 100,
                                "source": 20, "email": 254}
 
@@ -68,14 +71,16 @@ def parse_cell(text: str, low: float, high: float) -> tuple[bool, float | None]:
 
 
 def parse_ratings_csv(text: str, dimension_codes: Collection[str], scale: tuple[float, float],
-                      sources: Collection[str],
-                      existing_names: Collection[str] = ()) -> list[CsvRespondent]:
+                      sources: Collection[str], existing_names: Collection[str] = (), *,
+                      max_rows: int = MAX_ROWS) -> list[CsvRespondent]:
     """Every respondent row of the file, or InvalidInput naming every bad cell.
 
     `existing_names` are the respondents already in the assessment: a row with one of these
     names is a duplicate, as is a name given twice in the file (names compare without case).
+    Reading stops at the first respondent row beyond `max_rows` (TooLarge, 413): one import
+    is one transaction, which every other writer of an SQLite database waits for.
     """
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    reader = _records(text.removeprefix("\ufeff"))
     header = [column.strip() for column in next(reader, [])]
     errors: dict[str, list[str]] = {}
     _check_header(header, dimension_codes, errors)
@@ -83,9 +88,12 @@ def parse_ratings_csv(text: str, dimension_codes: Collection[str], scale: tuple[
         raise InvalidInput("The CSV header is not valid; nothing was saved.", errors=errors)
     taken = {name.casefold(): "the assessment" for name in existing_names}
     respondents = []
+    count = 0
     for row_number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
+        count += 1
+        check_row_count(count, row_number, max_rows)
         if len(cells) > len(header):
             errors.setdefault(f"row {row_number}", []).append(
                 f"{len(cells)} cells for {len(header)} columns.")
@@ -101,6 +109,53 @@ def parse_ratings_csv(text: str, dimension_codes: Collection[str], scale: tuple[
         raise InvalidInput(f"{len(errors)} cell(s) of the CSV are not valid; nothing was saved.",
                            errors=errors)
     return respondents
+
+
+def _records(text: str) -> Iterator[list[str]]:
+    """The file's records; one the csv module cannot read (a cell over its 128 KiB field
+    limit) is an InvalidInput naming its row.
+
+    >>> list(_records("a,b\\n1,2\\n"))
+    [['a', 'b'], ['1', '2']]
+    """
+    reader = csv.reader(io.StringIO(text))
+    read = 0
+    try:
+        for cells in reader:
+            read += 1
+            yield cells
+    except csv.Error as error:
+        raise InvalidInput(f"Row {read + 1} of the CSV cannot be read: {error}.",
+                           errors={f"row {read + 1}": [f"{str(error).capitalize()}."]}) from None
+
+
+def check_row_count(count: int, row: int, max_rows: int) -> None:
+    """TooLarge once a file's `count`-th respondent row (line `row`) is beyond `max_rows`;
+    the detail says how to split the file.
+
+    >>> check_row_count(2, 3, 2)
+    >>> check_row_count(3, 4, 2)
+    Traceback (most recent call last):
+    ...
+    tracker.domain.errors.TooLarge: The CSV file has more than 2 respondent rows (row 4 is \
+over the limit, TRACKER_RATINGS_IMPORT_MAX_ROWS). Split it into files of at most 2 rows, each \
+with the header row, and import them one after the other.
+    """
+    if count > max_rows:
+        raise TooLarge(f"The CSV file has more than {max_rows:,} respondent rows (row {row} is "
+                       f"over the limit, {ROWS_SETTING}). {split_hint(max_rows)}",
+                       limit=max_rows)
+
+
+def split_hint(max_rows: int) -> str:
+    """What to do with a file over a limit.
+
+    >>> split_hint(5000)
+    'Split it into files of at most 5,000 rows, each with the header row, and import them \
+one after the other.'
+    """
+    return (f"Split it into files of at most {max_rows:,} rows, each with the header row, "
+            "and import them one after the other.")
 
 
 def _check_header(header: list[str], dimension_codes: Collection[str],

@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from tracker.adapters.importers.documents import StrictLoader, load_document
 from tracker.domain.errors import InvalidInput
 
 CODE = "owasp-samm"
@@ -55,8 +56,9 @@ FOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
 BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
-class SammLoader(yaml.SafeLoader):
-    """`yaml.SafeLoader` with YAML 1.2 booleans: only true/false are booleans.
+class SammLoader(StrictLoader):
+    """`StrictLoader` (no anchors or aliases, a node budget) with YAML 1.2 booleans: only
+    true/false are booleans.
 
     SAMM's answer sets say `text: No`, which YAML 1.1 reads as the boolean false.
 
@@ -141,8 +143,9 @@ def _load_folder(root: Path, folder: str, problems: _Problems) -> dict[str, _Rec
     for file in files:
         path = f"{folder}/{file.name}"
         try:
-            data = yaml.load(file.read_text(encoding="utf-8"), Loader=SammLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            data = load_document(file.read_text(encoding="utf-8"), field=path,
+                                 what="file", loader_class=SammLoader)
+        except (OSError, UnicodeDecodeError, InvalidInput) as exc:
             problems.add(path, f"cannot be read: {exc}")
             continue
         if not isinstance(data, dict):

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tracker.domain.roadmap import DONE, FIXED_STATUSES
 from tracker.models import Initiative, Organization
@@ -31,7 +30,7 @@ STARTED: frozenset[str] = frozenset({"in_progress", "piloting", DONE})
 
 def today_in(org: Organization) -> date:
     """Today on the organization's calendar (its time zone, UTC when unset)."""
-    return datetime.now(ZoneInfo(org.timezone or "UTC")).date()
+    return datetime.now(org.zone).date()
 
 
 def with_move_dates(org: Organization, current: Initiative | None,

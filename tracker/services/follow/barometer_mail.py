@@ -244,7 +244,7 @@ def send_barometer(org: Organization, config: Mapping[str, Any],
     rendered once (per locale) whatever the number of recipients; the outbox rows and the
     chart images are written in one transaction. `dry_run` writes nothing.
     """
-    period = period or quarter(now or utcnow(), org.timezone)
+    period = period or quarter(now or utcnow(), org.zone.key)
     wanted = _wanted(org, recipients)
     keys = {r: dedupe_key(org.id, period, r) for r in wanted}
     done = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(

@@ -6,7 +6,11 @@ nothing twice (the `dedupe_key` is unique and a sent row is never claimed again)
 PostgreSQL, rows are claimed with `FOR UPDATE SKIP LOCKED`, so several senders share the
 work without sending a message twice. Building and sending each message, and telling a
 retry from a failure, is the sender's (`tracker.adapters.email.sender`); this module
-claims the rows and records the outcomes, with the backoff, one transaction per batch.
+claims the rows and records the outcomes, with the backoff, one transaction per message:
+a message is marked sent before the next is tried, so whatever happens to another one (a
+message that cannot be built, a refusal, a crash) never sends it again, and a message that
+cannot be built or is refused for good is marked `failed` with the reason while the others
+go.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ from tracker.services.unit_of_work import transaction
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
-BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -92,44 +95,42 @@ def backoff(attempts: int) -> timedelta:
 
 def deliver_pending(config: Mapping[str, Any], now: datetime | None = None,
                     transport: Transport | None = None) -> FlushResult:
-    """Deliver every due pending message, batch by batch, each batch in its own
-    transaction; failures are recorded with the SMTP error and retried later."""
+    """Deliver every due pending message, one by one, each outcome committed before the
+    next message is claimed: sent, failed with its reason, or retried after the backoff."""
     now = now or utcnow()
-    total = FlushResult(0, 0, 0)
+    outcomes: Counter[str] = Counter()
+    assets: dict[str, sender.Asset] = {}
     active = transport or transport_for(config)
     with active:
-        while True:
-            result = _deliver_batch(config, active, now)
-            if result == FlushResult(0, 0, 0):
-                return total
-            total = FlushResult(total.sent + result.sent, total.retried + result.retried,
-                                total.failed + result.failed)
+        while (status := _deliver_next(config, active, assets, now)) is not None:
+            outcomes[status] += 1
+    return FlushResult(outcomes["sent"], outcomes["retry"], outcomes["failed"])
 
 
-def _claim(now: datetime) -> list[OutboxMessage]:
-    """Due pending rows; a handled row leaves the due set (sent, failed, or retried later),
-    so the loop of `deliver_pending` ends."""
+def _deliver_next(config: Mapping[str, Any], transport: Transport,
+                  assets: dict[str, sender.Asset], now: datetime) -> str | None:
+    """Claim the next due message, send it and record the outcome, in one transaction;
+    the outcome's status, or None when no message is due."""
+    with transaction():
+        message = _claim(now)
+        if message is None:
+            return None
+        outcome = sender.send(transport, config["TRACKER_MAIL_FROM"], message,
+                              _load_assets(message, assets), MAX_ATTEMPTS)
+        _record(message, outcome, now)
+    return outcome.status
+
+
+def _claim(now: datetime) -> OutboxMessage | None:
+    """The oldest due pending row, locked until its outcome is committed (on PostgreSQL,
+    rows another sender holds are skipped); a handled row leaves the due set (sent, failed,
+    or retried later), so the loop of `deliver_pending` ends."""
     stmt = (select(OutboxMessage)
             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id).limit(BATCH))
+            .order_by(OutboxMessage.id).limit(1))
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    return list(db.session.scalars(stmt))
-
-
-def _deliver_batch(config: Mapping[str, Any], transport: Transport,
-                   now: datetime) -> FlushResult:
-    """Claim a batch and send it, recording each outcome as it comes, in one transaction."""
-    outcomes: Counter[str] = Counter()
-    with transaction():
-        messages = _claim(now)
-        assets = _assets(messages)
-        for message in messages:
-            outcome = sender.send(transport, config["TRACKER_MAIL_FROM"], message, assets,
-                                  MAX_ATTEMPTS)
-            _record(message, outcome, now)
-            outcomes[outcome.status] += 1
-    return FlushResult(outcomes["sent"], outcomes["retry"], outcomes["failed"])
+    return db.session.scalar(stmt)
 
 
 def _record(message: OutboxMessage, outcome: sender.Outcome, now: datetime) -> None:
@@ -145,13 +146,26 @@ def _record(message: OutboxMessage, outcome: sender.Outcome, now: datetime) -> N
         message.next_attempt_at = now + backoff(message.attempts)
 
 
-def _assets(messages: list[OutboxMessage]) -> dict[str, OutboxAsset]:
-    """The shared parts of a batch, in one query."""
-    keys = {a["asset"] for m in messages for a in m.attachments}
-    if not keys:
-        return {}
-    return {a.key: a for a in db.session.scalars(
-        select(OutboxAsset).where(OutboxAsset.key.in_(keys)))}
+@dataclass(frozen=True)
+class _Asset:
+    """A shared part as read once per delivery run (the rows expire at each commit)."""
+
+    filename: str
+    mime: str
+    content: bytes
+
+
+def _load_assets(message: OutboxMessage,
+                 assets: dict[str, sender.Asset]) -> dict[str, sender.Asset]:
+    """`assets`, completed with the shared parts `message` names that it lacks: a chart
+    every recipient's message shows is read once per run. A malformed reference is left
+    to the sender, which marks the message failed."""
+    wanted = {a.get("asset") for a in message.attachments or [] if isinstance(a, Mapping)}
+    missing = wanted - set(assets)
+    if missing:
+        assets.update({a.key: _Asset(a.filename, a.mime, a.content) for a in db.session.scalars(
+            select(OutboxAsset).where(OutboxAsset.key.in_(missing)))})
+    return assets
 
 
 def list_messages(org_id: int, page: int, per_page: int,

@@ -1,6 +1,12 @@
 """Schedules: an organization's recurring jobs, their next and last run times (from the
 scheduler's recurrence engine, in the schedule's or the organization's time zone), their job
-functions, and the resend of a barometer schedule's email.
+functions, the record of a job's last failure, and the resend of a barometer schedule's
+email.
+
+A stored setting no check guarded (a time zone or cron written before they were validated,
+or imported) never breaks a page or the scheduler: an unknown time zone is read as UTC and
+the schedule carries a `warning`; a job or trigger that fails is recorded on its schedule
+(`record_error`) and the others go on.
 
 Every job is idempotent per period: it computes its period and does nothing that was
 already done for it (the schedule's `last_period`, and the outbox's unique keys for emails).
@@ -13,19 +19,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from tracker.adapters.email import survey as survey_email
+from tracker.adapters.email.sender import clean
 from tracker.domain.constants import RESEND_TO
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
 from tracker.models import Assessment, Organization, Rating, Respondent
 from tracker.models.base import utcnow
 from tracker.models.schedules import Schedule
+from tracker.schemas.common import is_time_zone
 from tracker.services.follow import barometer_mail, outbox, recurrence
 from tracker.services.observe.assessments import new_survey_token
 from tracker.services.pagination import Page, paginate
@@ -38,8 +46,9 @@ FIELDS = ("kind", "cron", "interval_days", "timezone", "recipients", "close_afte
 
 @dataclass(frozen=True)
 class ScheduleView:
-    """A schedule as read, with its next run time (null when paused) and its last one, both
-    in its time zone."""
+    """A schedule as read, with its next run time (null when paused or when it cannot be
+    computed) and its last one, its last failure, all in its time zone, and a `warning`
+    about a stored setting it runs despite (an unknown time zone read as UTC)."""
 
     id: int
     kind: str
@@ -52,6 +61,9 @@ class ScheduleView:
     last_period: str | None
     next_run_at: datetime | None
     last_run_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    warning: str | None
 
 
 @dataclass(frozen=True)
@@ -82,9 +94,23 @@ class ResendResult:
         return len(self.recipients)
 
 
+def safe_zone(name: str | None) -> str:
+    """`name` when it is a known IANA time zone, else UTC (a zone stored unchecked never
+    breaks a page or a job)."""
+    return name if name and is_time_zone(name) else "UTC"
+
+
+def zone_warning(name: str | None) -> str | None:
+    """What to tell when a stored time zone is unknown and UTC is used instead."""
+    if not name or is_time_zone(name):
+        return None
+    return _("Unknown time zone %(zone)s: UTC is used instead. Choose a valid time zone.",
+             zone=name)
+
+
 def zone_of(schedule: Schedule, org: Organization) -> str:
-    """The schedule's time zone, else the organization's."""
-    return schedule.timezone or org.timezone or "UTC"
+    """The schedule's time zone, else the organization's; UTC when that one is unknown."""
+    return safe_zone(schedule.timezone or org.timezone)
 
 
 def next_run_at(schedule: Schedule, org: Organization,
@@ -96,13 +122,26 @@ def next_run_at(schedule: Schedule, org: Organization,
 
 
 def view(schedule: Schedule, org: Organization) -> ScheduleView:
-    """The schedule with its effective time zone, and its next and last run times in it."""
-    zone = zone_of(schedule, org)
-    last = schedule.last_run_at.astimezone(ZoneInfo(zone)) if schedule.last_run_at else None
-    return ScheduleView(schedule.id, schedule.kind, schedule.cron, schedule.interval_days,
-                        zone, list(schedule.recipients or []), schedule.close_after_days,
-                        schedule.paused, schedule.last_period, next_run_at(schedule, org),
-                        last)
+    """The schedule with its effective time zone, its next and last run times and its last
+    failure in it; a stored trigger that cannot be computed gives no next run time and a
+    warning, never an error."""
+    zone = ZoneInfo(zone_of(schedule, org))
+    warning = zone_warning(schedule.timezone or org.timezone)
+    try:
+        upcoming = next_run_at(schedule, org)
+    except ValueError as error:
+        upcoming, warning = None, _("This schedule cannot be planned: %(reason)s",
+                                    reason=clean(str(error)))
+    return ScheduleView(
+        schedule.id, schedule.kind, schedule.cron, schedule.interval_days, zone.key,
+        list(schedule.recipients or []), schedule.close_after_days, schedule.paused,
+        schedule.last_period, upcoming, _local(schedule.last_run_at, zone),
+        schedule.last_error, _local(schedule.last_error_at, zone), warning)
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A stored moment in the schedule's time zone."""
+    return moment.astimezone(zone) if moment else None
 
 
 def _validate(data: Mapping[str, Any]) -> None:
@@ -111,12 +150,9 @@ def _validate(data: Mapping[str, Any]) -> None:
         raise InvalidInput("Give a cron expression or interval_days (one of them).",
                            errors={"cron": ["Give a five-field cron expression, or "
                                             "interval_days instead."]})
-    if data.get("timezone"):
-        try:
-            ZoneInfo(data["timezone"])
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise InvalidInput(f"Unknown time zone {data['timezone']!r}.",
-                               errors={"timezone": ["Unknown time zone."]}) from error
+    if data.get("timezone") and not is_time_zone(data["timezone"]):
+        raise InvalidInput(f"Unknown time zone {data['timezone']!r}.",
+                           errors={"timezone": ["Unknown time zone."]})
     if data.get("cron"):
         try:
             recurrence.current().check_cron(data["cron"])
@@ -192,8 +228,20 @@ def run_schedule(org: Organization, schedule_id: int, config: Mapping[str, Any],
         # done with the job's work, and a failing job rolls both back
         schedule.last_period = period
         schedule.last_run_at = now
+        schedule.last_error = schedule.last_error_at = None
         detail = JOBS[schedule.kind](org, schedule, period, config, now)
     return RunResult(schedule.id, schedule.kind, period, True, detail)
+
+
+def record_error(schedule_id: int, error: BaseException, now: datetime | None = None) -> None:
+    """Record on the schedule why its job (or the scheduler planning it) failed, and when,
+    in a unit of work of its own (the failed one was rolled back); a schedule deleted
+    meanwhile has nothing to record."""
+    with transaction() as session:
+        schedule = session.get(Schedule, schedule_id)
+        if schedule is not None:
+            schedule.last_error = clean(f"{type(error).__name__}: {error}")
+            schedule.last_error_at = now or utcnow()
 
 
 def resend_schedule(org: Organization, schedule_id: int, to: str, config: Mapping[str, Any],

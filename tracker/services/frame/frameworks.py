@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from marshmallow import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from tracker.adapters.importers.documents import check_tree, load_document
+from tracker.adapters.importers.samm import read_samm_model
 from tracker.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.domain.scoring import AxisSpec, DimensionSpec
 from tracker.extensions import db
@@ -37,51 +38,50 @@ def validate_framework(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def create_framework(user: User, data: Mapping[str, Any]) -> Framework:
-    """Store a validated framework: shared (instance admins only) or owned by an organization.
+    """Store a validated framework: shared (instance admins only) or owned by an organization
+    (`ops` or `lead` there); `(code, version)` must be new."""
+    check_owner(user, data.get("org_id"))
+    return _insert(data, data.get("org_id"))
 
-    Owning requires the `ops` role in that organization; `(code, version)` must be new.
-    """
-    org_id = data.get("org_id")
+
+def check_owner(user: User, org_id: int | None) -> None:
+    """Whether `user` may store a framework shared by every tenant (instance admins only)
+    or owned by `org_id` (its ops and leads; 404 to a non-member): decided before the
+    framework document is even parsed."""
     if org_id is None and not user.is_admin:
         raise InvalidInput("Only instance admins create shared frameworks; give the org_id "
                            "of the organization that owns this one.",
                            errors={"org_id": ["Required for non-admin users."]})
     if org_id is not None:
         access.org_for(user, org_id, "ops")
-    return _insert(data, org_id)
 
 
-def import_framework_document(document: Mapping[str, Any], *, org_id: int | None = None,
-                              user: User | None = None) -> Framework:
-    """Validate and store a framework document; without `user`, as the instance (CLI)."""
-    data = validate_framework({**document, "org_id": org_id})
-    return create_framework(user, data) if user is not None else _insert(data, org_id)
+def import_framework_document(document: Mapping[str, Any], *,
+                              org_id: int | None = None) -> Framework:
+    """Validate and store a framework document whose owner is already allowed (the CLI and
+    the seeds act as the instance)."""
+    return _insert(validate_framework({**document, "org_id": org_id}), org_id)
 
 
 def import_framework(user: User, data: Mapping[str, Any]) -> Framework:
     """`POST /frameworks/import`: a tracker document (`content`), or a SAMM model folder
-    (`path`) read on the server, which only instance admins may ask for."""
+    (`path`) read on the server, which only instance admins may ask for. Who may import is
+    checked first; the document is parsed after, within its budgets (`load_document`)."""
+    if data["format"] == "samm" and not user.is_admin:
+        raise Forbidden("Only instance admins import from a server folder.",
+                        errors={"path": ["Admins only."]})
+    check_owner(user, data["org_id"])
     if data["format"] == "samm":
-        if not user.is_admin:
-            raise Forbidden("Only instance admins import from a server folder.",
-                            errors={"path": ["Admins only."]})
-        from tracker.adapters.importers.samm import read_samm_model
-
         document = read_samm_model(Path(data["path"]))
     else:
         document = parse_framework_content(data["content"])
-    return import_framework_document(document, org_id=data["org_id"], user=user)
+    return import_framework_document(document, org_id=data["org_id"])
 
 
 def import_framework_path(path: Path, fmt: str = "tracker", *,
                           org_id: int | None = None) -> Framework:
     """Import a framework file (`tracker`) or an OWASP SAMM v2 model folder (`samm`)."""
-    if fmt == "samm":
-        from tracker.adapters.importers.samm import read_samm_model
-
-        document = read_samm_model(path)
-    else:
-        document = read_framework_file(path)
+    document = read_samm_model(path) if fmt == "samm" else read_framework_file(path)
     return import_framework_document(document, org_id=org_id)
 
 
@@ -96,14 +96,14 @@ def read_framework_file(path: Path) -> dict[str, Any]:
 
 
 def parse_framework_content(content: Any) -> dict[str, Any]:
-    """A framework document from YAML or JSON text (JSON is valid YAML), or a mapping."""
-    document = content
+    """A framework document from YAML or JSON text (JSON is valid YAML), or a mapping
+    already parsed from a JSON body: no YAML anchor or alias, within the node and depth
+    budgets (422 on `content` otherwise). Keys and dates come back as JSON has them."""
     if isinstance(content, str):
-        try:
-            document = yaml.safe_load(content)
-        except yaml.YAMLError as error:
-            raise InvalidInput(f"The framework is neither YAML nor JSON: {error}",
-                               errors={"content": [str(error)]}) from error
+        document = load_document(content, field="content", what="framework")
+    else:
+        check_tree(content, field="content")
+        document = content
     if not isinstance(document, dict):
         raise InvalidInput("A framework document is a mapping with code, name, scale, axes.",
                            errors={"content": ["Not a mapping."]})

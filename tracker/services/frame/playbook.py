@@ -16,6 +16,7 @@ import yaml
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
+from tracker.adapters.importers.documents import load_document
 from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFound
 from tracker.domain.playbook import Profile, TemplateSpec, check_prerequisites, rule_errors
 from tracker.extensions import db
@@ -188,12 +189,9 @@ def import_yaml(org: Organization, text: str) -> list[Template]:
 
 
 def parse_library(text: str) -> list[dict[str, Any]]:
-    """The templates of a YAML playbook, validated by the schema (422 naming the fields)."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise InvalidInput("The playbook is not valid YAML.", errors={"body": [str(error)]}) \
-            from None
+    """The templates of a YAML playbook, validated by the schema (422 naming the fields);
+    YAML anchors and aliases are refused, and the document kept within its node budget."""
+    document = load_document(text, field="body", what="playbook")
     if not isinstance(document, Mapping) or not isinstance(document.get("templates"), list):
         raise InvalidInput("A playbook is a YAML mapping with a `templates` list.",
                            errors={"templates": ["Missing or not a list."]})

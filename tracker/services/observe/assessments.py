@@ -1,4 +1,11 @@
-"""Assessments (campaigns), their respondents and evidence."""
+"""Assessments (campaigns), their respondents and evidence.
+
+Respondent privacy by role: who the respondents are (names, emails, survey links) and what
+each one said (their ratings, comments and the verbatims linked to them) is for `ops` and
+`lead` members only. Viewers and contributors read aggregates (scores, perception gaps),
+which hide groups below the organization's `min_group_size`; the respondents list answers
+them 403, and the verbatims they read never say whose they are.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.errors import Conflict, InvalidInput
+from tracker.domain.errors import Conflict, Forbidden, InvalidInput
 from tracker.extensions import db
 from tracker.models import (
     Assessment,
@@ -36,10 +42,16 @@ from tracker.services.upsert import insert_new
 #: Allowed status moves; `closed` → `open` is a lead's reopening for corrections.
 TRANSITIONS: dict[str, tuple[str, ...]] = {"draft": ("open",), "open": ("closed",),
                                            "closed": ("open",)}
+#: The audit action of a plain move (a reopening is a correction, audited as `reopen`).
+MOVE_ACTIONS: dict[str, str] = {"open": "open", "closed": "close"}
+#: The audit actions the corrections list shows.
+CORRECTION_ACTIONS: tuple[str, ...] = ("reopen", "update")
 #: The campaign's dates, which a lead may set by hand (back-entry of a past campaign).
 DATE_FIELDS: tuple[str, ...] = ("opened_at", "closed_at")
 #: How far ahead of the server's clock a `closed_at` may be (a caller's clock runs early).
 CLOCK_SKEW = timedelta(minutes=5)
+#: The least role that sees who the respondents are and what each of them answered.
+SEES_RESPONDENTS = "ops"
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,52 @@ class Correction:
     who: str | None
     reason: str | None
     changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AddedRespondent:
+    """A respondent as a member below ops reads back the one they added: what they gave,
+    without the email or the survey link (which opens the person's saved answers)."""
+
+    id: int
+    name: str
+    role: str | None
+    team: str | None
+    level: str | None
+    source: str
+    email: None = None
+    survey_token: None = None
+
+
+@dataclass(frozen=True)
+class AnonymousEvidence:
+    """A verbatim as a member below ops reads it: what was said, never by whom."""
+
+    id: int
+    text: str
+    source: str
+    tone: str
+    dimensions: list[Dimension]
+    created_at: datetime
+    respondent_id: None = None
+
+
+def sees_respondents(org: Organization, actor: User | None) -> bool:
+    """Whether `actor` may see who the respondents are and what each answered (ops and
+    leads; `actor` None is a trusted caller: the CLI, the demo loader)."""
+    if actor is None:
+        return True
+    role = access.role_in(actor, org.id)
+    return role is not None and access.ROLE_RANK[role] >= access.ROLE_RANK[SEES_RESPONDENTS]
+
+
+def _require_seeing_respondents(org: Organization, actor: User | None) -> None:
+    """403, saying why, for a member below ops."""
+    if not sees_respondents(org, actor):
+        raise Forbidden("Respondents' names, emails, survey links and individual answers are "
+                        "seen by ops and leads only, to keep answers anonymous; scores and "
+                        "perception gaps give the aggregates.",
+                        required_role=SEES_RESPONDENTS)
 
 
 def create_assessment(org: Organization, data: Mapping[str, Any], *,
@@ -122,6 +180,9 @@ def update_assessment(org: Organization, assessment_id: int, changes: Mapping[st
         if reopening or dates:
             _audit_correction(org, actor, assessment, before, reason,
                               "reopen" if reopening else "update")
+        elif before["status"] != status:
+            audit(org, actor, "assessment", assessment.id, None, MOVE_ACTIONS[status],
+                  {"status": [before["status"], status]})
     return assessment
 
 
@@ -144,7 +205,7 @@ def _require_lead(org: Organization, actor: User | None) -> None:
 def _given_dates(org: Organization, data: Mapping[str, Any]) -> dict[str, datetime]:
     """The dates given in `data` (null counts as not given), timezone-aware: a date
     without a zone is read in the organization's time zone."""
-    zone = ZoneInfo(org.timezone or "UTC")
+    zone = org.zone
     return {name: data[name] if data[name].tzinfo else data[name].replace(tzinfo=zone)
             for name in DATE_FIELDS if data.get(name) is not None}
 
@@ -208,12 +269,14 @@ def _audit_correction(org: Organization, actor: User | None, assessment: Assessm
 
 
 def corrections(org: Organization, assessment_id: int) -> list[Correction]:
-    """The assessment's audited corrections (reopenings, dates set by hand), oldest first."""
+    """The assessment's audited corrections (reopenings, dates set by hand), oldest first;
+    plain openings and closings are in the organization's audit log only."""
     assessment = get_assessment(org, assessment_id)
     rows = db.session.execute(
         select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.user_id)
         .where(AuditEvent.org_id == org.id, AuditEvent.entity == "assessment",
-               AuditEvent.entity_id == assessment.id)
+               AuditEvent.entity_id == assessment.id,
+               AuditEvent.action.in_(CORRECTION_ACTIONS))
         .order_by(AuditEvent.at, AuditEvent.id))
     return [Correction(event.at, event.action, email, event.changes.get("reason"),
                        {k: v for k, v in event.changes.items() if k != "reason"})
@@ -228,11 +291,12 @@ def ensure_writable(assessment: Assessment) -> None:
                        errors={"status": ["closed"]})
 
 
-def add_respondent(org: Organization, assessment_id: int,
-                   data: Mapping[str, Any]) -> Respondent:
+def add_respondent(org: Organization, assessment_id: int, data: Mapping[str, Any], *,
+                   actor: User | None = None) -> Respondent | AddedRespondent:
     """Add a respondent, with a personal unguessable survey token; 409 (naming `name`) when
     the assessment has a respondent of that name already, even one added a moment before by
-    another request (the database's unique index decides)."""
+    another request (the database's unique index decides). A member below ops gets it back
+    without its email and survey link."""
     assessment = get_assessment(org, assessment_id)
     ensure_writable(assessment)
     with transaction() as session:
@@ -242,7 +306,11 @@ def add_respondent(org: Organization, assessment_id: int,
         if respondent_id is None:
             raise Conflict(f"This assessment already has a respondent named {data['name']!r}.",
                            errors={"name": ["Already a respondent of this assessment."]})
-        return session.get_one(Respondent, respondent_id)
+        respondent = session.get_one(Respondent, respondent_id)
+    if sees_respondents(org, actor):
+        return respondent
+    return AddedRespondent(respondent.id, respondent.name, respondent.role, respondent.team,
+                           respondent.level, respondent.source)
 
 
 def new_survey_token() -> str:
@@ -250,10 +318,12 @@ def new_survey_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def list_respondents(org: Organization, assessment_id: int, page: int,
-                     per_page: int) -> Page[Respondent]:
-    """The assessment's respondents, in the order they were added."""
+def list_respondents(org: Organization, assessment_id: int, page: int, per_page: int, *,
+                     actor: User | None) -> Page[Respondent]:
+    """The assessment's respondents, in the order they were added, with their emails and
+    survey tokens: for ops and leads only (403 for the others)."""
     assessment = get_assessment(org, assessment_id)
+    _require_seeing_respondents(org, actor)
     stmt = (select(Respondent).where(Respondent.assessment_id == assessment.id)
             .order_by(Respondent.id))
     return paginate(stmt, page, per_page)
@@ -280,14 +350,21 @@ def add_evidence(org: Organization, assessment_id: int, data: Mapping[str, Any])
 
 
 def list_evidence(org: Organization, assessment_id: int, page: int, per_page: int,
-                  dimension: str | None = None) -> Page[Evidence]:
-    """The assessment's verbatims, optionally those on one dimension."""
+                  dimension: str | None = None, *,
+                  actor: User | None) -> Page[Evidence] | Page[AnonymousEvidence]:
+    """The assessment's verbatims, optionally those on one dimension; a member below ops
+    reads them without their respondent (as verbatims that have none)."""
     assessment = get_assessment(org, assessment_id)
     stmt = (select(Evidence).where(Evidence.assessment_id == assessment.id)
             .options(selectinload(Evidence.dimensions)).order_by(Evidence.id))
     if dimension:
         stmt = stmt.where(Evidence.dimensions.any(Dimension.code == dimension))
-    return paginate(stmt, page, per_page)
+    found: Page[Evidence] = paginate(stmt, page, per_page)
+    if sees_respondents(org, actor):
+        return found
+    return Page([AnonymousEvidence(e.id, e.text, e.source, e.tone, list(e.dimensions),
+                                   e.created_at) for e in found.items],
+                found.total, found.page, found.per_page)
 
 
 def _dimensions_named(by_code: Mapping[str, Dimension], codes: Sequence[str]) -> list[Dimension]:

@@ -60,9 +60,10 @@ def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: 
     rows = [row for row in rows if row.get("question") is None]
     if answer_rows:
         rows += answers.write_answers(assessment, framework, answer_rows)
+    # by respondent only (they are the assessment's, checked above): with the assessment too,
+    # SQLite walks every rating of the assessment on each write
     existing = {(respondent, dimension) for respondent, dimension in db.session.execute(
         select(Rating.respondent_id, Rating.dimension_id).where(
-            Rating.assessment_id == assessment.id,
             Rating.respondent_id.in_({row["respondent_id"] for row in rows})))}
     values = [{"org_id": assessment.org_id, "assessment_id": assessment.id,
                "respondent_id": row["respondent_id"],

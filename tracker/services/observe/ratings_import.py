@@ -1,21 +1,33 @@
 """CSV import of ratings: respondents and their ratings from one file, all or nothing.
 
-The file format and its cell checks live in `tracker.domain.csv_ratings`; the ratings go
-through `ratings.write_ratings`, the same check and upsert as the bulk API.
+The file format and its cell checks live in `tracker.adapters.importers.ratings_csv`; the
+ratings go through `ratings.write_ratings`, the same check and upsert as the bulk API. A file
+is bounded (`TRACKER_RATINGS_IMPORT_MAX_ROWS` respondent rows, `_MAX_BYTES` bytes: 413 beyond,
+before it is parsed whole), and written in statements of at most `CHUNK` rows inside its one
+transaction, so that other writers wait seconds, not minutes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import insert, select
 
-from tracker.adapters.importers.ratings_csv import CsvRespondent, parse_ratings_csv
+from tracker.adapters.importers.documents import check_size
+from tracker.adapters.importers.ratings_csv import (
+    MAX_ROWS,
+    CsvRespondent,
+    parse_ratings_csv,
+    split_hint,
+)
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.models import Organization, Respondent
+from tracker.models import Assessment, Organization, Respondent
 from tracker.models.assessments import SOURCES
 from tracker.services.frame import frameworks
 from tracker.services.observe import assessments
@@ -24,6 +36,10 @@ from tracker.services.observe.ratings import write_ratings
 from tracker.services.unit_of_work import transaction
 
 Progress = Callable[[Sequence[CsvRespondent]], Iterable[CsvRespondent]]
+T = TypeVar("T")
+#: Most rows one INSERT (respondents) or upsert (ratings) of an import writes.
+CHUNK = 1000
+MAX_BYTES_SETTING = "TRACKER_RATINGS_IMPORT_MAX_BYTES"
 
 
 @dataclass(frozen=True)
@@ -49,13 +65,25 @@ def decode_csv(data: bytes) -> str:
     return text
 
 
+def max_rows() -> int:
+    """The most respondent rows one file may hold (`TRACKER_RATINGS_IMPORT_MAX_ROWS`)."""
+    return int(current_app.config.get("TRACKER_RATINGS_IMPORT_MAX_ROWS", MAX_ROWS))
+
+
+def split_advice() -> str:
+    """How to import a file over a limit."""
+    return split_hint(max_rows())
+
+
 def import_ratings_csv(org: Organization, assessment_id: int, text: str,
                        progress: Progress = iter) -> CsvImportResult:
     """Create the file's respondents and their ratings in one transaction.
 
     Every cell is checked before anything is written; a rejected file raises InvalidInput
-    whose errors name each bad cell (`row 3.products.vision`). `progress` wraps the
-    iteration over respondents (the CLI passes a progress bar).
+    whose errors name each bad cell (`row 3.products.vision`), a file over `max_rows()`
+    raises TooLarge. Respondents are inserted `CHUNK` at a time, their ratings written
+    `CHUNK` at a time. `progress` wraps the iteration over respondents (the CLI passes a
+    progress bar).
     """
     assessment = assessments.get_assessment(org, assessment_id)
     assessments.ensure_writable(assessment)
@@ -63,30 +91,56 @@ def import_ratings_csv(org: Organization, assessment_id: int, text: str,
     existing = db.session.scalars(select(Respondent.name)
                                   .where(Respondent.assessment_id == assessment.id)).all()
     parsed = parse_ratings_csv(text, list(frameworks.dimensions_by_code(framework)),
-                               (framework.scale_min, framework.scale_max), SOURCES, existing)
-    with transaction() as session:
-        created = []
-        for row in progress(parsed):
-            respondent = Respondent(org_id=org.id, assessment_id=assessment.id, name=row.name,
-                                    email=row.email, role=row.role, team=row.team,
-                                    level=row.level, source=row.source,
-                                    survey_token=new_survey_token())
-            session.add(respondent)
-            created.append((respondent, row))
-        session.flush()
-        rows = [{"respondent_id": respondent.id, "dimension": code, "value": value}
-                for respondent, row in created for code, value in row.ratings.items()]
-        result = write_ratings(assessment, framework, {r.id for r, _ in created}, rows)
-    return CsvImportResult([r.id for r, _ in created], result.created)
+                               (framework.scale_min, framework.scale_max), SOURCES, existing,
+                               max_rows=max_rows())
+    respondent_ids: list[int] = []
+    created = 0
+    with transaction():
+        for rows in _chunks(progress(parsed), CHUNK):
+            ids = _insert_respondents(assessment, rows)
+            respondent_ids += ids
+            ratings = [{"respondent_id": respondent_id, "dimension": code, "value": value}
+                       for respondent_id, row in zip(ids, rows, strict=True)
+                       for code, value in row.ratings.items()]
+            for part in _chunks(ratings, CHUNK):
+                created += write_ratings(assessment, framework, set(ids), part).created
+    return CsvImportResult(respondent_ids, created)
+
+
+def _insert_respondents(assessment: Assessment, rows: Sequence[CsvRespondent]) -> list[int]:
+    """One INSERT of the rows' respondents, then one SELECT of their ids by name (unique in
+    the assessment): the ids in the rows' order, on every database."""
+    values = [{"org_id": assessment.org_id, "assessment_id": assessment.id, "name": row.name,
+               "email": row.email, "role": row.role, "team": row.team, "level": row.level,
+               "source": row.source, "survey_token": new_survey_token()} for row in rows]
+    db.session.execute(insert(Respondent), values)
+    names = [row.name for row in rows]
+    ids = {name: id_ for name, id_ in db.session.execute(select(Respondent.name, Respondent.id)
+           .where(Respondent.assessment_id == assessment.id, Respondent.name.in_(names)))}
+    return [ids[name] for name in names]
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of at most `size`, in order.
+
+    >>> list(_chunks(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def import_ratings_file(org_id: int, assessment_id: int, path: Path,
                         progress: Progress = iter) -> CsvImportResult:
-    """The CLI's import: an organization by id (the instance acts), a CSV file on disk."""
+    """The CLI's import: an organization by id (the instance acts), a CSV file on disk, with
+    the API's limits."""
     org = db.session.get(Organization, org_id)
     if org is None:
         raise NotFound(f"Organization {org_id} not found.")
     try:
+        check_size(path.stat().st_size, int(current_app.config[MAX_BYTES_SETTING]),
+                   setting=MAX_BYTES_SETTING, what="CSV file", hint=split_advice())
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput(f"Cannot read {path}: {error.strerror}.",

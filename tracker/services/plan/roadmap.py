@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import networkx as nx
 from sqlalchemy import delete, select
@@ -55,7 +54,7 @@ class PlanParams:
 
     def start_for(self, org: Organization) -> date:
         """The start date, today in the organization's timezone by default."""
-        return self.start or datetime.now(ZoneInfo(org.timezone)).date()
+        return self.start or datetime.now(org.zone).date()
 
 
 @dataclass

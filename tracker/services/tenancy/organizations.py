@@ -1,15 +1,19 @@
-"""Organizations, their settings and their members."""
+"""Organizations, their settings and their members; settings changes, role changes and
+removals are audited (old → new), like invitations (`invitations`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from tracker.domain.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.models import Membership, Organization, User
+from tracker.models import AuditEvent, Membership, Organization, User
+from tracker.services.audit import audit
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy import accounts
 from tracker.services.unit_of_work import transaction
@@ -40,11 +44,16 @@ def find_organization(name: str) -> Organization | None:
                              .order_by(Organization.id).limit(1))
 
 
-def update_organization(org: Organization, changes: Mapping[str, Any]) -> Organization:
-    """Change an organization's name or settings."""
+def update_organization(org: Organization, changes: Mapping[str, Any], *,
+                        actor: User | None = None) -> Organization:
+    """Change an organization's name or settings; what changed is audited (old → new)."""
     with transaction():
+        diff = {key: [getattr(org, key), value] for key, value in changes.items()
+                if getattr(org, key) != value}
         for key, value in changes.items():
             setattr(org, key, value)
+        if diff:
+            audit(org, actor, "organization", org.id, None, "settings", diff)
     return org
 
 
@@ -55,8 +64,10 @@ def list_members(org: Organization, page: int, per_page: int) -> Page[Membership
     return paginate(stmt, page, per_page)
 
 
-def add_member(org: Organization, email: str, role: str) -> Membership:
-    """Give an existing user a role in the organization."""
+def add_member(org: Organization, email: str, role: str, *,
+               actor: User | None = None) -> Membership:
+    """Give an existing user a role in the organization at once, without an invitation
+    (the server's `tracker members add`, seeds and imports); audited."""
     user = accounts.find_user(email)
     if user is None:
         raise InvalidInput(f"No user with email {email}; create the account first.",
@@ -66,25 +77,69 @@ def add_member(org: Organization, email: str, role: str) -> Membership:
     with transaction() as session:
         membership = Membership(org_id=org.id, user_id=user.id, role=role)
         session.add(membership)
+        _audit_member(org, actor, user, "add", {"role": role})
     return membership
 
 
-def change_member_role(org: Organization, user_id: int, role: str) -> Membership:
+def change_member_role(org: Organization, user_id: int, role: str, *,
+                       actor: User | None = None) -> Membership:
     """Change a member's role; the organization always keeps at least one lead."""
     membership = _require_membership(org, user_id)
     with transaction():
         if role != "lead":
             _ensure_other_lead(org, user_id)
+        if membership.role != role:
+            _audit_member(org, actor, membership.user, "role", {"role": [membership.role, role]})
         membership.role = role
     return membership
 
 
-def remove_member(org: Organization, user_id: int) -> None:
+def remove_member(org: Organization, user_id: int, *, actor: User | None = None) -> None:
     """Remove a member; the last lead cannot be removed."""
     membership = _require_membership(org, user_id)
     with transaction() as session:
         _ensure_other_lead(org, user_id)
+        _audit_member(org, actor, membership.user, "remove", {"role": membership.role})
         session.delete(membership)
+
+
+def _audit_member(org: Organization, actor: User | None, member: User, action: str,
+                  changes: Mapping[str, Any]) -> None:
+    """A membership event, filed under the member's user id with their email."""
+    audit(org, actor, "member", member.id, None, action, {"email": member.email, **changes})
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of the organization's audit log, with who did it (None: the system)."""
+
+    id: int
+    at: datetime
+    actor_email: str | None
+    actor_name: str | None
+    entity: str
+    entity_id: int
+    action: str
+    changes: dict[str, Any]
+
+
+def audit_log(org: Organization, page: int, per_page: int, *, entity: str | None = None,
+              action: str | None = None) -> Page[AuditEntry]:
+    """The organization's audit events, newest first, optionally of one entity or action
+    (three queries whatever the page: the events, their count, their actors)."""
+    stmt = select(AuditEvent).where(AuditEvent.org_id == org.id)
+    if entity:
+        stmt = stmt.where(AuditEvent.entity == entity)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    events = paginate(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, per_page)
+    actor_ids = {e.user_id for e in events.items if e.user_id is not None}
+    actors = ({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+              if actor_ids else {})
+    items = [AuditEntry(e.id, e.at, getattr(actors.get(e.user_id), "email", None),
+                        getattr(actors.get(e.user_id), "name", None), e.entity, e.entity_id,
+                        e.action, e.changes or {}) for e in events.items]
+    return Page(items=items, total=events.total, page=page, per_page=per_page)
 
 
 def _membership(org: Organization, user_id: int) -> Membership | None:

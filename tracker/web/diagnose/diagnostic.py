@@ -2,12 +2,15 @@
 heatmap by group, dispersion and source agreement, perception gaps and blind spots,
 verbatims, findings with accept / dismiss, the ratings grid for interviews and
 observations, and the campaign's dates and status moves: open, close, and a lead's reopening
-with a reason for corrections)."""
+with a reason for corrections).
+
+The ratings grid names respondents and shows what each one rated, so it is shown to and
+saved by ops and leads only; viewers and contributors see the aggregates and verbatims."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -19,8 +22,9 @@ from tracker.adapters.charts import figures
 from tracker.domain.constants import DB_INT_MAX, TENSION_STDEV
 from tracker.domain.errors import InvalidInput
 from tracker.domain.perception import ATTRIBUTES
+from tracker.domain.scoring import RatingPoint
 from tracker.domain.targets import axis_targets, dimension_targets
-from tracker.models import Organization
+from tracker.models import Organization, Respondent
 from tracker.services.diagnose import findings, perception, radar, root_causes
 from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.observe import assessments, ratings
@@ -53,7 +57,7 @@ def assessment_page(org_id: int, assessment_id: int) -> Any:
 @login_required
 def save_ratings(org_id: int, assessment_id: int) -> Any:
     """Save the ratings grid (all or nothing); errors are shown next to their cells."""
-    org = org_page(org_id, "contributor")
+    org = org_page(org_id, assessments.SEES_RESPONDENTS)
     rows, cells, errors = _grid_rows(request.form)
     if not errors:
         try:
@@ -188,15 +192,13 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
              ["dimensions"]}
 
     evidence: dict[str, list[Any]] = defaultdict(list)
-    for item in assessments.list_evidence(org, assessment_id, 1, 1000).items:
+    for item in assessments.list_evidence(org, assessment_id, 1, 1000,
+                                          actor=current_user).items:
         for dimension in item.dimensions:
             evidence[dimension.code].append(item)
-    respondents = [r for r in assessments.list_respondents(org, assessment_id, 1, 1000).items
-                   if r.source in GRID_SOURCES]
-    grid_values = {f"cell:{p.respondent_id}:{p.dimension}": "" if p.value is None
-                   else f"{p.value:g}" for p in scored.points}
-    if form:
-        grid_values.update({k: v for k, v in form.items() if k.startswith("cell:")})
+    sees_respondents = assessments.sees_respondents(org, current_user)
+    respondents, grid_values = (_grid(org, assessment_id, scored.points, form)
+                                if sees_respondents else ([], {}))
 
     axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
              "target": axis_target.get(axis.code),
@@ -216,8 +218,23 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
         overall=scored.scores.overall, axes=axes, radar=radar_figure, heatmap=heatmap, by=by,
         attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
         evidence=evidence, findings=ordered_findings, finding_links=finding_links,
-        respondents=respondents, grid_values=grid_values, grid_errors=grid_errors,
+        sees_respondents=sees_respondents, respondents=respondents, grid_values=grid_values,
+        grid_errors=grid_errors,
         writable=assessment.status != "closed", labels=DIAGNOSTIC_LABELS,
         corrections=assessments.corrections(org, assessment_id),
         status_errors=status_errors or {}, status_form=status_form or {},
         min_group_size=org.min_group_size, threshold=org.perception_gap_threshold)
+
+
+def _grid(org: Organization, assessment_id: int, points: Sequence[RatingPoint],
+          form: Any) -> tuple[list[Respondent], dict[str, str]]:
+    """The grid's respondents (interviews and observations) and its cell values: the saved
+    ratings, overlaid by a refused form's cells (ops and leads only)."""
+    respondents = [r for r in assessments.list_respondents(org, assessment_id, 1, 1000,
+                                                            actor=current_user).items
+                   if r.source in GRID_SOURCES]
+    values = {f"cell:{p.respondent_id}:{p.dimension}": "" if p.value is None
+              else f"{p.value:g}" for p in points}
+    if form:
+        values.update({k: v for k, v in form.items() if k.startswith("cell:")})
+    return respondents, values

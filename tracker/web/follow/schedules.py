@@ -1,6 +1,8 @@
 """Schedules and outbox page: each schedule with its next and last runs (in its time zone),
-pause / resume, run now and, for the barometer, resend (ops and leads), and the
-organization's emails (pending, sent, failed) with their times in its time zone."""
+its last failure and any warning about its settings, pause / resume, run now and, for the
+barometer, resend (ops and leads), and the organization's emails (pending, sent, failed,
+with the reason) with their times in its time zone (UTC, with a warning, when the stored
+zone is unknown)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def schedules_page(org_id: int) -> str:
         schedules=schedules.list_schedules(org, 1, 200).items,
         emails=outbox.list_messages(org.id, 1, 100, status).items, status=status,
         kinds=KINDS, mail_statuses=MAIL_STATUSES, resend_to=RESEND_TO,
-        zone=org.timezone or "UTC",
+        zone=schedules.safe_zone(org.timezone), zone_warning=schedules.zone_warning(org.timezone),
         files=not current_app.config.get("TRACKER_SMTP_HOST"))
 
 

@@ -1,3 +1,3 @@
 """tenancy pages."""
 
-from tracker.web.tenancy import accounts  # noqa: F401  (routes)
+from tracker.web.tenancy import accounts, audit, invitations  # noqa: F401  (routes)
