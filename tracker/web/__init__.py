@@ -45,7 +45,15 @@ ERROR_DETAILS: dict[int, Any] = {
 def init_app(app: Flask) -> None:
     """Register the pages, languages, HTML error pages and the security headers."""
     from tracker import survey
-    from tracker.web import decide, diagnose, follow, plan, tenancy  # noqa: F401  (routes)
+    from tracker.web import (  # noqa: F401  (routes)
+        decide,
+        diagnose,
+        follow,
+        frame,
+        observe,
+        plan,
+        tenancy,
+    )
 
     i18n.init_app(app)
     app.register_blueprint(bp)

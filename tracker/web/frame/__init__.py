@@ -1,0 +1,1 @@
+"""frame pages: the framework library, grids and targets."""

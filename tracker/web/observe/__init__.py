@@ -1,0 +1,1 @@
+"""observe pages: assessments, respondents, ratings and evidence."""
