@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
-from tracker.adapters.importers.ratings_csv import parse_cell, parse_ratings_csv
+from tracker.adapters.importers.ratings_csv import (
+    parse_cell,
+    parse_ratings_csv,
+    parse_ratings_records,
+    xlsx_records,
+)
 from tracker.domain.errors import InvalidInput
 
 CODES = ["x.one", "x.two"]
@@ -72,3 +80,29 @@ def test_every_repeated_name_is_reported_at_its_later_rows_and_only_there(names)
     with pytest.raises(InvalidInput) as caught:
         _parse(text)
     assert caught.value.errors == expected
+
+
+def test_semicolons_a_bom_and_decimal_commas_are_read_as_spreadsheets_write_them():
+    rows = _parse("\ufeffname;role;team;level;source;x.one;x.two\nAnn;eng;;;survey;3,5;4\n")
+
+    assert [(r.name, r.ratings) for r in rows] == [("Ann", {"x.one": 3.5, "x.two": 4.0})]
+
+
+def test_an_xlsx_first_sheet_gives_the_same_rows_as_its_csv():
+    book = Workbook()
+    book.active.append(["name", "role", "team", "level", "source", "x.one", "x.two"])
+    book.active.append(["Ann", "eng", None, None, "survey", 3.5, 4])
+    book.create_sheet("ignored").append(["not", "read"])
+    out = io.BytesIO()
+    book.save(out)
+
+    rows = parse_ratings_records(xlsx_records(out.getvalue()), CODES, (1, 5), SOURCES)
+
+    assert [(r.name, r.team, r.ratings) for r in rows] == [
+        ("Ann", None, {"x.one": 3.5, "x.two": 4.0})]
+
+
+def test_a_file_that_is_not_a_workbook_is_named_on_file():
+    with pytest.raises(InvalidInput) as caught:
+        list(xlsx_records(b"name,role\n"))
+    assert list(caught.value.errors) == ["file"]

@@ -32,12 +32,15 @@ class NavItem:
 
 
 NAV: tuple[NavItem, ...] = (
+    NavItem("frameworks", _l("Frameworks"), "web.frameworks"),
     NavItem("diagnostic", _l("Diagnostic"), "web.assessments"),
     NavItem("backlog", _l("Backlog"), "web.backlog"),
     NavItem("roadmap", _l("Roadmap"), "web.roadmap"),
     NavItem("barometer", _l("Barometer"), "web.barometer"),
     NavItem("schedules", _l("Schedules"), "web.schedules"),
     NavItem("decisions", _l("Decisions"), "web.decisions"),
+    NavItem("members", _l("Members"), "web.members"),
+    NavItem("settings", _l("Settings"), "web.organization_settings", role="lead"),
     NavItem("audit", _l("Audit log"), "web.audit_log", role="lead"),
 )
 

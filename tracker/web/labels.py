@@ -62,8 +62,13 @@ AUDIT_ACTION_LABELS = {
     "invite": _l("invited"), "uninvite": _l("invitation cancelled"),
     "join": _l("invitation accepted"), "add": _l("added"), "role": _l("role changed"),
     "remove": _l("removed"), "settings": _l("settings changed"), "signin": _l("signed in"),
-    "export": _l("exported"), "import": _l("imported")}
+    "export": _l("exported"), "import": _l("imported"), "merge": _l("merged")}
 AUDIT_ENTITY_LABELS = {
     "initiative": _l("initiative"), "pilot": _l("pilot"), "dependency": _l("dependency"),
     "assessment": _l("assessment"), "member": _l("member"), "invitation": _l("invitation"),
-    "organization": _l("organization"), "user": _l("user")}
+    "organization": _l("organization"), "user": _l("user"), "finding": _l("finding")}
+#: A verbatim's tone and source, as the evidence pages show them.
+EVIDENCE_LABELS = {
+    "tone": {"strength": _l("strength"), "pain": _l("pain"), "neutral": _l("neutral")},
+    "source": {"interview": _l("interview"), "document": _l("document review"),
+               "observation": _l("observation"), "survey": _l("survey")}}

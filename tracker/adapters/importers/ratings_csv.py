@@ -4,14 +4,21 @@ Pure parsing and checking of the cells; the service writes what this module acce
 Errors name every bad cell as `row N.COLUMN`, N counted as a spreadsheet does (the header is
 row 1, the first respondent row 2), and COLUMN the header of the cell (`row 3.products.vision`).
 Problems of the header itself are on row 1 (`row 1.role`: a missing required column).
+Files from spreadsheets are welcome as they come: `;` as the separator (sniffed from the header
+line), a UTF-8 byte order mark, decimal commas (`3,5`), or the same layout as the first sheet of
+an `.xlsx` workbook (`xlsx_records`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection, Iterator, Mapping
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import load_workbook
 
 from tracker.domain.errors import InvalidInput, TooLarge
 
@@ -23,6 +30,8 @@ MAX_ROWS = 5000
 ROWS_SETTING = "TRACKER_RATINGS_IMPORT_MAX_ROWS"
 MAX_LENGTHS: dict[str, int] = {"name": 200, "role": 100, "team": 100, "level": 100,
                                "source": 20, "email": 254}
+#: A number written with a decimal comma, as French and German spreadsheets export it.
+DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
 @dataclass(frozen=True)
@@ -55,12 +64,16 @@ def parse_cell(text: str, low: float, high: float) -> tuple[bool, float | None]:
 
     >>> parse_cell(" 4 ", 1, 5), parse_cell("n/a", 1, 5), parse_cell("", 1, 5)
     ((True, 4.0), (True, None), (False, None))
+    >>> parse_cell("3,5", 1, 5)
+    (True, 3.5)
     """
     text = text.strip()
     if not text:
         return False, None
     if text.lower() in CANNOT_SAY:
         return True, None
+    if DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
     try:
         value = float(text)
     except ValueError:
@@ -73,14 +86,26 @@ def parse_cell(text: str, low: float, high: float) -> tuple[bool, float | None]:
 def parse_ratings_csv(text: str, dimension_codes: Collection[str], scale: tuple[float, float],
                       sources: Collection[str], existing_names: Collection[str] = (), *,
                       max_rows: int = MAX_ROWS) -> list[CsvRespondent]:
-    """Every respondent row of the file, or InvalidInput naming every bad cell.
+    """Every respondent row of the CSV text, or InvalidInput naming every bad cell (see
+    `parse_ratings_records`)."""
+    return parse_ratings_records(records(text), dimension_codes, scale,
+                                 sources, existing_names, max_rows=max_rows)
 
-    `existing_names` are the respondents already in the assessment: a row with one of these
-    names is a duplicate, as is a name given twice in the file (names compare without case).
+
+def parse_ratings_records(lines: Iterable[list[str]], dimension_codes: Collection[str],
+                          scale: tuple[float, float], sources: Collection[str],
+                          existing_names: Collection[str] = (), *,
+                          max_rows: int = MAX_ROWS) -> list[CsvRespondent]:
+    """Every respondent row of a file's records (header first), or InvalidInput naming every
+    bad cell.
+
+    `existing_names` are the respondents a row may not name (those already in the
+    assessment, when the import only creates respondents): a row with one of these names is
+    a duplicate, as is a name given twice in the file (names compare without case).
     Reading stops at the first respondent row beyond `max_rows` (TooLarge, 413): one import
     is one transaction, which every other writer of an SQLite database waits for.
     """
-    reader = _records(text.removeprefix("\ufeff"))
+    reader = iter(lines)
     header = [column.strip() for column in next(reader, [])]
     errors: dict[str, list[str]] = {}
     _check_header(header, dimension_codes, errors)
@@ -111,14 +136,17 @@ def parse_ratings_csv(text: str, dimension_codes: Collection[str], scale: tuple[
     return respondents
 
 
-def _records(text: str) -> Iterator[list[str]]:
+def records(text: str) -> Iterator[list[str]]:
     """The file's records; one the csv module cannot read (a cell over its 128 KiB field
     limit) is an InvalidInput naming its row.
 
-    >>> list(_records("a,b\\n1,2\\n"))
+    >>> list(records("a,b\\n1,2\\n"))
     [['a', 'b'], ['1', '2']]
+    >>> list(records("a;b\\n3,5;2\\n"))
+    [['a', 'b'], ['3,5', '2']]
     """
-    reader = csv.reader(io.StringIO(text))
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     read = 0
     try:
         for cells in reader:
@@ -127,6 +155,47 @@ def _records(text: str) -> Iterator[list[str]]:
     except csv.Error as error:
         raise InvalidInput(f"Row {read + 1} of the CSV cannot be read: {error}.",
                            errors={f"row {read + 1}": [f"{str(error).capitalize()}."]}) from None
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator of a CSV file: `;` when its header line holds more semicolons than
+    commas (spreadsheets in locales with decimal commas write those), else `,`.
+
+    >>> sniff_delimiter("name;role;x.one\\nAnn;eng;3,5"), sniff_delimiter("name,role\\n")
+    (';', ',')
+    """
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def xlsx_records(data: bytes) -> Iterator[list[str]]:
+    """The records of an `.xlsx` workbook's first sheet, as text cells (a number as Python
+    writes it, an empty cell as ""); a file that is not a workbook is an InvalidInput on
+    `file`. Read-only: rows stream from the file, never the whole sheet at once.
+    """
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile, KeyError or its own errors
+        raise InvalidInput("The file is not an Excel workbook (.xlsx).",
+                           errors={"file": [f"Not an .xlsx workbook: {error}."]}) from None
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV would hold.
+
+    >>> _cell_text(None), _cell_text(4), _cell_text(3.5), _cell_text(4.0), _cell_text(" Ann ")
+    ('', '4', '3.5', '4', ' Ann ')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def check_row_count(count: int, row: int, max_rows: int) -> None:

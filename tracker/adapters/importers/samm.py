@@ -27,10 +27,14 @@ model folder) with what is wrong, every problem at once.
 
 from __future__ import annotations
 
+import io
 import re
+import stat
+import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -55,6 +59,13 @@ FOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 
+#: Largest uploaded model archive, most entries in it, and most bytes its model's YAML files
+#: may hold once uncompressed, all together (the official v2 model is some 300 files and
+#: well under 1 MiB).
+MAX_ZIP_BYTES = 16 * 1024 * 1024
+MAX_ZIP_MEMBERS = 5_000
+MAX_MODEL_BYTES = 16 * 1024 * 1024
+
 
 class SammLoader(StrictLoader):
     """`StrictLoader` (no anchors or aliases, a node budget) with YAML 1.2 booleans: only
@@ -72,6 +83,9 @@ SammLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 SammLoader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                  list("tTfF"))
+
+#: The model's YAML texts: subfolder → file name → text.
+ModelFiles = dict[str, dict[str, str]]
 
 ZERO_LEVEL = {"value": 0, "label": "None",
               "descriptor": "None of the practice's activities is in place."}
@@ -131,21 +145,36 @@ def axis_code(function_name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", function_name.lower()).strip("-")
 
 
-def _load_folder(root: Path, folder: str, problems: _Problems) -> dict[str, _Record]:
+def _read_folders(root: Path, problems: _Problems) -> ModelFiles:
+    """The model's YAML texts read from a folder on disk, by subfolder then file name; a
+    file that cannot be read is a problem, a subfolder that does not exist is left out."""
+    files: ModelFiles = {}
+    for folder in FOLDERS:
+        directory = root / folder
+        if not directory.is_dir():
+            continue
+        texts = files.setdefault(folder, {})
+        for file in sorted(directory.iterdir()):
+            if file.suffix not in (".yml", ".yaml") or file.name.startswith("."):
+                continue
+            try:
+                texts[file.name] = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.add(f"{folder}/{file.name}", f"cannot be read: {exc}")
+    return files
+
+
+def _load_folder(files: ModelFiles, folder: str, problems: _Problems) -> dict[str, _Record]:
     kind, required = FOLDERS[folder]
-    directory = root / folder
     records: dict[str, _Record] = {}
-    if not directory.is_dir():
+    if folder not in files:
         problems.add(folder, "folder is missing")
         return records
-    files = sorted(p for p in directory.iterdir()
-                   if p.suffix in (".yml", ".yaml") and not p.name.startswith("."))
-    for file in files:
-        path = f"{folder}/{file.name}"
+    for name, text in sorted(files[folder].items()):
+        path = f"{folder}/{name}"
         try:
-            data = load_document(file.read_text(encoding="utf-8"), field=path,
-                                 what="file", loader_class=SammLoader)
-        except (OSError, UnicodeDecodeError, InvalidInput) as exc:
+            data = load_document(text, field=path, what="file", loader_class=SammLoader)
+        except InvalidInput as exc:
             problems.add(path, f"cannot be read: {exc}")
             continue
         if not isinstance(data, dict):
@@ -181,9 +210,8 @@ def _check_refs(records: Mapping[str, _Record], key: str, targets: Mapping[str, 
             problems.add(record.path, f"{key} refers to missing {what} {record.ref(key)}")
 
 
-def _load_model(root: Path) -> dict[str, dict[str, _Record]]:
-    problems = _Problems()
-    model = {folder: _load_folder(root, folder, problems) for folder in FOLDERS}
+def _load_model(files: ModelFiles, problems: _Problems) -> dict[str, dict[str, _Record]]:
+    model = {folder: _load_folder(files, folder, problems) for folder in FOLDERS}
     links = [("security_practices", "function", "business_functions", "business function"),
              ("streams", "practice", "security_practices", "security practice"),
              ("practice_levels", "practice", "security_practices", "security practice"),
@@ -355,8 +383,118 @@ def read_samm_model(folder: Path | str, *, release: str = DEFAULT_RELEASE) -> di
     if not root.is_dir():
         raise InvalidInput(f"SAMM model folder not found: {root}",
                            errors={"folder": [f"{root} is not a folder."]})
+    problems = _Problems()
+    return _framework(_read_folders(root, problems), problems, release)
+
+
+def read_samm_zip(data: bytes, *, release: str = DEFAULT_RELEASE) -> dict[str, Any]:
+    """Read an OWASP SAMM v2 model uploaded as a zip archive, as `read_samm_model` reads
+    the folder: the archive holds the model's subfolders (`business_functions/`...) at its
+    top or under one folder (`model/`, `core-2.2/model/`).
+
+    Nothing is extracted to disk. The archive is refused as a whole (`InvalidInput` on
+    `zip`) when it is larger than `MAX_ZIP_BYTES`, holds more than `MAX_ZIP_MEMBERS`
+    entries, has an entry whose name is absolute or climbs out (`..`), a link, or YAML
+    files of the model over `MAX_MODEL_BYTES` once uncompressed; only the YAML files of the
+    model's subfolders are read, the rest is ignored.
+
+    >>> read_samm_zip(b"not a zip")
+    Traceback (most recent call last):
+    ...
+    tracker.domain.errors.InvalidInput: The file is not a zip archive.
+    """
+    version_number(release)
+    problems = _Problems()
+    return _framework(zip_model_files(data, problems), problems, release)
+
+
+def zip_model_files(data: bytes, problems: _Problems) -> ModelFiles:
+    """The model's YAML texts in a zip archive, read in memory within the budgets; a
+    YAML file that is not UTF-8 is a problem of its own."""
+    archive = _open_zip(data)
+    members = _model_members(archive)
+    files: ModelFiles = {}
+    budget = MAX_MODEL_BYTES
+    for info, folder, name in members:
+        raw = _read_member(archive, info, budget)
+        budget -= len(raw)
+        try:
+            files.setdefault(folder, {})[name] = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.add(f"{folder}/{name}", f"cannot be read: {exc}")
+    return files
+
+
+def _zip_refused(message: str) -> InvalidInput:
+    return InvalidInput(message, errors={"zip": [message]})
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    """The archive, if it is one within the size and entry budgets."""
+    if len(data) > MAX_ZIP_BYTES:
+        raise _zip_refused(f"The archive is larger than {MAX_ZIP_BYTES // (1024 * 1024)} MiB.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _zip_refused("The file is not a zip archive.") from None
+    if len(archive.infolist()) > MAX_ZIP_MEMBERS:
+        raise _zip_refused(f"The archive holds more than {MAX_ZIP_MEMBERS:,} entries.")
+    return archive
+
+
+def _unsafe_name(info: zipfile.ZipInfo) -> bool:
+    """An entry whose name is absolute, climbs out of the archive, or that is a link."""
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    mode = info.external_attr >> 16
+    return (name.startswith(("/", "\\")) or ".." in parts or (bool(parts) and ":" in parts[0])
+            or stat.S_ISLNK(mode))
+
+
+def _model_members(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, str, str]]:
+    """The YAML entries of the model's subfolders, all under one common folder, with their
+    subfolder and file name; the archive is refused on an unsafe entry name."""
+    unsafe = [info.filename for info in archive.infolist() if _unsafe_name(info)]
+    if unsafe:
+        raise _zip_refused(f"The archive holds an entry outside its folder: {unsafe[0]!r}.")
+    found: dict[tuple[str, ...], list[tuple[zipfile.ZipInfo, str, str]]] = {}
+    for info in archive.infolist():
+        path = PurePosixPath(info.filename)
+        if info.is_dir() or path.suffix not in (".yml", ".yaml") or path.name.startswith("."):
+            continue
+        if len(path.parts) >= 2 and path.parts[-2] in FOLDERS:
+            found.setdefault(path.parts[:-2], []).append((info, path.parts[-2], path.name))
+    if not found:
+        raise _zip_refused("The archive holds no SAMM model (no business_functions/ folder "
+                           "of YAML files).")
+    if len(found) > 1:
+        roots = sorted("/".join(root) or "." for root in found)
+        raise _zip_refused(f"The archive holds several SAMM models: {', '.join(roots)}.")
+    return next(iter(found.values()))
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """One entry's bytes, refusing the archive once the model's budget is spent."""
+    too_large = _zip_refused(f"The model's YAML files hold more than "
+                             f"{MAX_MODEL_BYTES // (1024 * 1024)} MiB once uncompressed.")
+    if info.file_size > budget:
+        raise too_large
+    try:
+        with archive.open(info) as member:
+            raw = member.read(budget + 1)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+            zlib.error) as exc:
+        raise _zip_refused(f"The archive entry {info.filename!r} cannot be read: "
+                           f"{exc}.") from None
+    if len(raw) > budget:
+        raise too_large
+    return raw
+
+
+def _framework(files: ModelFiles, problems: _Problems, release: str) -> dict[str, Any]:
+    """The framework dict of the model whose YAML texts are `files`."""
     version = version_number(release)
-    model = _Model(_load_model(root), _Problems())
+    model = _Model(_load_model(files, problems), _Problems())
     functions = sorted(model.records["business_functions"].values(),
                        key=lambda f: _order(f, "name"))
     axes = [_axis(model, function) for function in functions]

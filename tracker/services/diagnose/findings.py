@@ -6,23 +6,38 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+import networkx as nx
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.constants import BLIND_SPOT_GAP, TENSION_STDEV
-from tracker.domain.errors import InvalidInput
+from tracker.domain.errors import DependencyCycle, InvalidInput
 from tracker.domain.findings import suggest_findings
 from tracker.domain.perception import ATTRIBUTES
 from tracker.extensions import db
-from tracker.models import Assessment, Dimension, Evidence, Finding, Organization
+from tracker.models import (
+    Assessment,
+    Dimension,
+    Evidence,
+    Finding,
+    Initiative,
+    Organization,
+    User,
+    finding_root_cause,
+)
 from tracker.models.findings import finding_dimension
+from tracker.services.audit import audit
 from tracker.services.diagnose import perception
 from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.frame import frameworks
+from tracker.services.locks import lock_organization_graphs
 from tracker.services.observe import assessments
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
+
+#: The statuses a suggestion may be reviewed to, one at a time or several at once.
+REVIEW_STATUSES: tuple[str, ...] = ("accepted", "dismissed")
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,127 @@ def update_finding(org: Organization, finding_id: int, changes: Mapping[str, Any
         if evidence is not None:
             finding.evidence = evidence
     return finding
+
+
+def review_suggestions(org: Organization, finding_ids: Sequence[int],
+                       status: str) -> list[Finding]:
+    """Accept or dismiss several suggested findings at once, all or nothing: if one id is
+    not a suggestion of the organization (unknown, or already reviewed), none changes."""
+    if status not in REVIEW_STATUSES:
+        raise InvalidInput("Choose accept or dismiss.",
+                           errors={"status": ["Must be accepted or dismissed."]})
+    ids = list(dict.fromkeys(finding_ids))
+    if not ids:
+        raise InvalidInput("Select at least one suggestion.",
+                           errors={"finding_ids": ["Select at least one suggestion."]})
+    found = {f.id: f for f in db.session.scalars(
+        select(Finding).where(Finding.org_id == org.id, Finding.id.in_(ids),
+                              Finding.status == "suggested"))}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise InvalidInput(f"Not a suggestion awaiting review: {', '.join(missing)}.",
+                           errors={"finding_ids": [
+                               f"Not a suggestion awaiting review: {', '.join(missing)}."]})
+    with transaction():
+        for finding in found.values():
+            finding.status = status
+    return [found[i] for i in ids]
+
+
+def merged_into(finding: Finding) -> int | None:
+    """The id of the finding this one was merged into, if it was."""
+    target = (finding.metrics or {}).get("merged_into")
+    return int(target) if target is not None else None
+
+
+def merge_findings(org: Organization, keep_id: int, merged_id: int,
+                   actor: User | None) -> Finding:
+    """Merge the finding `merged_id` into `keep_id`, both of one assessment: its evidence,
+    initiatives and root-cause links (as root cause and as symptom) move to the kept one,
+    which also gains its dimensions. The merged finding is never deleted, so decisions and
+    reports that cite it still resolve: it is dismissed, marked `merged_into` in its
+    metrics, and the move is audited (`finding` / `merge`, with every link that moved).
+    Refused (409) if joining the two would close a root-cause cycle."""
+    keep, merged = _mergeable(org, keep_id, merged_id)
+    with transaction():
+        lock_organization_graphs(org)
+        causes, symptoms = _move_root_causes(org, keep, merged)
+        initiative_ids = _move_initiatives(org, keep, merged, actor)
+        evidence_ids = [e.id for e in merged.evidence]
+        keep.evidence = list(dict.fromkeys([*keep.evidence, *merged.evidence]))
+        keep.dimensions = list(dict.fromkeys([*keep.dimensions, *merged.dimensions]))
+        merged.evidence = []
+        audit(org, actor, "finding", merged.id, None, "merge", {
+            "merged_into": [None, keep.id], "status": [merged.status, "dismissed"],
+            "evidence_ids": [evidence_ids, []], "initiative_ids": [initiative_ids, []],
+            "root_cause_ids": [causes, []], "symptom_ids": [symptoms, []]})
+        merged.status = "dismissed"
+        merged.metrics = {**(merged.metrics or {}), "merged_into": keep.id}
+    return keep
+
+
+def _mergeable(org: Organization, keep_id: int, merged_id: int) -> tuple[Finding, Finding]:
+    """The two findings of a merge, if they may be merged (errors keyed by field)."""
+    keep = get_finding(org, keep_id)
+    merged = get_finding(org, merged_id)
+    errors: dict[str, list[str]] = {}
+    if keep.id == merged.id:
+        errors["merged_id"] = ["Choose another finding than the one kept."]
+    elif keep.assessment_id != merged.assessment_id:
+        errors["merged_id"] = ["Only findings of the same assessment can be merged."]
+    for field, finding in (("keep_id", keep), ("merged_id", merged)):
+        if merged_into(finding) is not None:
+            errors.setdefault(field, []).append("This finding was already merged.")
+    if errors:
+        raise InvalidInput("These findings cannot be merged.", errors=errors)
+    return keep, merged
+
+
+def _move_root_causes(org: Organization, keep: Finding,
+                      merged: Finding) -> tuple[list[int], list[int]]:
+    """Move the merged finding's root-cause links to the kept one (a link between the two
+    disappears); the merged one's root causes and symptoms before the move."""
+    rows = list(db.session.execute(
+        select(finding_root_cause.c.root_cause_id, finding_root_cause.c.symptom_id)
+        .join(Finding, Finding.id == finding_root_cause.c.symptom_id)
+        .where(Finding.org_id == org.id)))
+    graph: nx.DiGraph[int] = nx.DiGraph()
+    graph.add_nodes_from([keep.id, merged.id])
+    graph.add_edges_from((cause, symptom) for cause, symptom in rows)
+    causes = sorted(graph.predecessors(merged.id))
+    symptoms = sorted(graph.successors(merged.id))
+    joined = nx.contracted_nodes(graph, keep.id, merged.id, self_loops=False)
+    if not nx.is_directed_acyclic_graph(joined):
+        cycle = [edge[0] for edge in nx.find_cycle(joined)]
+        raise DependencyCycle([*cycle, cycle[0]], detail=(
+            "Merging these findings would close a root-cause cycle: remove a root-cause "
+            "link between them first."))
+    new = ({(c, keep.id) for c in causes if c != keep.id}
+           | {(keep.id, s) for s in symptoms if s != keep.id}) - set(graph.edges)
+    db.session.execute(delete(finding_root_cause).where(or_(
+        finding_root_cause.c.symptom_id == merged.id,
+        finding_root_cause.c.root_cause_id == merged.id)))
+    if new:
+        db.session.execute(insert(finding_root_cause), [
+            {"root_cause_id": c, "symptom_id": s} for c, s in sorted(new)])
+    return causes, symptoms
+
+
+def _move_initiatives(org: Organization, keep: Finding, merged: Finding,
+                      actor: User | None) -> list[int]:
+    """Link the merged finding's initiatives to the kept one instead, each change in the
+    initiative's audit trail; their ids."""
+    moved = list(db.session.scalars(
+        select(Initiative).where(Initiative.org_id == org.id,
+                                 Initiative.findings.any(Finding.id == merged.id))
+        .options(selectinload(Initiative.findings)).order_by(Initiative.id)))
+    for initiative in moved:
+        before = sorted(f.id for f in initiative.findings)
+        initiative.findings = list(dict.fromkeys(
+            keep if f.id == merged.id else f for f in initiative.findings))
+        audit(org, actor, "initiative", initiative.id, initiative.id, "update",
+              {"finding_ids": [before, sorted(f.id for f in initiative.findings)]})
+    return [i.id for i in moved]
 
 
 def suggest(org: Organization, assessment_id: int) -> SuggestResult:

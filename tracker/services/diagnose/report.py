@@ -29,7 +29,7 @@ from tracker.services.diagnose import perception, root_causes
 from tracker.services.diagnose.radar import AxisRadar, axis_radar
 from tracker.services.diagnose.scores import assessment_scores, scored_assessment
 from tracker.services.frame import frameworks
-from tracker.services.observe import assessments
+from tracker.services.observe import assessments, evidence
 from tracker.services.plan import roadmap, trajectory
 
 PERCEPTION_ATTRIBUTES = ("team", "role")
@@ -94,6 +94,7 @@ def _context(org: Organization, assessment_id: int) -> dict[str, Any]:
             "heatmap": _heatmap(scores, perceptions["team"], scale),
             "perceptions": _perception_tables(perceptions, names),
             "findings": _findings(org, assessment.id),
+            "verbatims": _verbatims(org, assessment.id, scores),
             "ambition": [d for axis in scores["axes"] for d in axis["dimensions"]
                          if d["target"] is not None],
             "backlog": _backlog(org), "pilots": _pilots(org),
@@ -153,6 +154,19 @@ def _findings(org: Organization, assessment_id: int) -> list[dict[str, Any]]:
              "evidence": [{"text": e.text, "source": e.source, "tone": e.tone}
                           for e in sorted(loaded[view["id"]].evidence, key=lambda e: e.id)]}
             for view in ordered]
+
+
+def _verbatims(org: Organization, assessment_id: int,
+               scores: dict[str, Any]) -> dict[str, Any]:
+    """Every verbatim of the assessment by axis and dimension, in the grid's order, cited by
+    a finding or not (dimensions without one are left out), and those on no dimension."""
+    grouped = evidence.verbatims_by_dimension(org, assessment_id)
+    axes = [{"name": axis["name"], "dimensions": [
+                {"name": d["name"], "quotes": grouped[d["code"]]}
+                for d in axis["dimensions"] if d["code"] in grouped]}
+            for axis in scores["axes"]]
+    return {"axes": [axis for axis in axes if axis["dimensions"]],
+            "unattached": grouped.get(None, [])}
 
 
 def _backlog(org: Organization) -> dict[str, Any]:

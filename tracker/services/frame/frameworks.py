@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import yaml
 from marshmallow import ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from tracker.adapters.importers import samm
 from tracker.adapters.importers.documents import check_tree, load_document
 from tracker.adapters.importers.samm import read_samm_model
 from tracker.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.domain.scoring import AxisSpec, DimensionSpec
 from tracker.extensions import db
-from tracker.models import Axis, Dimension, Framework, Membership, Question, ScaleLevel, User
+from tracker.models import (
+    Axis,
+    Dimension,
+    Framework,
+    Membership,
+    Organization,
+    Question,
+    ScaleLevel,
+    User,
+)
 from tracker.schemas.common import flatten_messages
 from tracker.schemas.frame import FrameworkSchema
 from tracker.services.pagination import Page, paginate
@@ -211,3 +223,164 @@ def _build_axis(framework: Framework, data: Mapping[str, Any], position: int) ->
             for q_position, q in enumerate(dim["questions"])]
         axis.dimensions.append(dimension)
     return axis
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """A framework in an organization's library, with the size of its grid."""
+
+    framework: Framework
+    axes: int
+    dimensions: int
+
+
+@dataclass(frozen=True)
+class PreviewWarning:
+    """Something an uploaded grid may want fixed, though it imports: `kind` names it
+    (`no_levels`, `answers_off_scale`, `later_version`), `codes` what it is about."""
+
+    kind: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FrameworkPreview:
+    """An uploaded grid checked but not stored: the normalized `data`, the `document` to
+    carry to the import step, how much it holds and what may want fixing."""
+
+    data: dict[str, Any]
+    document: dict[str, Any]
+    counts: dict[str, int]
+    warnings: list[PreviewWarning]
+    latest_version: int | None
+
+
+def org_library(org: Organization, *, owned: bool, page: int,
+                per_page: int) -> Page[LibraryEntry]:
+    """The shared frameworks (`owned=False`) or the organization's own, by code and
+    version, with their counts of axes and dimensions (three queries per page)."""
+    owner = Framework.org_id == org.id if owned else Framework.org_id.is_(None)
+    found = paginate(select(Framework).where(owner)
+                     .order_by(Framework.code, Framework.version), page, per_page)
+    ids = [framework.id for framework in found.items]
+    axes = _counts(Axis.framework_id, ids)
+    dimensions = _counts(Dimension.framework_id, ids)
+    entries = [LibraryEntry(f, axes.get(f.id, 0), dimensions.get(f.id, 0)) for f in found.items]
+    return Page(items=entries, total=found.total, page=found.page, per_page=found.per_page)
+
+
+def _counts(column: Any, ids: list[int]) -> dict[int, int]:
+    """How many rows per framework id, for the given ids."""
+    rows = db.session.execute(select(column, func.count()).where(column.in_(ids))
+                              .group_by(column))
+    return {framework_id: count for framework_id, count in rows}
+
+
+def org_framework(org: Organization, framework_id: int) -> Framework:
+    """A framework of the organization's library (shared or its own) with its whole grid;
+    404 for another organization's, so its existence does not leak."""
+    framework = _load(framework_id)
+    if framework is None or framework.org_id not in (None, org.id):
+        raise NotFound(f"Framework {framework_id} not found.")
+    return framework
+
+
+def preview_framework(user: User, org_id: int, document: Mapping[str, Any]) -> FrameworkPreview:
+    """Check an uploaded grid as the import would (who may, the grid format, a new code
+    and version), without storing it: InvalidInput names every problem by its path in the
+    document, Conflict says the version exists."""
+    data, latest = _checked_upload(user, org_id, document)
+    counts = {"axes": len(data["axes"]),
+              "dimensions": sum(len(axis["dimensions"]) for axis in data["axes"]),
+              "questions": sum(len(d["questions"]) for axis in data["axes"]
+                               for d in axis["dimensions"]),
+              "levels": len(data["scale"])}
+    return FrameworkPreview(data=data, document=dict(document), counts=counts,
+                            warnings=_warnings(data, latest),
+                            latest_version=latest.version if latest else None)
+
+
+def import_org_framework(user: User, org_id: int, document: Mapping[str, Any]) -> Framework:
+    """Import a previewed grid as the organization's own: checked again from scratch."""
+    data, _latest = _checked_upload(user, org_id, document)
+    return _insert(data, org_id)
+
+
+def _checked_upload(user: User, org_id: int, document: Mapping[str, Any],
+                    ) -> tuple[dict[str, Any], Framework | None]:
+    """An uploaded grid validated for `org_id` (ops or lead there) whose code and version
+    are new, with the latest stored version of its code."""
+    check_owner(user, org_id)
+    data = validate_framework({**document, "org_id": org_id})
+    latest = find_framework(data["code"])
+    if find_framework(data["code"], data["version"]) is not None:
+        following = (latest.version if latest else data["version"]) + 1
+        raise Conflict(f"Framework {data['code']} version {data['version']} already exists.",
+                       errors={"version": [f"{data['code']} version {data['version']} already "
+                                           f"exists; give this one version {following}."]})
+    return data, latest
+
+
+def read_samm_upload(user: User, org_id: int, stream: IO[bytes],
+                     release: str = samm.DEFAULT_RELEASE) -> dict[str, Any]:
+    """The framework document of an OWASP SAMM v2 model uploaded as a zip (leads of the
+    organization only), read within the archive's budgets."""
+    access.org_for(user, org_id, "lead")
+    return samm.read_samm_zip(stream.read(samm.MAX_ZIP_BYTES + 1), release=release)
+
+
+def _warnings(data: Mapping[str, Any], latest: Framework | None) -> list[PreviewWarning]:
+    """What an importable grid may want fixed: dimensions without level descriptors,
+    answers off the scale under the mean rule, a version below the latest one."""
+    dimensions = [d for axis in data["axes"] for d in axis["dimensions"]]
+    low, high = data["scale"][0]["value"], data["scale"][-1]["value"]
+    found = [PreviewWarning("no_levels", tuple(d["code"] for d in dimensions if not d["levels"]))]
+    if data["question_rule"] == "mean":
+        found.append(PreviewWarning("answers_off_scale", tuple(
+            q["code"] for d in dimensions for q in d["questions"]
+            if any(not low <= a["value"] <= high for a in q["answers"]))))
+    if latest is not None and latest.version > data["version"]:
+        found.append(PreviewWarning("later_version", (f"{latest.code} v{latest.version}",)))
+    return [warning for warning in found if warning.codes]
+
+
+def next_version(framework: Framework) -> int:
+    """The version a new version of this framework's code takes: after the highest one."""
+    latest = find_framework(framework.code)
+    return (latest.version if latest else framework.version) + 1
+
+
+def framework_document(framework: Framework, *, version: int | None = None) -> dict[str, Any]:
+    """A stored framework as the grid format of DESIGN section 5 (what an upload takes),
+    optionally renumbered as `version`."""
+    return {"code": framework.code, "name": framework.name,
+            "version": version or framework.version, "description": framework.description,
+            "question_rule": framework.question_rule,
+            "source_weights": dict(framework.source_weights or {}),
+            "scale": [{"value": _plain(level.value), "label": level.label,
+                       "descriptor": level.descriptor} for level in framework.scale],
+            "axes": [_axis_document(axis) for axis in framework.axes]}
+
+
+def framework_yaml(framework: Framework, *, version: int | None = None) -> str:
+    """`framework_document` written as YAML."""
+    return yaml.safe_dump(framework_document(framework, version=version), sort_keys=False,
+                          allow_unicode=True)
+
+
+def _axis_document(axis: Axis) -> dict[str, Any]:
+    return {"code": axis.code, "name": axis.name, "description": axis.description,
+            "weight": _plain(axis.weight),
+            "dimensions": [{"code": d.code, "name": d.name, "description": d.description,
+                            "weight": _plain(d.weight), "levels": dict(d.levels or {}),
+                            "questions": [{"code": q.code, "text": q.text, "stream": q.stream,
+                                           "answers": [{"text": a["text"],
+                                                        "value": _plain(a["value"])}
+                                                       for a in q.answers]}
+                                          for q in d.questions]}
+                           for d in axis.dimensions]}
+
+
+def _plain(number: float) -> float | int:
+    """A whole float as an int, so the document reads `weight: 1`, not `1.0`."""
+    return int(number) if float(number).is_integer() else number

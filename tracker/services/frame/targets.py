@@ -80,3 +80,25 @@ def _row_errors(rows: Sequence[Mapping[str, Any]], framework: Framework,
         if not low <= level <= high:
             errors[f"[{index}].level"] = [f"{level:g} is outside the scale {low:g}–{high:g}."]
     return errors
+
+
+def rows_with_axis_levels(framework: Framework, dimension_levels: Mapping[str, float],
+                          axis_levels: Mapping[str, float]) -> list[dict[str, Any]]:
+    """Rows for `set_targets` from a grid form: each axis level given applies to every
+    dimension of that axis, in place of the dimension's own; other dimensions keep the
+    level given for them (none given: no row, the target stays)."""
+    rows: list[dict[str, Any]] = []
+    for axis in framework.axes:
+        for dimension in axis.dimensions:
+            level = axis_levels.get(axis.code, dimension_levels.get(dimension.code))
+            if level is not None:
+                rows.append({"dimension": dimension.code, "level": level})
+    return rows
+
+
+def target_errors(org: Organization, framework_id: int,
+                  rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """What `set_targets` would refuse in `rows` (by `[index].field`), without saving: a
+    form reports these together with its own errors in one submission."""
+    framework = frameworks.framework_for_org(org.id, framework_id)
+    return _row_errors(rows, framework, frameworks.dimensions_by_code(framework))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.errors import Conflict, Forbidden, InvalidInput
@@ -26,7 +26,9 @@ from tracker.models import (
     AuditEvent,
     Dimension,
     Evidence,
+    Framework,
     Organization,
+    Rating,
     Respondent,
     User,
 )
@@ -102,7 +104,7 @@ def sees_respondents(org: Organization, actor: User | None) -> bool:
     return role is not None and access.ROLE_RANK[role] >= access.ROLE_RANK[SEES_RESPONDENTS]
 
 
-def _require_seeing_respondents(org: Organization, actor: User | None) -> None:
+def require_seeing_respondents(org: Organization, actor: User | None) -> None:
     """403, saying why, for a member below ops."""
     if not sees_respondents(org, actor):
         raise Forbidden("Respondents' names, emails, survey links and individual answers are "
@@ -323,7 +325,7 @@ def list_respondents(org: Organization, assessment_id: int, page: int, per_page:
     """The assessment's respondents, in the order they were added, with their emails and
     survey tokens: for ops and leads only (403 for the others)."""
     assessment = get_assessment(org, assessment_id)
-    _require_seeing_respondents(org, actor)
+    require_seeing_respondents(org, actor)
     stmt = (select(Respondent).where(Respondent.assessment_id == assessment.id)
             .order_by(Respondent.id))
     return paginate(stmt, page, per_page)
@@ -373,3 +375,135 @@ def _dimensions_named(by_code: Mapping[str, Dimension], codes: Sequence[str]) ->
         raise InvalidInput(f"Unknown dimension code(s): {', '.join(unknown)}.",
                            errors={"dimensions": [f"Unknown: {', '.join(unknown)}."]})
     return [by_code[code] for code in dict.fromkeys(codes)]
+
+
+#: The attributes completion is counted by, group by group.
+COMPLETION_ATTRIBUTES: tuple[str, ...] = ("role", "team", "level")
+#: The name of the group that gathers the groups too small to be shown alone.
+OTHER_GROUPS = "other groups"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many respondents (of a group, or all) rated every dimension, some, or none."""
+
+    name: str
+    full: int = 0
+    partial: int = 0
+    none: int = 0
+
+    @property
+    def total(self) -> int:
+        """The respondents counted."""
+        return self.full + self.partial + self.none
+
+
+@dataclass(frozen=True)
+class RespondentProgress:
+    """One respondent's progress (for ops and leads only): dimensions rated of all."""
+
+    id: int
+    name: str
+    rated: int
+    state: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An assessment's completion: overall, by group (groups below `min_group_size`
+    merged into "other groups", or hidden when even together they are too few), and for
+    ops and leads, each respondent's."""
+
+    dimensions: int
+    overall: Progress
+    groups: dict[str, list[Progress]]
+    hidden: dict[str, int]
+    respondents: list[RespondentProgress] | None
+
+
+def completion(org: Organization, assessment_id: int, *,
+               actor: User | None) -> Completion:
+    """Who answered fully (every dimension rated, "cannot say" included), partly, not yet.
+
+    One query over the respondents and their rating counts, whatever their number; group
+    counts keep anonymity as perception gaps do, and names reach ops and leads only.
+    """
+    assessment = get_assessment(org, assessment_id)
+    dimensions = len(frameworks.dimensions_by_code(
+        frameworks.load_framework(assessment.framework_id)))
+    rows = db.session.execute(
+        select(Respondent.id, Respondent.name, Respondent.role, Respondent.team,
+               Respondent.level, func.count(Rating.id).label("rated"))
+        .outerjoin(Rating, Rating.respondent_id == Respondent.id)
+        .where(Respondent.assessment_id == assessment.id)
+        .group_by(Respondent.id).order_by(Respondent.name, Respondent.id)).all()
+    states = {row.id: progress_state(row.rated, dimensions) for row in rows}
+    groups: dict[str, list[Progress]] = {}
+    hidden: dict[str, int] = {}
+    for attribute in COMPLETION_ATTRIBUTES:
+        counted = _count_by(rows, states, attribute)
+        groups[attribute], hidden[attribute] = _anonymous_groups(counted, org.min_group_size)
+    people = ([RespondentProgress(row.id, row.name, row.rated, states[row.id]) for row in rows]
+              if sees_respondents(org, actor) else None)
+    return Completion(dimensions, _tally("all", list(states.values())), groups, hidden, people)
+
+
+def progress_state(rated: int, dimensions: int) -> str:
+    """`full` when every dimension is rated, `partial` when some, `none` otherwise."""
+    if rated and rated >= dimensions:
+        return "full"
+    return "partial" if rated else "none"
+
+
+def _tally(name: str, states: Sequence[str]) -> Progress:
+    """A group's progress from its respondents' states."""
+    return Progress(name, states.count("full"), states.count("partial"), states.count("none"))
+
+
+def _count_by(rows: Sequence[Any], states: Mapping[int, str],
+              attribute: str) -> list[Progress]:
+    """The progress of each value of `attribute` (a blank value is a group of its own, `""`)."""
+    by_value: dict[str, list[str]] = {}
+    for row in rows:
+        by_value.setdefault(getattr(row, attribute) or "", []).append(states[row.id])
+    return [_tally(name, found) for name, found in sorted(by_value.items())]
+
+
+def _anonymous_groups(groups: Sequence[Progress],
+                      min_size: int) -> tuple[list[Progress], int]:
+    """The groups that may be shown: those of at least `min_size` respondents, then the
+    smaller ones merged into "other groups" when they make `min_size` together; answers
+    how many respondents are left out otherwise."""
+    shown = [group for group in groups if group.total >= min_size]
+    small = [group for group in groups if group.total < min_size]
+    merged = Progress(OTHER_GROUPS, sum(g.full for g in small), sum(g.partial for g in small),
+                      sum(g.none for g in small))
+    if small and merged.total >= min_size:
+        return [*shown, merged], 0
+    return shown, merged.total
+
+
+#: What to do next, by step: the cockpit names it and links to where it is done.
+NEXT_STEPS: tuple[str, ...] = ("add_respondents", "open", "remind", "close", "read")
+
+
+def next_step(assessment: Assessment, progress: Completion) -> str:
+    """The campaign's next step: add respondents to a draft without any, open a draft that
+    has some, remind those not finished while open (close once all have), read a closed
+    one's diagnostic."""
+    if assessment.status == "closed":
+        return "read"
+    if assessment.status == "draft":
+        return "open" if progress.overall.total else "add_respondents"
+    if progress.overall.total and progress.overall.full == progress.overall.total:
+        return "close"
+    return "remind"
+
+
+def usable_frameworks(org: Organization) -> list[Any]:
+    """The frameworks an assessment of `org` may be on (shared or its own), by name and
+    version: rows of `id`, `name`, `version`."""
+    return list(db.session.execute(
+        select(Framework.id, Framework.name, Framework.version)
+        .where(or_(Framework.org_id.is_(None), Framework.org_id == org.id))
+        .order_by(Framework.name, Framework.version)))

@@ -9,6 +9,8 @@ transaction, so that other writers wait seconds, not minutes.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -21,13 +23,16 @@ from sqlalchemy import insert, select
 from tracker.adapters.importers.documents import check_size
 from tracker.adapters.importers.ratings_csv import (
     MAX_ROWS,
+    REQUIRED_COLUMNS,
     CsvRespondent,
-    parse_ratings_csv,
+    parse_ratings_records,
+    records,
     split_hint,
+    xlsx_records,
 )
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.models import Assessment, Organization, Respondent
+from tracker.models import Assessment, Framework, Organization, Respondent
 from tracker.models.assessments import SOURCES
 from tracker.services.frame import frameworks
 from tracker.services.observe import assessments
@@ -48,6 +53,19 @@ class CsvImportResult:
 
     respondent_ids: list[int]
     ratings: int
+
+
+@dataclass(frozen=True)
+class RatingsPreview:
+    """What importing a file would do, before anything is written: its respondent rows, how
+    many respondents it creates and how many existing ones it rates, its ratings (a "cannot
+    say" included) and every bad cell, keyed `row N.COLUMN` (empty: the file can be saved)."""
+
+    rows: int
+    new: int
+    updated: int
+    ratings: int
+    errors: dict[str, list[str]]
 
 
 def decode_csv(data: bytes) -> str:
@@ -85,26 +103,85 @@ def import_ratings_csv(org: Organization, assessment_id: int, text: str,
     `CHUNK` at a time. `progress` wraps the iteration over respondents (the CLI passes a
     progress bar).
     """
-    assessment = assessments.get_assessment(org, assessment_id)
-    assessments.ensure_writable(assessment)
-    framework = frameworks.load_framework(assessment.framework_id)
-    existing = db.session.scalars(select(Respondent.name)
-                                  .where(Respondent.assessment_id == assessment.id)).all()
-    parsed = parse_ratings_csv(text, list(frameworks.dimensions_by_code(framework)),
-                               (framework.scale_min, framework.scale_max), SOURCES, existing,
-                               max_rows=max_rows())
+    return import_ratings_records(org, assessment_id, records(text), progress)
+
+
+def import_ratings_records(org: Organization, assessment_id: int, rows: Iterable[list[str]],
+                           progress: Progress = iter, *,
+                           update_existing: bool = False) -> CsvImportResult:
+    """Write a file's records (header first) in one transaction, all or nothing.
+
+    Without `update_existing` (the API, the CLI) a row naming a respondent already in the
+    assessment is refused; with it (the upload page, where a campaign's respondents exist
+    before their ratings are typed up) such a row adds or replaces that respondent's ratings
+    and keeps their attributes. `respondent_ids` lists the created respondents only.
+    """
+    assessment, framework, parsed, existing = _parsed(org, assessment_id, rows,
+                                                      update_existing)
     respondent_ids: list[int] = []
     created = 0
     with transaction():
-        for rows in _chunks(progress(parsed), CHUNK):
-            ids = _insert_respondents(assessment, rows)
+        fresh = [row for row in parsed if row.name.casefold() not in existing]
+        for chunk in _chunks(progress(fresh), CHUNK):
+            ids = _insert_respondents(assessment, chunk)
             respondent_ids += ids
-            ratings = [{"respondent_id": respondent_id, "dimension": code, "value": value}
-                       for respondent_id, row in zip(ids, rows, strict=True)
-                       for code, value in row.ratings.items()]
-            for part in _chunks(ratings, CHUNK):
-                created += write_ratings(assessment, framework, set(ids), part).created
+            created += _write_chunk_ratings(assessment, framework, ids, chunk)
+        for chunk in _chunks((row for row in parsed if row.name.casefold() in existing), CHUNK):
+            ids = [existing[row.name.casefold()] for row in chunk]
+            created += _write_chunk_ratings(assessment, framework, ids, chunk)
     return CsvImportResult(respondent_ids, created)
+
+
+def preview_ratings_records(org: Organization, assessment_id: int,
+                            rows: Iterable[list[str]]) -> RatingsPreview:
+    """What `import_ratings_records(..., update_existing=True)` would do with the records,
+    writing nothing; a file over `max_rows()` still raises TooLarge (413)."""
+    try:
+        _, _, parsed, existing = _parsed(org, assessment_id, rows, True)
+    except InvalidInput as invalid:
+        return RatingsPreview(0, 0, 0, 0, invalid.errors or {"file": [invalid.detail]})
+    updated = sum(row.name.casefold() in existing for row in parsed)
+    return RatingsPreview(len(parsed), len(parsed) - updated, updated,
+                          sum(len(row.ratings) for row in parsed), {})
+
+
+def _parsed(org: Organization, assessment_id: int, rows: Iterable[list[str]],
+            update_existing: bool) -> tuple[Assessment, Framework, list[CsvRespondent],
+                                            dict[str, int]]:
+    """The writable assessment, its framework, the checked rows and the respondents a row
+    may rate (name without case → id; none unless `update_existing`)."""
+    assessment = assessments.get_assessment(org, assessment_id)
+    assessments.ensure_writable(assessment)
+    framework = frameworks.load_framework(assessment.framework_id)
+    names = dict(db.session.execute(select(Respondent.name, Respondent.id)
+                                    .where(Respondent.assessment_id == assessment.id)).all())
+    existing = {name.casefold(): id_ for name, id_ in names.items()} if update_existing else {}
+    parsed = parse_ratings_records(rows, list(frameworks.dimensions_by_code(framework)),
+                                   (framework.scale_min, framework.scale_max), SOURCES,
+                                   () if update_existing else list(names),
+                                   max_rows=max_rows())
+    return assessment, framework, parsed, existing
+
+
+def _write_chunk_ratings(assessment: Assessment, framework: Framework, ids: Sequence[int],
+                         chunk: Sequence[CsvRespondent]) -> int:
+    """Write the ratings of a chunk of rows (the respondents `ids`, in order); how many
+    ratings are new."""
+    ratings = [{"respondent_id": respondent_id, "dimension": code, "value": value}
+               for respondent_id, row in zip(ids, chunk, strict=True)
+               for code, value in row.ratings.items()]
+    return sum(write_ratings(assessment, framework, set(ids), part).created
+               for part in _chunks(ratings, CHUNK))
+
+
+def upload_records(data: bytes, filename: str) -> Iterator[list[str]]:
+    """The records of an uploaded ratings file within the byte limit: an `.xlsx` workbook's
+    first sheet (by its name or its zip signature), else CSV text."""
+    check_size(len(data), int(current_app.config[MAX_BYTES_SETTING]),
+               setting=MAX_BYTES_SETTING, what="file", hint=split_advice())
+    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+        return xlsx_records(data)
+    return records(decode_csv(data))
 
 
 def _insert_respondents(assessment: Assessment, rows: Sequence[CsvRespondent]) -> list[int]:
@@ -146,3 +223,14 @@ def import_ratings_file(org_id: int, assessment_id: int, path: Path,
         raise InvalidInput(f"Cannot read {path}: {error.strerror}.",
                            errors={"file": [str(error)]}) from error
     return import_ratings_csv(org, assessment_id, decode_csv(data), progress)
+
+
+def template_csv(org: Organization, assessment_id: int) -> str:
+    """A ratings file to fill in: the header row of the respondents' attributes, then one
+    column per dimension code of the assessment's framework."""
+    assessment = assessments.get_assessment(org, assessment_id)
+    framework = frameworks.load_framework(assessment.framework_id)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(
+        [*REQUIRED_COLUMNS, *frameworks.dimensions_by_code(framework)])
+    return out.getvalue()

@@ -88,15 +88,29 @@ def list_pending(org: Organization, page: int, per_page: int) -> Page[Invitation
     return paginate(stmt, page, per_page)
 
 
+def resend(org: Organization, actor: User, invitation_id: int,
+           config: Mapping[str, Any]) -> Invitation:
+    """Send a pending invitation again: a new invitation of the same email and role, with a
+    new link and a new expiry, replaces it (the old link stops working)."""
+    pending = _require_pending(org, invitation_id)
+    return invite(org, actor, pending.email, pending.role, config)
+
+
 def cancel(org: Organization, actor: User, invitation_id: int) -> None:
     """Cancel a pending invitation: its link stops working at once."""
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.org_id != org.id or _state(invitation) != "pending":
-        raise NotFound("No such pending invitation.")
+    invitation = _require_pending(org, invitation_id)
     with transaction():
         invitation.cancelled_at = utcnow()
         audit(org, actor, "invitation", invitation.id, None, "uninvite",
               {"email": invitation.email, "role": invitation.role})
+
+
+def _require_pending(org: Organization, invitation_id: int) -> Invitation:
+    """The organization's pending invitation of this id; 404 otherwise."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.org_id != org.id or _state(invitation) != "pending":
+        raise NotFound("No such pending invitation.")
+    return invitation
 
 
 def find(secret: str) -> Invitation | None:

@@ -3,7 +3,7 @@ removals are audited (old → new), like invitations (`invitations`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,17 @@ def list_organizations(user: User, page: int, per_page: int) -> Page[Organizatio
     if not user.is_admin:
         stmt = stmt.join(Membership).where(Membership.user_id == user.id)
     return paginate(stmt, page, per_page)
+
+
+def roles_of(user: User, org_ids: Iterable[int]) -> dict[int, str]:
+    """The user's role in each of these organizations where they are a member (an
+    instance admin may see others, without a role); one query, for the home page."""
+    ids = list(org_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Membership.org_id, Membership.role).where(
+        Membership.user_id == user.id, Membership.org_id.in_(ids)))
+    return {org_id: role for org_id, role in rows}
 
 
 def find_organization(name: str) -> Organization | None:

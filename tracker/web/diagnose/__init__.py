@@ -1,3 +1,3 @@
 """diagnose pages."""
 
-from tracker.web.diagnose import diagnostic, report, root_causes  # noqa: F401  (routes)
+from tracker.web.diagnose import diagnostic, findings, report, root_causes  # noqa: F401  (routes)

@@ -23,7 +23,12 @@ from tracker.domain.constants import DB_INT_MAX, TENSION_STDEV
 from tracker.domain.errors import InvalidInput
 from tracker.domain.perception import ATTRIBUTES
 from tracker.domain.scoring import RatingPoint
-from tracker.domain.targets import axis_targets, dimension_targets
+from tracker.domain.targets import (
+    axis_targets,
+    dimension_targets,
+    percent_to_target,
+    score_map,
+)
 from tracker.models import Organization, Respondent
 from tracker.services.diagnose import findings, perception, radar, root_causes
 from tracker.services.diagnose.scores import scored_assessment
@@ -223,7 +228,8 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
         writable=assessment.status != "closed", labels=DIAGNOSTIC_LABELS,
         corrections=assessments.corrections(org, assessment_id),
         status_errors=status_errors or {}, status_form=status_form or {},
-        min_group_size=org.min_group_size, threshold=org.perception_gap_threshold)
+        min_group_size=org.min_group_size, threshold=org.perception_gap_threshold,
+        percent_to_target=percent_to_target(score_map(scored.scores), scored.targets))
 
 
 def _grid(org: Organization, assessment_id: int, points: Sequence[RatingPoint],

@@ -1,3 +1,9 @@
 """tenancy pages."""
 
-from tracker.web.tenancy import accounts, audit, invitations  # noqa: F401  (routes)
+from tracker.web.tenancy import (  # noqa: F401  (routes)
+    accounts,
+    audit,
+    invitations,
+    members,
+    organizations,
+)

@@ -1,6 +1,6 @@
-"""Accounts pages: sign in and out, the interface language, the home page listing the
-organizations you belong to, your account (name, language, password, API tokens) and the
-reset of a forgotten password."""
+"""Accounts pages: sign in and out, the interface language, your account (name, language,
+password, API tokens) and the reset of a forgotten password (the home page is
+`organizations`)."""
 
 from __future__ import annotations
 
@@ -16,19 +16,11 @@ from tracker.domain.errors import TrackerError
 from tracker.models.base import utcnow
 from tracker.schemas.tenancy import TokenCreateSchema
 from tracker.security import sessions
-from tracker.services.tenancy import accounts, organizations, passwords
+from tracker.services.tenancy import accounts, passwords
 from tracker.web.base import bp
 
 #: How many of your tokens the account page lists (newest first).
 TOKENS_SHOWN = 50
-
-
-@bp.get("/")
-@login_required
-def index() -> str:
-    """The organizations you belong to."""
-    page = organizations.list_organizations(current_user, 1, 200)
-    return render_template("index.html", organizations=page.items)
 
 
 @bp.route("/login", methods=["GET", "POST"])
