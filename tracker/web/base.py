@@ -34,6 +34,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("frameworks", _l("Frameworks"), "web.frameworks"),
     NavItem("diagnostic", _l("Diagnostic"), "web.assessments"),
+    NavItem("targets", _l("Targets"), "web.targets"),
     NavItem("backlog", _l("Backlog"), "web.backlog"),
     NavItem("roadmap", _l("Roadmap"), "web.roadmap"),
     NavItem("barometer", _l("Barometer"), "web.barometer"),

@@ -134,6 +134,13 @@ def create_assessment(org: Organization, data: Mapping[str, Any], *,
     return assessment
 
 
+def date_errors(org: Organization, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What `create_assessment` would refuse in the dates of `data`, without creating: a
+    form reports these together with its other fields' errors."""
+    dates = _given_dates(org, data)
+    return _date_errors(dates, dates.get("opened_at"), dates.get("closed_at"))
+
+
 def list_assessments(org: Organization, page: int, per_page: int,
                      status: str | None = None) -> Page[Assessment]:
     """The organization's assessments, newest first."""

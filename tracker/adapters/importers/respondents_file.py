@@ -1,0 +1,140 @@
+"""A list of respondents in a file: CSV (pasted or uploaded) or an Excel `.xlsx` workbook.
+
+Pure reading: the header `name,email,role,team,level,source` (in any order; only `name` is
+required), then one respondent per row. A CSV may start with a byte order mark and use `;`
+or `,` as its separator (the header line decides); a workbook is read from its first sheet,
+in read-only mode. Rows are numbered as a spreadsheet does (the header is row 1), so an
+error can name its cell (`row 3, email`). Reading stops past `max_rows` rows (TooLarge).
+The service checks the values and writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.domain.errors import InvalidInput, TooLarge
+
+COLUMNS: tuple[str, ...] = ("name", "email", "role", "team", "level", "source")
+REQUIRED: tuple[str, ...] = ("name",)
+#: Most respondent rows one list may hold.
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One respondent row: its number in the file and its cells by column (stripped)."""
+
+    number: int
+    cells: dict[str, str]
+
+
+def cell_key(row: int, column: str) -> str:
+    """The error key of a cell, as the pages show it.
+
+    >>> cell_key(3, "email")
+    'row 3, email'
+    """
+    return f"row {row}, {column}"
+
+
+def separator(header_line: str) -> str:
+    """The separator of a CSV, from its header line: `;` when it has more of them than
+    commas (a spreadsheet saved in a French locale), else `,`.
+
+    >>> separator("name;email;role"), separator("name,email")
+    (';', ',')
+    """
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def read_csv(text: str, *, max_rows: int = MAX_ROWS) -> list[FileRow]:
+    """The respondent rows of a CSV text, or InvalidInput naming the header's problems.
+
+    >>> [r.cells["name"] for r in read_csv("\\ufeffname;source\\nAnn;survey\\n\\nBob;document")]
+    ['Ann', 'Bob']
+    """
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=separator(first_line))
+    try:
+        return read_rows(reader, max_rows=max_rows)
+    except csv.Error as error:
+        raise InvalidInput(f"The CSV cannot be read: {error}.",
+                           errors={"file": [f"{str(error).capitalize()}."]}) from None
+
+
+def read_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> list[FileRow]:
+    """The respondent rows of the first sheet of an `.xlsx` workbook (read-only mode, so a
+    large sheet is streamed, not loaded whole), or InvalidInput if it is not one."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise InvalidInput("The file is not an Excel .xlsx workbook.",
+                           errors={"file": [str(error) or "Not an .xlsx workbook."]}) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return read_rows(([_text(value) for value in row]
+                          for row in sheet.iter_rows(values_only=True)), max_rows=max_rows)
+    finally:
+        workbook.close()
+
+
+def _text(value: Any) -> str:
+    """A spreadsheet cell as text: empty for none, whole numbers without `.0`.
+
+    >>> _text(None), _text(3.0), _text(" Ann ")
+    ('', '3', ' Ann ')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_rows(records: Iterable[Sequence[str]], *, max_rows: int = MAX_ROWS) -> list[FileRow]:
+    """Rows under a header: blank rows skipped, cells under their column, InvalidInput for a
+    header without `name` or with an unknown or repeated column, TooLarge past `max_rows`.
+
+    >>> read_rows([["Name", "team"], ["Ann", " Sales "]])[0]
+    FileRow(number=2, cells={'name': 'Ann', 'team': 'Sales'})
+    """
+    iterator: Iterator[Sequence[str]] = iter(records)
+    header = [cell.strip().lower() for cell in next(iterator, [])]
+    while header and not header[-1]:
+        header.pop()
+    _check_header(header)
+    rows: list[FileRow] = []
+    for number, cells in enumerate(iterator, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) >= max_rows:
+            raise TooLarge(f"The list has more than {max_rows:,} respondents (row {number}). "
+                           "Split it and add the parts one after the other.", limit=max_rows)
+        rows.append(FileRow(number, {column: cell.strip() for column, cell
+                                     in zip(header, cells, strict=False) if column}))
+    return rows
+
+
+def _check_header(header: Sequence[str]) -> None:
+    """InvalidInput naming every problem of the header row at once."""
+    errors: dict[str, list[str]] = {}
+    for column in REQUIRED:
+        if column not in header:
+            errors[cell_key(1, column)] = [f"Missing column (the header is {','.join(COLUMNS)})."]
+    seen: set[str] = set()
+    for column in header:
+        if column and column not in COLUMNS:
+            errors[cell_key(1, column)] = [f"Unknown column; use {', '.join(COLUMNS)}."]
+        elif column in seen:
+            errors[cell_key(1, column)] = ["Column given twice."]
+        seen.add(column)
+    if errors:
+        raise InvalidInput("The header row is not valid; nothing was added.", errors=errors)
