@@ -18,13 +18,16 @@ $(STAMP): pyproject.toml
 
 ## axe-core for the browser accessibility tests (pinned by package-lock.json)
 $(NODE_STAMP): package.json $(wildcard package-lock.json)
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's npm for the accessibility tests..."; \
+	  apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq npm >/dev/null; }
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $(NODE_STAMP)
 
 install: $(STAMP) $(NODE_STAMP)
 
 ## Install, migrate, load the built-in frameworks and the demo, serve on http://127.0.0.1:5000
-run: install
+run: $(STAMP)
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker seed frameworks
 	$(BIN)/tracker seed demo
