@@ -286,5 +286,5 @@ def test_a_bad_header_or_a_file_that_is_no_workbook_is_named_beside_the_list(cli
     garbage = client.post(f"{base(campaign)}/import", content_type="multipart/form-data",
                           data={"step": "preview",
                                 "file": (io.BytesIO(b"PK\x03\x04 not a zip"), "people.xlsx")})
-    assert garbage.status_code == 422 and "not an Excel .xlsx workbook" in garbage.text
+    assert garbage.status_code == 422 and "not an Excel workbook (.xlsx)" in garbage.text
     assert names(campaign) == []

@@ -10,13 +10,10 @@ The service checks the values and writes them.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from tracker.adapters.importers.ratings_csv import records, xlsx_records
 from tracker.domain.errors import InvalidInput, TooLarge
 
 COLUMNS: tuple[str, ...] = ("name", "email", "role", "team", "level", "source")
@@ -42,61 +39,20 @@ def cell_key(row: int, column: str) -> str:
     return f"row {row}, {column}"
 
 
-def separator(header_line: str) -> str:
-    """The separator of a CSV, from its header line: `;` when it has more of them than
-    commas (a spreadsheet saved in a French locale), else `,`.
-
-    >>> separator("name;email;role"), separator("name,email")
-    (';', ',')
-    """
-    return ";" if header_line.count(";") > header_line.count(",") else ","
-
-
 def read_csv(text: str, *, max_rows: int = MAX_ROWS) -> list[FileRow]:
-    """The respondent rows of a CSV text, or InvalidInput naming the header's problems.
+    """The respondent rows of a CSV text (read as the ratings import reads one: BOM, `;` or
+    `,`), or InvalidInput naming the header's problems.
 
     >>> [r.cells["name"] for r in read_csv("\\ufeffname;source\\nAnn;survey\\n\\nBob;document")]
     ['Ann', 'Bob']
     """
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter=separator(first_line))
-    try:
-        return read_rows(reader, max_rows=max_rows)
-    except csv.Error as error:
-        raise InvalidInput(f"The CSV cannot be read: {error}.",
-                           errors={"file": [f"{str(error).capitalize()}."]}) from None
+    return read_rows(records(text), max_rows=max_rows)
 
 
 def read_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> list[FileRow]:
-    """The respondent rows of the first sheet of an `.xlsx` workbook (read-only mode, so a
-    large sheet is streamed, not loaded whole), or InvalidInput if it is not one."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InvalidInput("The file is not an Excel .xlsx workbook.",
-                           errors={"file": [str(error) or "Not an .xlsx workbook."]}) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return read_rows(([_text(value) for value in row]
-                          for row in sheet.iter_rows(values_only=True)), max_rows=max_rows)
-    finally:
-        workbook.close()
-
-
-def _text(value: Any) -> str:
-    """A spreadsheet cell as text: empty for none, whole numbers without `.0`.
-
-    >>> _text(None), _text(3.0), _text(" Ann ")
-    ('', '3', ' Ann ')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    """The respondent rows of the first sheet of an `.xlsx` workbook (streamed in read-only
+    mode), or InvalidInput if it is not one."""
+    return read_rows(xlsx_records(data), max_rows=max_rows)
 
 
 def read_rows(records: Iterable[Sequence[str]], *, max_rows: int = MAX_ROWS) -> list[FileRow]:
