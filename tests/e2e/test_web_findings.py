@@ -26,9 +26,9 @@ def seed_sixty() -> tuple[int, int]:
     org = db.session.get(Organization, org_id)
     assessment_id = db.session.scalars(select(Finding.assessment_id)
                                        .where(Finding.title == STRENGTH)).one()
-    for n in range(60):
+    for n in range(60):  # long unbreakable titles, within a title's 300 characters
         findings.create_finding(org, {"assessment_id": assessment_id, "kind": "tension",
-                                      "title": f"Finding {n} " + "unbreakable" * 30,
+                                      "title": f"Finding {n} " + "unbreakable" * 25,
                                       "description": "A long description. " * 40})
     return org_id, assessment_id
 
