@@ -20,11 +20,12 @@ from tracker.adapters.importers.documents import load_document
 from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFound
 from tracker.domain.playbook import Profile, TemplateSpec, check_prerequisites, rule_errors
 from tracker.extensions import db
-from tracker.models import Dimension, Framework, Organization, OrganizationProfile
+from tracker.models import Dimension, Framework, Organization, OrganizationProfile, User
 from tracker.models import PlaybookTemplate as Template
 from tracker.schemas.common import flatten_messages
 from tracker.schemas.frame import TemplateSchema
 from tracker.services.pagination import Page
+from tracker.services.tenancy import organizations
 from tracker.services.unit_of_work import transaction
 
 PROFILE_FIELDS = ("size_band", "management_levels", "product_tech_people", "growth_outlook",
@@ -51,6 +52,16 @@ def put_profile(org: Organization, data: Mapping[str, Any]) -> OrganizationProfi
                                             else None))
         session.add(profile)
     return profile
+
+
+def create_organization_with_profile(creator: User, settings: Mapping[str, Any],
+                                     profile: Mapping[str, Any]) -> Organization:
+    """Create an organization (its creator becomes lead) and its profile in one unit of
+    work, so no organization is ever left without the profile it was created with."""
+    with transaction():
+        org = organizations.create_organization(creator, settings)
+        put_profile(org, profile)
+    return org
 
 
 def domain_profile(profile: OrganizationProfile) -> Profile:

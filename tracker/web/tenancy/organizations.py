@@ -83,8 +83,7 @@ def organization_new() -> Any:
         except ValidationError as invalid:
             errors = invalid.messages_dict
         else:
-            org = organizations.create_organization(current_user, settings)
-            playbook.put_profile(org, profile)
+            org = playbook.create_organization_with_profile(current_user, settings, profile)
             flash(_("%(org)s is created; you are its lead.", org=org.name), "success")
             return redirect(url_for("web.members", org_id=org.id), code=303)
     return _form_page(None, values, errors)
