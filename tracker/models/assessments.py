@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -14,6 +14,7 @@ from tracker.models.frameworks import Dimension, Framework
 KINDS: tuple[str, ...] = ("diagnostic", "pulse")
 STATUSES: tuple[str, ...] = ("draft", "open", "closed")
 SOURCES: tuple[str, ...] = ("interview", "document", "observation", "survey")
+PERSPECTIVES: tuple[str, ...] = ("client", "consultant")
 TONES: tuple[str, ...] = ("strength", "pain", "neutral")
 
 
@@ -27,6 +28,10 @@ class Assessment(OrgScoped, Timestamped, Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the campaign's calendar as the lead plans it, in the organization's days; the cockpit
+    # counts the time left from it; opening and closing stay explicit acts
+    planned_open_on: Mapped[date | None] = mapped_column(Date)
+    planned_close_on: Mapped[date | None] = mapped_column(Date)
 
     framework: Mapped[Framework] = relationship()
 
@@ -47,6 +52,8 @@ class Respondent(OrgScoped, Timestamped, Model):
     team: Mapped[str | None] = mapped_column(String(100))
     level: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str] = mapped_column(String(20), default="survey")
+    # `client` or `consultant` in a cross self-assessment; null otherwise
+    perspective: Mapped[str | None] = mapped_column(String(20))
     survey_token: Mapped[str] = mapped_column(String(64), unique=True)
 
 

@@ -108,6 +108,8 @@ class ScorecardCriterion(OrgScoped, Model):
     kind: Mapped[str] = mapped_column(String(10))
     weight: Mapped[float] = mapped_column(default=1.0)
     position: Mapped[int] = mapped_column(default=0)
+    # what a score means on this criterion ("1 = a team, 5 = the whole group"), shown to raters
+    hint: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class CriterionScore(Model):

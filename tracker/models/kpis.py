@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import Model, OrgScoped, Timestamped
+from tracker.models.base import Model, OrgScoped, Timestamped, UTCDateTime
 from tracker.models.frameworks import Dimension
 
 kpi_dimension = Table(
@@ -29,6 +29,8 @@ class Kpi(OrgScoped, Timestamped, Model):
     unit: Mapped[str] = mapped_column(String(50), default="")
     direction: Mapped[str] = mapped_column(String(20))
     target: Mapped[float | None]
+    # set when the KPI is archived: it leaves the lists, its measurements stay
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dimensions: Mapped[list[Dimension]] = relationship(secondary=kpi_dimension)
     measurements: Mapped[list[Measurement]] = relationship(
@@ -43,5 +45,6 @@ class Measurement(OrgScoped, Timestamped, Model):
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"), index=True)
     value: Mapped[float]
     measured_at: Mapped[date] = mapped_column(Date)
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     kpi: Mapped[Kpi] = relationship(back_populates="measurements")
