@@ -16,6 +16,7 @@ from flask_babel import Babel, format_date, format_datetime, format_decimal, get
 from flask_login import current_user
 
 from tracker.domain.constants import LOCALES
+from tracker.web.labels import TARGET_MEASURE_HELP
 
 babel = Babel()
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the formatting filters."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(score=score, number=number, day=day, moment=moment)
+    app.jinja_env.globals["TARGET_MEASURE_HELP"] = TARGET_MEASURE_HELP
 
     @app.context_processor
     def _languages() -> dict[str, Any]:

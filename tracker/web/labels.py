@@ -72,3 +72,14 @@ EVIDENCE_LABELS = {
     "tone": {"strength": _l("strength"), "pain": _l("pain"), "neutral": _l("neutral")},
     "source": {"interview": _l("interview"), "document": _l("document review"),
                "observation": _l("observation"), "survey": _l("survey")}}
+
+#: The one definition of each of DESIGN's two target measures, shown under or beside the figure
+#: on every page, report and email that shows it (a Jinja global, `TARGET_MEASURE_HELP`).
+TARGET_MEASURE_HELP = {
+    "progress_to_target": _l("Progress to target: the share of the way from the first "
+                             "measured score to the target covered since, (current − first) "
+                             "/ (target − first)."),
+    "percent_to_target": _l("Percent to target: how close the scores are to their targets "
+                            "today, 1 − the sum of the gaps to target / the sum of the "
+                            "targets, over the dimensions that have a target."),
+}
