@@ -83,3 +83,19 @@ TARGET_MEASURE_HELP = {
                             "today, 1 − the sum of the gaps to target / the sum of the "
                             "targets, over the dimensions that have a target."),
 }
+
+#: What each prioritization input means and on which scale, shown beside the field wherever
+#: it is typed (the initiative form, a rater's inputs); the bounds are the domain's
+#: (`tracker.domain.prioritization.validate_inputs`).
+INPUT_HINTS = {
+    "business_value": _l("WSJF: value to the business, relative; e.g. 1, 2, 3, 5, 8, 13, 20."),
+    "time_criticality": _l("WSJF: how fast the value decays if we wait; same relative scale."),
+    "risk_reduction": _l("WSJF: risk reduced or opportunity enabled; same relative scale."),
+    "job_size": _l("WSJF: size of the work, relative, above 0 (the effort of the score)."),
+    "reach": _l("RICE: people or teams reached per quarter (a count, 0 or more)."),
+    "impact": _l("RICE and ICE: impact per person reached: 0.25 minimal, 0.5 low, 1 medium, "
+                 "2 high, 3 massive."),
+    "confidence": _l("RICE and ICE: confidence in the estimates, from 0 to 1 (0.8 = 80 %)."),
+    "effort": _l("RICE and target gap: person-months of work, above 0."),
+    "ease": _l("ICE: ease of doing it, from 1 (very hard) to 10 (trivial)."),
+}
