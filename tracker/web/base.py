@@ -38,6 +38,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("backlog", _l("Backlog"), "web.backlog"),
     NavItem("roadmap", _l("Roadmap"), "web.roadmap"),
     NavItem("barometer", _l("Barometer"), "web.barometer"),
+    NavItem("kpis", _l("KPIs"), "web.kpis"),
     NavItem("schedules", _l("Schedules"), "web.schedules"),
     NavItem("decisions", _l("Decisions"), "web.decisions"),
     NavItem("members", _l("Members"), "web.members"),
