@@ -36,8 +36,12 @@ def test_the_page_lists_axes_dimensions_and_scale_levels(browser, lead, admin):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Axis A" in html and "A two" in html and "Quantitatively managed" in html
-    assert html.count('type="radio"') == 4 * 6  # 4 dimensions × (5 levels + cannot say)
+    # one axis per step: axis A's 2 dimensions × (5 levels + cannot say)
+    assert html.count('type="radio"') == 2 * 6 and 'name="value:b.one"' not in html
+    assert "Axis B" in html and "0 of 4 answered" in html and "step 1 of 2" in html
     assert "<script" not in html and "style=" not in html
+    second = browser.get(path + "?step=2").get_data(as_text=True)
+    assert second.count('type="radio"') == 2 * 6 and 'name="value:b.one"' in second
 
 
 def test_answers_are_saved_resumed_and_updated_never_duplicated(browser, lead, admin):
@@ -52,10 +56,45 @@ def test_answers_are_saved_resumed_and_updated_never_duplicated(browser, lead, a
     assert second.status_code == 200 and "Your answers are saved." in second.text
     assert _dimension_scores(scenario) == {"a.one": (4.0, 1), "a.two": (None, 0),
                                            "b.one": (5.0, 1), "b.two": (None, 0)}
-    html = browser.get(path).get_data(as_text=True)
+    html = "".join(browser.get(f"{path}?step={n}").get_data(as_text=True) for n in (1, 2))
     checked = re.findall(r'name="value:([\w.]+)" value="(\w+)"\s+checked', html)
     assert sorted(checked) == [("a.one", "4"), ("a.two", "na"), ("b.one", "5")]
     assert "Slow reviews" not in html  # the second submission cleared the comment
+    assert "3 of 4 answered" in html  # a.one, a.two ("cannot say" is an answer), b.one
+
+
+def test_each_step_saves_its_axis_and_moves_back_or_on_and_a_return_resumes(
+        browser, lead, admin):
+    scenario, path = _open_scenario(lead, admin)
+
+    on = browser.post(path, data={"step": "1", "go": "next", "value:a.one": "3",
+                                  "value:a.two": "4", "comment:a.one": "Kept"})
+    stay = browser.post(path, data={"step": "2", "go": "stay", "value:b.one": "2"})
+    back = browser.post(path, data={"step": "2", "go": "back"})
+    beyond = browser.post(path, data={"step": "2", "go": "next", "value:b.two": "1"})
+
+    assert on.status_code == 303 and on.location.endswith(path + "?step=2&saved=1")
+    assert stay.location.endswith(path + "?step=2&saved=1")
+    assert back.location.endswith(path + "?step=1&saved=1")
+    assert beyond.location.endswith(path + "?step=2&saved=1")  # the last step stays last
+    # step 2's saves kept step 1's comment: only the fields of the step are written
+    first = browser.get(path + "?step=1").get_data(as_text=True)
+    assert ">Kept</textarea>" in first and "4 of 4 answered" in first
+    assert _dimension_scores(scenario) == {"a.one": (3.0, 1), "a.two": (4.0, 1),
+                                           "b.one": (2.0, 1), "b.two": (1.0, 1)}
+
+
+def test_a_returning_respondent_resumes_at_the_first_step_not_fully_answered(
+        browser, lead, admin):
+    _, path = _open_scenario(lead, admin)
+    browser.post(path, data={"step": "1", "value:a.one": "3", "value:a.two": "4"})
+
+    resumed = browser.get(path).get_data(as_text=True)
+    unknown_step = browser.get(path + "?step=9").get_data(as_text=True)
+
+    assert 'name="value:b.one"' in resumed and "step 2 of 2" in resumed
+    assert 'name="value:b.one"' in unknown_step  # a step out of range resumes too
+    assert "2 of 4 answered" in resumed
 
 
 def test_a_value_outside_the_scale_saves_nothing_and_says_why(browser, lead, admin):

@@ -41,11 +41,13 @@ def respondent_locale(survey: surveys.Survey | None) -> str:
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Any:
-    """Show the survey with the saved answers; on POST, save them (all or none).
+    """Show one step of the survey (an axis) with the saved answers; on POST, save the
+    step's answers (all or none) and go back, stay or go on as the respondent chose.
 
-    A successful save redirects to the page (post/redirect/get), so reloading never
-    submits again; a rejected one re-renders the form as submitted, with the reasons.
-    Everything, validation messages included, is in the respondent's language.
+    A successful save redirects (post/redirect/get), so reloading never submits again; a
+    rejected one re-renders the step as submitted, with the reasons. Without `?step=` the
+    respondent resumes at the first step not fully answered. Everything, validation
+    messages included, is in the respondent's language.
     """
     survey = surveys.find_survey(token)
     with force_locale(respondent_locale(survey)):
@@ -61,6 +63,9 @@ def answer(token: str) -> Any:
             return _unavailable(410, _("This survey is closed"),
                                 _("The assessment has closed, so answers can no longer be "
                                   "given or changed. Thank you for your time."))
+        steps = surveys.steps(survey)
+        asked = request.form.get("step") if request.method == "POST" else request.args.get("step")
+        current = _step_number(asked, len(steps)) or surveys.resume_step(survey)
         errors: dict[str, list[str]] = {}
         if request.method == "POST":
             try:
@@ -68,12 +73,31 @@ def answer(token: str) -> Any:
             except InvalidInput as error:
                 errors = error.errors
             else:
-                return redirect(url_for("survey.answer", token=token, saved=1), code=303)
+                return redirect(_after_save(token, asked, current, len(steps)), code=303)
         return render_template("survey/form.html", survey=survey, errors=errors,
+                               steps=steps, step=steps[current - 1] if steps else None,
                                saved=request.args.get("saved") == "1" and not errors,
                                form=request.form if errors else {},
                                descriptor=surveys.level_descriptor,
                                cannot_say=surveys.CANNOT_SAY), 422 if errors else 200
+
+
+def _step_number(raw: str | None, count: int) -> int | None:
+    """The step asked for, if it is one of the survey's (1 to `count`); None otherwise."""
+    if raw is None or not raw.isdigit():
+        return None
+    number = int(raw)
+    return number if 1 <= number <= count else None
+
+
+def _after_save(token: str, asked: str | None, current: int, count: int) -> str:
+    """Where a saved step leads: the previous or the next step, or the same one with
+    "saved" shown. A form without a step (the whole survey at once) shows "saved"."""
+    if asked is None:
+        return url_for("survey.answer", token=token, saved=1)
+    move = {"back": -1, "next": 1}.get(request.form.get("go", ""), 0)
+    target = min(max(current + move, 1), max(count, 1))
+    return url_for("survey.answer", token=token, step=target, saved=1)
 
 
 def _unavailable(status: int, title: str, detail: str) -> Any:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
-from tracker.models import Assessment, Dimension, Framework, Question, Rating, Respondent
+from tracker.models import Assessment, Axis, Dimension, Framework, Question, Rating, Respondent
 from tracker.models.answers import Answer
 from tracker.models.organizations import Organization
 from tracker.services.frame import frameworks
@@ -141,3 +141,27 @@ def _respondent_message(key: str, row: Mapping[str, object], framework: Framewor
         return _("“%(value)s” is not one of the answers.", value=value)
     return _("%(value)s is outside the scale %(low)s–%(high)s.", value=value,
              low=f"{framework.scale_min:g}", high=f"{framework.scale_max:g}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the survey: an axis, with how many of its dimensions are answered."""
+
+    number: int
+    axis: Axis
+    answered: int
+    total: int
+
+
+def steps(survey: Survey) -> list[Step]:
+    """The survey's steps, one per axis with dimensions, in the grid's order (numbered
+    from 1): a respondent on a phone answers one axis at a time."""
+    axes = [axis for axis in survey.framework.axes if axis.dimensions]
+    return [Step(number, axis, sum(d.code in survey.saved for d in axis.dimensions),
+                 len(axis.dimensions)) for number, axis in enumerate(axes, start=1)]
+
+
+def resume_step(survey: Survey) -> int:
+    """Where a returning respondent resumes: the first step with a dimension not answered
+    yet, or the first step when everything is answered."""
+    return next((step.number for step in steps(survey) if step.answered < step.total), 1)
