@@ -29,7 +29,7 @@ def test_the_roadmap_as_csv(lead, org, ids):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["title"] for r in rows] == ["A", "B", "C", "D", "F", "E", "G"]
     assert rows[0] == {"initiative_id": str(ids["A"]), "title": "A", "start": "2025-01-06",
-                       "end": "2025-02-17", "wave": "0", "phase": "Phase 2",
+                       "end": "2025-02-17", "wave": "1", "phase": "Phase 2",
                        "slack_weeks": "0.0", "critical": "true"}
     assert rows[2]["slack_weeks"] == "1.0" and rows[2]["critical"] == "false"
 

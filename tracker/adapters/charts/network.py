@@ -1,5 +1,6 @@
-"""The dependency graph laid out in waves as a Plotly figure: x is the wave, y the position
-in the wave; dependencies are arrows, those of the critical path in red, initiatives the
+"""The dependency graph laid out in waves as a Plotly figure: x is the wave, counted from 1
+as every page and the roadmap table number them, y the position in the wave; dependencies
+are arrows, those of the critical path in red, initiatives the
 plan leaves out in grey, and each node opens its initiative."""
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from tracker.adapters.charts.figures import CRITICAL, INITIATIVE, MUTED, Legend,
 
 #: Node labels longer than this are cut (the hover text keeps the whole title).
 LABEL_LIMIT = 28
+
+#: The number of the first wave on the x axis: people count waves from 1 (the API's
+#: `wave` field counts from 0).
+FIRST_WAVE = 1
 
 
 class _Marker(NamedTuple):
@@ -26,11 +31,11 @@ def dependency_waves(layers: Sequence[Sequence[int]], edges: Iterable[tuple[int,
                      titles: Mapping[int, str], critical: Sequence[int], legend: Legend,
                      axis: str, link: Callable[[int], str], left_out: Collection[int] = (),
                      left_out_name: str = "") -> dict[str, Any]:
-    """The figure of `layers` (the graph's waves of initiative ids, first wave first) and
-    its `edges` (prerequisite, dependent); `critical` is the critical path in order, `axis`
-    the x axis title, `link` the path of an initiative's page from its id, and `left_out`
-    the initiatives the plan leaves out, in a trace named `left_out_name`."""
-    position = {node: (wave, -row) for wave, nodes in enumerate(layers)
+    """The figure of `layers` (the graph's waves of initiative ids, first wave first, drawn
+    at x = 1) and its `edges` (prerequisite, dependent); `critical` is the critical path in
+    order, `axis` the x axis title, `link` the path of an initiative's page from its id,
+    and `left_out` the initiatives the plan leaves out, in a trace named `left_out_name`."""
+    position = {node: (wave, -row) for wave, nodes in enumerate(layers, start=FIRST_WAVE)
                 for row, node in enumerate(nodes)}
     on_path = set(itertools.pairwise(critical))
     annotations = [_arrow(position[p], position[d], (p, d) in on_path)
@@ -46,7 +51,8 @@ def dependency_waves(layers: Sequence[Sequence[int]], edges: Iterable[tuple[int,
         showlegend=True, legend={"orientation": "h"}, height=max(360, 90 * count + 80),
         margin={"l": 20, "r": 20, "t": 20, "b": 40}, annotations=annotations,
         xaxis={"title": {"text": text(axis)}, "dtick": 1, "zeroline": False,
-               "range": [-0.5, max((p[0] for p in position.values()), default=0) + 0.5]},
+               "range": [FIRST_WAVE - 0.5,
+                         max((p[0] for p in position.values()), default=FIRST_WAVE) + 0.5]},
         yaxis={"visible": False, "range": [-count + 0.4, 0.6]})}
 
 

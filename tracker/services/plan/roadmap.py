@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import networkx as nx
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from tracker.adapters.exporters import csv, graphml, ical
@@ -205,20 +206,33 @@ def list_phases(org: Organization, page: int, per_page: int) -> Page[Phase]:
                     .order_by(Phase.position, Phase.start), page, per_page)
 
 
-def replace_phases(org: Organization, rows: Sequence[Mapping[str, Any]]) -> Page[Phase]:
-    """Replace every phase at once. Each must end after it starts and none may overlap
-    another (windows are `[start, end)`); one bad row rejects all."""
+def phase_errors(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """What breaks the phases' rules, by row: `[k].end` when it does not end after it
+    starts, `[k].start` when it overlaps the phase before it (windows are `[start, end)`);
+    empty when the rows are valid."""
     errors: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
         if row["end"] <= row["start"]:
-            errors[f"[{index}].end"] = ["must be after start"]
-    order = sorted(range(len(rows)), key=lambda k: rows[k]["start"])
-    for before, after in itertools.pairwise(order):
+            errors[f"[{index}].end"] = [_("must be after start")]
+    for before, after in itertools.pairwise(_start_order(rows)):
         if rows[after]["start"] < rows[before]["end"]:
             errors.setdefault(f"[{after}].start", []).append(
-                f"overlaps phase {rows[before]['name']!r}")
+                _("overlaps phase %(name)s", name=repr(rows[before]["name"])))
+    return errors
+
+
+def _start_order(rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The rows' indexes by start date."""
+    return sorted(range(len(rows)), key=lambda k: rows[k]["start"])
+
+
+def replace_phases(org: Organization, rows: Sequence[Mapping[str, Any]]) -> Page[Phase]:
+    """Replace every phase at once, in start order, if none breaks `phase_errors`' rules;
+    one bad row rejects all."""
+    errors = phase_errors(rows)
     if errors:
-        raise InvalidInput("Some phases are invalid; nothing was saved.", errors=errors)
+        raise InvalidInput(_("Some phases are invalid; nothing was saved."), errors=errors)
+    order = _start_order(rows)
     with transaction() as session:
         session.execute(delete(Phase).where(Phase.org_id == org.id))
         session.add_all(Phase(org_id=org.id, name=rows[k]["name"], start=rows[k]["start"],
@@ -258,23 +272,43 @@ def list_baselines(org: Organization, page: int, per_page: int) -> Page[RoadmapB
                     page, per_page)
 
 
+def planned_with(baseline: RoadmapBaseline) -> PlanParams:
+    """The start and capacity a baseline was planned with (as saved in its `params`)."""
+    saved = baseline.params or {}
+    start = saved.get("start")
+    return PlanParams(date.fromisoformat(start) if start else None, saved.get("capacity"),
+                      saved.get("points"))
+
+
 def compare_baseline(org: Organization, baseline_id: int,
                      params: PlanParams) -> dict[str, Any]:
     """Each initiative's end now against the baseline (`slip_weeks` > 0: late). The current
     plan uses the baseline's start and capacity unless `params` gives others."""
     baseline = get_owned(RoadmapBaseline, org, baseline_id, "Baseline")
-    saved = baseline.params or {}
+    saved = planned_with(baseline)
     merged = PlanParams(
-        params.start or date.fromisoformat(saved["start"]),
-        params.capacity if params.capacity or params.points else saved.get("capacity"),
-        params.points if params.capacity or params.points else saved.get("points"))
+        params.start or saved.start,
+        params.capacity if params.capacity or params.points else saved.capacity,
+        params.points if params.capacity or params.points else saved.points)
     network, current = plan(org, merged)
     slips = planning.compare_to_baseline(
         {item.initiative_id: (item.start, item.end) for item in baseline.items}, current)
+    titles = _titles(org, network, [s.id for s in slips])
     return {"baseline_id": baseline.id, "name": baseline.name, "start": merged.start,
-            "items": [{"initiative_id": s.id, "title": _title(network, s.id),
+            "items": [{"initiative_id": s.id, "title": titles.get(s.id),
                        "baseline_end": s.baseline_end, "current_end": s.current_end,
                        "slip_weeks": s.slip_weeks, "status": s.status} for s in slips]}
+
+
+def _titles(org: Organization, network: Network, nodes: Sequence[int]) -> dict[int, str]:
+    """The titles of these initiatives: from the plan's network, and in one query for
+    those it no longer holds (archived or dropped since a baseline)."""
+    titles = {n: network.initiatives[n].title for n in nodes if n in network.initiatives}
+    missing = [n for n in nodes if n not in titles]
+    if missing:
+        titles |= dict(db.session.execute(select(Initiative.id, Initiative.title).where(
+            Initiative.org_id == org.id, Initiative.id.in_(missing))).all())
+    return titles
 
 
 def _title(network: Network, node: int) -> str | None:
@@ -326,19 +360,21 @@ CSV_COLUMNS = ("initiative_id", "title", "start", "end", "wave", "phase", "slack
 
 def roadmap_csv(org: Organization, params: PlanParams) -> str:
     """The roadmap as CSV, one row per planned initiative in start order (those it leaves
-    out have no dates: the roadmap lists them)."""
+    out have no dates: the roadmap lists them). A spreadsheet is read by people, so its
+    wave counts from 1 as the pages do (the API's JSON `wave` counts from 0)."""
     return csv.table(CSV_COLUMNS, [
-        (e.initiative_id, e.title, e.start.isoformat(), e.end.isoformat(), e.wave, e.phase,
+        (e.initiative_id, e.title, e.start.isoformat(), e.end.isoformat(), e.wave + 1, e.phase,
          e.slack_weeks, e.critical) for e in get_roadmap(org, params).initiatives])
 
 
 def roadmap_ical(org: Organization, params: PlanParams) -> str:
     """The roadmap as an iCalendar: one all-day event per planned initiative, with UIDs
-    stable across exports (initiative and organization ids)."""
+    stable across exports (initiative and organization ids). The description is read by
+    people, so its wave counts from 1 as the pages do (the API's `wave` counts from 0)."""
     roadmap = get_roadmap(org, params)
     events = [ical.Event(uid=f"initiative-{e.initiative_id}@org-{org.id}.tracker",
                          summary=e.title, start=e.start, end=e.end,
-                         description=f"Phase: {e.phase or '-'}; wave {e.wave}; "
+                         description=f"Phase: {e.phase or '-'}; wave {e.wave + 1}; "
                                      f"slack {e.slack_weeks:g} weeks"
                                      + ("; critical path" if e.critical else ""))
               for e in roadmap.initiatives]

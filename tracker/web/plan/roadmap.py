@@ -8,10 +8,12 @@ translated labels and page links, to `tracker.adapters.charts.gantt`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from marshmallow import ValidationError
 
@@ -26,21 +28,34 @@ from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import initiative_link
 from tracker.web.labels import PLAN_SETTING_LABELS, UNPLANNED_REASON_LABELS
 
+#: The query arguments a plan is computed with.
+PLAN_ARGS = ("start", "capacity", "points")
+
+#: How each slip status of a baseline comparison reads
+#: (`services.plan.baselines.SLIP_STATUSES`).
+SLIP_STATUS_LABELS = {"late": _l("late"), "early": _l("early"), "on_time": _l("on time"),
+                      "added": _l("added since"), "removed": _l("removed since"),
+                      "unplanned": _l("left out of the plan now")}
+
 
 @bp.get("/orgs/<int:org_id>/roadmap", endpoint="roadmap")
 @login_required
 def roadmap_page(org_id: int) -> Any:
     """The timeline under the chosen start and capacity, with what it leaves out and why;
     a baseline's slips and a what-if when asked for."""
-    org = org_page(org_id)
+    return render_roadmap(org_page(org_id))
+
+
+def render_roadmap(org: Any, status: int = 200,
+                   new_baseline: Mapping[str, Any] | None = None) -> tuple[str, int]:
+    """The roadmap page from the query's arguments, with the save-a-baseline form's name
+    and errors when a save was refused."""
     g.active_nav = "roadmap"
     form = {key: request.args.get(key, "").strip() for key in
-            ("start", "capacity", "points", "baseline", "delay_id", "delay_weeks", "drop_id",
-             "new_capacity")}
+            (*PLAN_ARGS, "baseline", "delay_id", "delay_weeks", "drop_id", "new_capacity")}
     errors: dict[str, list[str]] = {}
     try:
-        args = PlanArgsSchema().load({k: form[k] for k in ("start", "capacity", "points")
-                                      if form[k]})
+        args = PlanArgsSchema().load({k: form[k] for k in PLAN_ARGS if form[k]})
     except ValidationError as invalid:
         args, errors = {}, {k: list(v) for k, v in invalid.messages_dict.items()}
     params = roadmap.PlanParams.from_args(args)
@@ -57,7 +72,20 @@ def roadmap_page(org_id: int) -> Any:
         "plan/roadmap.html", org=org, plan=plan, error=error, errors=errors, form=form,
         baselines=baselines, comparison=comparison, what_if=what_if, figure=figure,
         start=params.start_for(org), params=params, plan_in_use=_plan_in_use(org),
-        reason_labels=UNPLANNED_REASON_LABELS)
+        reason_labels=UNPLANNED_REASON_LABELS, status_labels=SLIP_STATUS_LABELS,
+        new_baseline=new_baseline or {"name": "", "errors": {}},
+        downloads=_downloads(org, params)), status
+
+
+def _downloads(org: Any, params: roadmap.PlanParams) -> dict[str, str]:
+    """The addresses of the roadmap's files under the plan shown: CSV and iCalendar of the
+    roadmap, GraphML of its dependency graph (the API's, which a signed-in browser may
+    read)."""
+    plan_args: dict[str, Any] = {"start": params.start_for(org).isoformat(),
+                                 "capacity": params.capacity, "points": params.points}
+    return {"csv": url_for("roadmap.RoadmapCsv", org_id=org.id, **plan_args),
+            "ics": url_for("roadmap.RoadmapIcs", org_id=org.id, **plan_args),
+            "graphml": url_for("roadmap.DependencyGraph", org_id=org.id, format="graphml")}
 
 
 def _plan_in_use(org: Any) -> dict[str, Any]:
