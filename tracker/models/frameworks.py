@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Model, Timestamped
@@ -24,6 +25,11 @@ class Framework(Timestamped, Model):
     description: Mapped[str] = mapped_column(Text, default="")
     question_rule: Mapped[str] = mapped_column(String(10), default="mean")
     source_weights: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    # the language the texts are written in; `translations` add the others
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # texts in other languages, by language: {"fr": {"name": ..., ...}} (DESIGN section 9)
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=sql_text("'{}'"))
 
     scale: Mapped[list[ScaleLevel]] = relationship(
         order_by="ScaleLevel.value", cascade="all, delete-orphan", back_populates="framework")
@@ -48,6 +54,9 @@ class ScaleLevel(Model):
     value: Mapped[float]
     label: Mapped[str] = mapped_column(String(100))
     descriptor: Mapped[str] = mapped_column(Text, default="")
+    # texts in other languages, by language: {"fr": {"name": ..., ...}} (DESIGN section 9)
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=sql_text("'{}'"))
 
     framework: Mapped[Framework] = relationship(back_populates="scale")
 
@@ -63,6 +72,9 @@ class Axis(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[float] = mapped_column(default=1.0)
     position: Mapped[int] = mapped_column(default=0)
+    # texts in other languages, by language: {"fr": {"name": ..., ...}} (DESIGN section 9)
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=sql_text("'{}'"))
 
     framework: Mapped[Framework] = relationship(back_populates="axes")
     dimensions: Mapped[list[Dimension]] = relationship(
@@ -84,6 +96,9 @@ class Dimension(Model):
     weight: Mapped[float] = mapped_column(default=1.0)
     position: Mapped[int] = mapped_column(default=0)
     levels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # texts in other languages, by language: {"fr": {"name": ..., ...}} (DESIGN section 9)
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=sql_text("'{}'"))
 
     axis: Mapped[Axis] = relationship(back_populates="dimensions")
     framework: Mapped[Framework] = relationship()
@@ -106,6 +121,9 @@ class Question(Model):
     stream: Mapped[str | None] = mapped_column(String(50))
     position: Mapped[int] = mapped_column(default=0)
     answers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # texts in other languages, by language: {"fr": {"name": ..., ...}} (DESIGN section 9)
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=sql_text("'{}'"))
 
     dimension: Mapped[Dimension] = relationship(back_populates="questions")
     framework: Mapped[Framework] = relationship()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Model, Timestamped
@@ -47,3 +48,8 @@ class PlaybookTemplate(Timestamped, Model):
     success_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     retired: Mapped[bool] = mapped_column(default=False)
+    # the language the texts are written in; `translations` add the others
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # texts in other languages, by language: {"fr": {"name": ..., ...}} (DESIGN section 9)
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=sql_text("'{}'"))
