@@ -1,9 +1,13 @@
 /* Draws every `[data-figure]` element with Plotly. The figure (data + layout) is JSON built
    and escaped on the server; no inline script is needed, so the CSP forbids them all.
-   A point whose `customdata` is a same-site path ("/...") opens that page when clicked. */
+   A point whose `customdata` is a same-site path ("/...") opens that page when clicked.
+   A chart's container is a `role="figure"` with its name (its children stay reachable: the
+   mode bar's zoom buttons); one marked `role="img"` gets no mode bar, since an image must
+   hold no focusable control. */
 (function () {
   "use strict";
   var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] };
+  var imageConfig = { responsive: true, displayModeBar: false };
 
   function draw(element) {
     var figure;
@@ -13,7 +17,8 @@
       element.textContent = element.getAttribute("data-error") || "Chart unavailable.";
       return;
     }
-    window.Plotly.newPlot(element, figure.data, figure.layout || {}, config).then(function () {
+    var options = element.getAttribute("role") === "img" ? imageConfig : config;
+    window.Plotly.newPlot(element, figure.data, figure.layout || {}, options).then(function () {
       element.on("plotly_click", function (event) {
         var point = event && event.points && event.points[0];
         var target = point && point.customdata;

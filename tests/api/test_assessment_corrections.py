@@ -299,10 +299,14 @@ def test_the_pilot_effect_follows_a_corrected_rating(lead, admin):
         "teams": ["pilot"], "start": "2026-01-05", "hypothesis": "Teams release alone."})
 
     def effect() -> float:
+        """The pilot-minus-rest difference now (no assessment closed before the pilot's
+        start, so DESIGN's difference-in-differences `effect` itself is null)."""
         report = lead.get(scenario.url("/barometer/pilot-effects")).json
         (measure,) = report["pilots"][0]["measures"]
-        return measure["effect"]
+        assert measure["effect"] is None
+        return measure["difference_now"]
 
+    # inside (4 + 4 + 5) / 3 = 13/3, outside (2 + 3 + 2 + 1) / 4 = 2
     assert effect() == pytest.approx(13 / 3 - 2, **EXACT)
     _reopen(lead, scenario.assessment_url())
     scenario.rate([{"respondent_id": inside[0], "dimension": "a.one", "value": 1}])

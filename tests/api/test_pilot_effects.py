@@ -36,8 +36,12 @@ def test_the_effect_is_the_perimeter_mean_minus_the_rest(lead, admin):
     (pilot,) = report["pilots"]
     assert pilot["pilot_id"] == pilot_id and pilot["dimensions"] == ["a.one"]
     (measure,) = pilot["measures"]
-    # inside (4 + 4 + 5) / 3 = 13/3 ; outside (2 + 3 + 2 + 1) / 4 = 2
-    assert measure["effect"] == 13 / 3 - 2
+    # inside (4 + 4 + 5) / 3 = 13/3 ; outside (2 + 3 + 2 + 1) / 4 = 2; no assessment was
+    # closed before the pilot's start: no difference before, so no effect (DESIGN section 3)
+    assert measure["difference_now"] == 13 / 3 - 2
+    assert measure["effect"] is None and measure["difference_before"] is None
+    assert measure["sizes"] == {"pilot_now": 3, "rest_now": 4}
+    assert "No closed assessment before the pilot's start" in measure["reason"]
     assert measure["per_dimension"] == {"a.one": 13 / 3 - 2}
     assert (measure["inside_n"], measure["outside_n"]) == (3, 4)
     assert "association" in report["note"]
@@ -50,5 +54,6 @@ def test_a_perimeter_below_the_minimum_group_size_shows_no_effect(lead, admin):
 
     (measure,) = lead.get(scenario.url("/barometer/pilot-effects")).json["pilots"][0]["measures"]
 
-    assert measure["effect"] is None
+    assert measure["effect"] is None and measure["difference_now"] is None
     assert measure["per_dimension"] == {"a.one": None}
+    assert "Pilot teams, now: 2 respondent(s), under the minimum of 3" in measure["reason"]

@@ -10,11 +10,12 @@ from tracker.seeding import demo
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def sign_in(page: Any, base: str) -> None:
-    """Sign `page` in as the demo organization's lead."""
+def sign_in(page: Any, base: str, email: str = "lead@novatechna.example",
+            password: str = demo.DEMO_PASSWORD) -> None:
+    """Sign `page` in, by default as the demo organization's lead."""
     page.goto(f"{base}/login")
-    page.fill("#email", "lead@novatechna.example")
-    page.fill("#password", demo.DEMO_PASSWORD)
+    page.fill("#email", email)
+    page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_selector("text=Your organizations")
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.e2e.accessibility import Watched, assert_accessible, check_page
 from tests.e2e.browser import sign_in
 from tracker.extensions import db
-from tracker.models import Assessment, Initiative, Organization
+from tracker.models import Assessment, Initiative, Organization, Respondent
 from tracker.seeding import demo
 from tracker.seeding import frameworks as seeds
 from tracker.services.observe import assessments
@@ -35,8 +35,11 @@ def _demo() -> dict[str, Any]:
     respondent = assessments.add_respondent(org, pulse.id, {
         "name": "Ann Survey", "role": "engineer", "team": "claims", "level": "team",
         "source": "survey"})
+    rated = db.session.scalar(select(Respondent.id).where(Respondent.assessment_id == latest.id)
+                              .order_by(Respondent.id))
     return {"org": org_id, "assessment": latest.id, "initiative": initiative.id,
-            "framework": latest.framework_id, "token": respondent.survey_token}
+            "framework": latest.framework_id, "token": respondent.survey_token,
+            "respondent": rated}
 
 
 def _pages(ids: dict[str, Any]) -> dict[str, str]:
@@ -59,7 +62,12 @@ def _pages(ids: dict[str, Any]) -> dict[str, str]:
             "respondents": f"{assessment}/respondents", "verbatims": f"{assessment}/evidence",
             "ratings upload": f"{assessment}/ratings/upload",
             "findings": f"{org}/findings?assessment_id={ids['assessment']}",
-            "new finding": f"{org}/findings/new"}
+            "new finding": f"{org}/findings/new",
+            "respondent answers": f"{assessment}/respondents/{ids['respondent']}",
+            "edit assessment": f"{assessment}/edit", "kpis": f"{org}/kpis",
+            "new kpi": f"{org}/kpis/new", "scorecard": f"{org}/scorecard",
+            "phases": f"{org}/roadmap/phases", "baselines": f"{org}/roadmap/baselines",
+            "new schedule": f"{org}/schedules/new"}
 
 
 @pytest.mark.e2e

@@ -10,22 +10,22 @@ TRACKER_SCREENSHOTS=1, each step leaves docs/screenshots/campaign-<nn>-<step>.pn
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass, field
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from openpyxl import Workbook
 
-from tests.e2e.accessibility import Watched, check_page
-from tracker.services.follow import outbox
+from tests.e2e.accessibility import Watched
+from tests.e2e.campaign_steps import (
+    Campaign,
+    emails_to,
+    id_in,
+    link_path,
+    preview_and_import,
+)
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ADMIN = "admin@campaign.example"
 COLLEAGUE = "ops@campaign.example"
 PASSWORD = "campaign-Secret-2026"
@@ -71,83 +71,6 @@ INTERVIEWED = [("Ian Interview", "executive", "leadership", "leader", "5;4,5;5;5
 DIMENSIONS = ("delivery.review", "delivery.release", "product.discovery", "product.outcomes")
 
 
-@dataclass
-class Campaign:
-    """The browser session of the campaign: it numbers the steps, checks every page it
-    reaches and keeps the problems found, and skips when a step's page is not built."""
-
-    app: Flask
-    base: str
-    watched: Watched
-    steps: int = 0
-    problems: list[str] = field(default_factory=list)
-    ids: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def page(self) -> Any:
-        return self.watched.page
-
-    def visit(self, path: str, step: str) -> None:
-        """Open `path`; skip the rest of the campaign when it answers 404 (not built yet)."""
-        response = self.page.goto(f"{self.base}{path}")
-        assert response is not None, path
-        if response.status == 404:
-            self.assert_clean()
-            pytest.skip(f"campaign step {self.steps + 1} ({step}): the page {path} "
-                        "is not built yet")
-        assert response.status == 200, (path, response.status)
-
-    def done(self, step: str) -> None:
-        """The step is over: check the page shown, and keep its screenshot when asked."""
-        self.steps += 1
-        self.problems += check_page(self.watched, f"step {self.steps} ({step})")
-        if os.environ.get("TRACKER_SCREENSHOTS") == "1":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            name = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
-            self.page.screenshot(path=str(SCREENSHOTS / f"campaign-{self.steps:02d}-{name}.png"),
-                                 full_page=True)
-
-    def assert_clean(self) -> None:
-        """No page reached so far had a blocking axe violation or a console error."""
-        assert not self.problems, "\n".join(self.problems)
-
-    def org_path(self, tail: str = "") -> str:
-        """A path of the campaign's organization."""
-        return f"/orgs/{self.ids['org']}{tail}"
-
-    def assessment_path(self, tail: str = "") -> str:
-        """A path of the campaign's assessment."""
-        return self.org_path(f"/assessments/{self.ids['assessment']}{tail}")
-
-
-def _id_in(url: str, collection: str) -> int:
-    """The id after `/collection/` in a URL."""
-    found = re.search(rf"/{collection}/(\d+)", url)
-    assert found is not None, (url, collection)
-    return int(found.group(1))
-
-
-def _emails_to(app: Flask, address: str) -> list[str]:
-    """The text of the emails delivered to `address`, after flushing the outbox as the
-    scheduler does."""
-    outbox.deliver_pending(app.config)
-    texts = []
-    for path in sorted(Path(app.config["TRACKER_MAIL_DIR"]).glob("**/*.eml")):
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if address in str(message["To"]):
-            body = message.get_body(preferencelist=("plain",))
-            texts.append(body.get_content() if body is not None else "")
-    return texts
-
-
-def _link_path(texts: list[str], kind: str) -> str:
-    """The path of the last `/kind/<token>` link in the emails (origin dropped: the server
-    under test answers on its own port)."""
-    links = re.findall(rf"https?://[^\s/]+(/{kind}/[A-Za-z0-9_-]+)", "\n".join(texts))
-    assert links, f"no /{kind}/ link in the emails"
-    return links[-1]
-
-
 def first_admin(campaign: Campaign) -> None:
     """The only CLI step: the first admin, created on the server; then sign in."""
     created = campaign.app.test_cli_runner().invoke(args=[
@@ -172,7 +95,7 @@ def create_organization(campaign: Campaign) -> None:
     campaign.done("new organization")
     page.click("#organization-save")
     page.wait_for_url(re.compile(r"/orgs/\d+/"))
-    campaign.ids["org"] = _id_in(page.url, "orgs")
+    campaign.ids["org"] = id_in(page.url, "orgs")
 
 
 def invite_colleague(campaign: Campaign, browser: Any) -> None:
@@ -185,17 +108,17 @@ def invite_colleague(campaign: Campaign, browser: Any) -> None:
     page.click("#invite-send")
     page.wait_for_selector(f"#invitations >> text={COLLEAGUE}")
     campaign.done("colleague invited")
-    link = _link_path(_emails_to(campaign.app, COLLEAGUE), "invitations")
+    link = link_path(emails_to(campaign.app, COLLEAGUE), "invitations")
     colleague = Watched(browser.new_page(viewport={"width": 1280, "height": 900}))
     try:
         colleague.page.goto(f"{campaign.base}{link}")
         colleague.page.fill("#name", "Oscar Ops")
         colleague.page.fill("#password", "colleague-Secret-2026")
         colleague.page.fill("#confirm_password", "colleague-Secret-2026")
-        campaign.problems += check_page(colleague, "invitation page")
+        campaign.check(colleague, "invitation page")
         colleague.page.click("button:has-text('Create my account and join')")
         colleague.page.wait_for_url(f"**{campaign.org_path('/assessments')}")
-        campaign.problems += check_page(colleague, "colleague lands in the organization")
+        campaign.check(colleague, "colleague lands in the organization")
     finally:
         colleague.page.close()
     page.reload()
@@ -210,11 +133,7 @@ def upload_grid(campaign: Campaign, tmp_path: Path) -> None:
     grid = tmp_path / "campaign-grid.yaml"
     grid.write_text(GRID, encoding="utf-8")
     page.set_input_files("#f-file", str(grid))
-    page.click("#preview-grid")
-    page.wait_for_selector("#preview")
-    campaign.done("grid preview")
-    page.click("#import-confirm")
-    page.wait_for_url(re.compile(r"/frameworks/\d+$"))
+    preview_and_import(campaign, "#preview-grid", "grid preview")
     assert page.locator("main", has_text="Code review").count() == 1
     campaign.done("grid imported")
 
@@ -229,7 +148,7 @@ def create_assessment(campaign: Campaign) -> None:
     campaign.done("new assessment")
     page.click("#create-assessment")
     page.wait_for_url(re.compile(r"/assessments/\d+/cockpit$"))
-    campaign.ids["assessment"] = _id_in(page.url, "assessments")
+    campaign.ids["assessment"] = id_in(page.url, "assessments")
     campaign.done("assessment cockpit")
 
 
@@ -276,22 +195,26 @@ def open_and_invite(campaign: Campaign) -> None:
 
 
 def answer_surveys(campaign: Campaign, browser: Any) -> None:
-    """Each survey respondent follows the link of their email and answers every dimension."""
+    """Each survey respondent follows the link of their email and answers every dimension,
+    step by step."""
     for number, (name, email, *_rest) in enumerate(TYPED):
-        link = _link_path(_emails_to(campaign.app, email), "survey")
+        link = link_path(emails_to(campaign.app, email), "survey")
         respondent = Watched(browser.new_page(viewport={"width": 390, "height": 844}))
         try:
             respondent.page.goto(f"{campaign.base}{link}")
             for offset, code in enumerate(DIMENSIONS):
                 value = 1 + (number + offset) % 5
-                respondent.page.check(f'input[name="value:{code}"][value="{value}"]')
+                radio = respondent.page.locator(f'input[name="value:{code}"][value="{value}"]')
+                if radio.count() == 0:  # on the survey's next step (one axis a step)
+                    respondent.page.click("button[name=go][value=next]")
+                    radio.wait_for(state="attached")
+                radio.check()
             respondent.page.click("text=Save my answers")
             respondent.page.wait_for_selector("text=Your answers are saved.")
-            campaign.problems += check_page(respondent, f"survey of {name}")
-            if number == 0 and os.environ.get("TRACKER_SCREENSHOTS") == "1":
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                respondent.page.screenshot(path=str(
-                    SCREENSHOTS / f"campaign-{campaign.steps + 1:02d}-survey-answered.png"))
+            campaign.check(respondent, f"survey of {name}")
+            if number == 0:
+                campaign.screenshot(respondent.page, "survey answered", full_page=False,
+                                    number=campaign.steps + 1)
         finally:
             respondent.page.close()
     campaign.visit(campaign.assessment_path("/cockpit"), "assessment cockpit")

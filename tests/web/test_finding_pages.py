@@ -159,7 +159,8 @@ def test_a_merge_moves_the_links_and_keeps_the_merged_finding_as_history(client,
     assert "merged into" in page
     audit_page = client.get(f"/orgs/{demo_org}/audit?entity=finding&action=merge")
     assert audit_page.status_code == 200
-    assert f"finding #{merged.id}" in audit_page.text and "merged_into: – → " in audit_page.text
+    assert f"finding #{merged.id}" in audit_page.text
+    assert '<span class="change-label">Merged into</span>: – → #' in audit_page.text
 
 
 def test_a_merge_that_would_close_a_root_cause_cycle_is_refused(client, demo_org):

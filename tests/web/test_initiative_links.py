@@ -69,8 +69,8 @@ def test_a_negative_uplift_names_its_row(client, demo_org):
         "title": "Backwards", "uplift_dimension": ["organisation.roles"],
         "uplift_expected": ["-1"]})
     assert response.status_code == 422
-    assert 'id="uplifts-error">Row 1: expected: Must be greater than or equal to 0.' \
-        in response.text
+    assert 'id="uplift-1-error">The expected uplift for ' in response.text
+    assert "(got -1)." in response.text
 
 
 def test_editing_replaces_the_uplifts_and_findings(client, demo_org):

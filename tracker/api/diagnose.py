@@ -94,8 +94,8 @@ class Report(MethodView):
     def get(self, args: dict[str, Any], org_id: int, assessment_id: int) -> Any:
         """The diagnostic report: scores (radar, heatmap), synthesis with verbatims,
         ambition, backlog, pilots and trajectory; `format=pdf` prints it with Chromium."""
-        content, mimetype, name = report.report(g.org, assessment_id, args["format"],
+        content, content_type, name = report.report(g.org, assessment_id, args["format"],
                                                 args.get("lang"))
-        return Response(content, mimetype=mimetype,
+        return Response(content, content_type=content_type,
                         headers={"Content-Disposition": f'inline; filename="{name}"',
                                  "Content-Security-Policy": CSP})

@@ -17,6 +17,7 @@ from tracker.schemas.follow import (
     BarometerArgsSchema,
     BarometerReadArgsSchema,
     BarometerSchema,
+    KpiListArgsSchema,
     KpiPatchSchema,
     KpiSchema,
     MeasurementSchema,
@@ -69,11 +70,12 @@ BASE = "/orgs/<int:org_id>/kpis"
 
 @kpis_blp.route(BASE)
 class Kpis(MethodView):
-    @kpis_blp.arguments(PageArgsSchema, location="query")
+    @kpis_blp.arguments(KpiListArgsSchema, location="query")
     @kpis_blp.response(200, page_schema(KpiSchema))
     def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """The organization's KPIs with current value, gap and on-target status."""
-        return kpis.list_kpis(g.org, args["page"], args["per_page"])
+        """The organization's KPIs with current value, gap and on-target status; archived
+        ones are left out unless `archived=true`, which lists only them."""
+        return kpis.list_kpis(g.org, args["page"], args["per_page"], args["archived"])
 
     @kpis_blp.arguments(KpiSchema)
     @kpis_blp.response(201, KpiSchema)
@@ -96,12 +98,39 @@ class KpiById(MethodView):
         return kpis.update_kpi(g.org, kpi_id, changes)
 
 
+@kpis_blp.route(f"{BASE}/<int:kpi_id>/archive")
+class ArchiveKpi(MethodView):
+    @kpis_blp.response(200, KpiSchema)
+    @kpis_blp.alt_response(409, response="CONFLICT")
+    def post(self, org_id: int, kpi_id: int) -> Any:
+        """Archive a KPI: it leaves the lists, the barometer and its email, and keeps its
+        measurements (409 if already archived)."""
+        return kpis.archive_kpi(g.org, kpi_id)
+
+
+@kpis_blp.route(f"{BASE}/<int:kpi_id>/restore")
+class RestoreKpi(MethodView):
+    @kpis_blp.response(200, KpiSchema)
+    @kpis_blp.alt_response(409, response="CONFLICT")
+    def post(self, org_id: int, kpi_id: int) -> Any:
+        """Bring an archived KPI back to the lists (409 if it is not archived)."""
+        return kpis.restore_kpi(g.org, kpi_id)
+
+
 @kpis_blp.route(f"{BASE}/<int:kpi_id>/measurements")
 class Measurements(MethodView):
+    @kpis_blp.arguments(PageArgsSchema, location="query")
+    @kpis_blp.response(200, page_schema(MeasurementSchema))
+    def get(self, args: dict[str, Any], org_id: int, kpi_id: int) -> Any:
+        """A KPI's measurements with their comments, newest first."""
+        return kpis.list_measurements(g.org, kpi_id, args["page"], args["per_page"])
+
     @kpis_blp.arguments(MeasurementSchema)
     @kpis_blp.response(201, KpiSchema)
+    @kpis_blp.alt_response(409, response="CONFLICT")
     def post(self, data: dict[str, Any], org_id: int, kpi_id: int) -> Any:
-        """Record a dated measurement; answers the KPI with its new status."""
+        """Record a dated measurement with an optional comment; answers the KPI with its
+        new status (409 on an archived KPI: restore it first)."""
         return kpis.add_measurement(g.org, kpi_id, data)
 
 

@@ -2,7 +2,8 @@
 differently (DESIGN section 3).
 
 A *group* is the set of respondents sharing one value of an attribute (`role`, `team`,
-`level` or `source`). Respondents whose attribute is null (or blank) belong to no group.
+`level`, `source` or `perspective`). Respondents whose attribute is null (or blank) belong
+to no group.
 
 Group size, the anonymity rule: a group's size **for a dimension** is the number of distinct
 respondents of the group who gave that dimension a non-null rating. A group whose size is
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from tracker.domain.errors import InvalidInput
 from tracker.domain.scoring import RatingPoint
 
-ATTRIBUTES: tuple[str, ...] = ("role", "team", "level", "source")
+ATTRIBUTES: tuple[str, ...] = ("role", "team", "level", "source", "perspective")
 TOLERANCE = 1e-9
 
 
@@ -148,7 +149,8 @@ def perception_gaps(ratings: Iterable[RatingPoint], by: str, min_group_size: int
     Parameters
     ----------
     ratings : the assessment's ratings, with the respondents' attributes
-    by : `role`, `team`, `level` or `source`
+    by : `role`, `team`, `level`, `source` or `perspective` (`client` or `consultant`, in
+        a cross self-assessment)
     min_group_size : smallest group shown on its own (anonymity)
     threshold : a gap of at least this much is flagged
     dimensions : the dimensions to report, in this order (a dimension without ratings gets

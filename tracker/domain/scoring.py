@@ -26,6 +26,7 @@ class RatingPoint:
     role: str | None = None
     team: str | None = None
     level: str | None = None
+    perspective: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

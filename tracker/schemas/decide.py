@@ -96,11 +96,37 @@ class InitiativeListSchema(Schema):
     items = fields.List(fields.Nested(InitiativeSchema))
 
 
+#: The longest scale hint of a criterion (its column holds 300).
+HINT = validate.Length(max=300)
+
+
 class CriterionSchema(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=100))
     name = fields.String(load_default="", validate=NAME)
     kind = fields.String(required=True, validate=validate.OneOf(CRITERION_KINDS))
     weight = fields.Float(load_default=1.0, allow_nan=False)
+    hint = fields.String(load_default="", validate=HINT, metadata={
+        "description": "What a score means on this criterion, shown to raters "
+                       "(\"1 = one team, 5 = the whole group\")"})
+
+
+class CriterionFormSchema(Schema):
+    """One criterion as the scorecard page edits it: named by people (the code is derived
+    from the name when it is added, then kept, so the scores on it stay)."""
+
+    name = fields.String(required=True, validate=[
+        validate.Length(min=1, error="Give the criterion a name."), NAME])
+    kind = fields.String(required=True, validate=validate.OneOf(CRITERION_KINDS))
+    weight = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0))
+    hint = fields.String(load_default="", validate=HINT)
+
+
+class RaterFormSchema(Schema.from_dict(_input_fields())):  # type: ignore[misc]
+    """One rater's inputs as the initiative page takes them: the rater's name and values."""
+
+    rater = fields.String(required=True, validate=NAME,
+                          error_messages={"null": "Give the rater's name.",
+                                          "required": "Give the rater's name."})
 
 
 class ScorecardSchema(Schema):

@@ -13,7 +13,7 @@ from marshmallow import fields, validate
 from tracker.domain.constants import RESEND_TO
 from tracker.domain.effects import DIRECTIONS
 from tracker.models.schedules import SCHEDULE_KINDS
-from tracker.schemas.common import Email, Id, Schema, TimeZone
+from tracker.schemas.common import Email, Id, PageArgsSchema, Schema, TimeZone
 from tracker.schemas.plan import PlanChoiceArgsSchema, PlanUsedSchema, UnplannedSchema
 
 SCORE: dict[str, Any] = {"allow_none": True}  # keyword arguments of a nullable score
@@ -113,7 +113,19 @@ class PilotMeasureSchema(Schema):
     title = fields.String()
     closed_at = fields.DateTime(allow_none=True)
     effect = fields.Float(**SCORE, metadata={
-        "description": "Mean rating inside the perimeter minus outside, lifted dimensions"})
+        "description": "difference_now - difference_before (difference-in-differences); "
+                       "null without a baseline or when a group is too small"})
+    difference_now = fields.Float(**SCORE, metadata={
+        "description": "m(pilot) - m(rest) at this assessment, on the lifted dimensions"})
+    difference_before = fields.Float(**SCORE, metadata={
+        "description": "m(pilot) - m(rest) at the baseline assessment"})
+    baseline_assessment_id = Id(allow_none=True, metadata={
+        "description": "The last closed assessment before the pilot's start"})
+    sizes = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "pilot_now, rest_now, pilot_before, rest_before: respondents with a "
+                       "rating on the lifted dimensions"})
+    reason = fields.String(allow_none=True, metadata={
+        "description": "Why a term is null: a group under min_group_size, or no baseline"})
     per_dimension = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
     inside_n = fields.Integer()
     outside_n = fields.Integer()
@@ -135,10 +147,22 @@ class PilotEffectReportSchema(Schema):
     pilots = fields.List(fields.Nested(PilotEffectSchema))
 
 
+#: The longest comment a measurement keeps.
+COMMENT_MAX = 2000
+
+
 class MeasurementSchema(Schema):
     id = Id(dump_only=True)
     value = fields.Float(required=True, allow_nan=False)
     measured_at = fields.Date(required=True)
+    comment = fields.String(load_default="", validate=validate.Length(max=COMMENT_MAX),
+                            metadata={"description": "What explains the value (optional)"})
+
+
+class KpiListArgsSchema(PageArgsSchema):
+    archived = fields.Boolean(load_default=False, metadata={
+        "description": "true: only the archived KPIs; false (default): the KPIs in use, "
+                       "archived ones left out"})
 
 
 class KpiSchema(Schema):
@@ -157,6 +181,9 @@ class KpiSchema(Schema):
                        metadata={"description": "current - target"})
     on_target = fields.Boolean(dump_only=True, allow_none=True)
     history = fields.List(fields.Nested(MeasurementSchema), dump_only=True)
+    archived_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When it was archived (out of the lists, measurements kept); null if "
+                       "not"})
 
 
 class KpiPatchSchema(Schema):

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from tracker.models.assessments import KINDS, SOURCES, STATUSES, TONES
+from tracker.models.assessments import KINDS, PERSPECTIVES, SOURCES, STATUSES, TONES
 from tracker.schemas.common import Email, Id, PageArgsSchema, Schema
 
 SHORT = validate.Length(max=100)
@@ -16,6 +16,14 @@ OPENED_AT = ("When the campaign opened; leads may set it (back-entry). Without a
 CLOSED_AT = ("When the campaign closed (its place in the barometer), never in the future and "
              "not before `opened_at`; leads may set it (back-entry), and it is kept through a "
              "reopening. Set by the move to `closed` otherwise.")
+PLANNED_OPEN_ON = ("The day the campaign is planned to open (ISO date, null: not planned); a "
+                   "past day is allowed (back-entry). The cockpit counts the days to it while "
+                   "the assessment is a draft.")
+PLANNED_CLOSE_ON = ("The day the campaign is planned to close (ISO date, null: not planned), "
+                    "not before `planned_open_on` (422 naming `planned_close_on`); a past day "
+                    "is allowed. The cockpit counts the days left while it is open.")
+PERSPECTIVE = ("For a cross self-assessment: whether the respondent answers as the `client` or "
+               "as the `consultant` (null: neither); perception gaps can be read by it.")
 
 
 class AssessmentSchema(Schema):
@@ -26,6 +34,8 @@ class AssessmentSchema(Schema):
     status = fields.String(dump_only=True)
     opened_at = fields.DateTime(allow_none=True, metadata={"description": OPENED_AT})
     closed_at = fields.DateTime(allow_none=True, metadata={"description": CLOSED_AT})
+    planned_open_on = fields.Date(allow_none=True, metadata={"description": PLANNED_OPEN_ON})
+    planned_close_on = fields.Date(allow_none=True, metadata={"description": PLANNED_CLOSE_ON})
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -38,6 +48,8 @@ class AssessmentPatchSchema(Schema):
         "description": "Why it is reopened (required then) or why its dates change; audited"})
     opened_at = fields.DateTime(metadata={"description": OPENED_AT})
     closed_at = fields.DateTime(metadata={"description": CLOSED_AT})
+    planned_open_on = fields.Date(allow_none=True, metadata={"description": PLANNED_OPEN_ON})
+    planned_close_on = fields.Date(allow_none=True, metadata={"description": PLANNED_CLOSE_ON})
 
 
 class AssessmentListArgsSchema(PageArgsSchema):
@@ -53,6 +65,9 @@ class RespondentSchema(Schema):
     level = fields.String(load_default=None, allow_none=True, validate=SHORT,
                           metadata={"description": "Hierarchy level; `leader` feeds blind spots"})
     source = fields.String(load_default="survey", validate=validate.OneOf(SOURCES))
+    perspective = fields.String(load_default=None, allow_none=True,
+                                validate=validate.OneOf(PERSPECTIVES),
+                                metadata={"description": PERSPECTIVE})
     survey_url = fields.Method("_survey_url", dump_only=True, metadata={
         "type": "string", "nullable": True,
         "description": "The respondent's personal survey link; like `email`, shown to ops "

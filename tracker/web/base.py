@@ -69,6 +69,27 @@ def _nav_links(org: Organization | None) -> list[dict[str, Any]]:
             for item in NAV if item.endpoint in current_app.view_functions and can(item.role)]
 
 
+def _switch_links(orgs: list[Organization], section: str | None) -> list[dict[str, Any]]:
+    """The switcher's organizations, each linked to the section shown now (`active_nav`)
+    where that organization's menu offers it to the user, else to its assessments: one
+    changes organization and stays on the same page kind."""
+    if not orgs:
+        return []
+    item = next((i for i in NAV if i.key == section
+                 and i.endpoint in current_app.view_functions), None)
+    roles = ({} if item is None or current_user.is_admin
+             else organizations.roles_of(current_user, [org.id for org in orgs]))
+    links = []
+    for org in orgs:
+        role = "lead" if current_user.is_admin else roles.get(org.id)
+        endpoint = "web.assessments"
+        if item is not None and role is not None and (
+                access.ROLE_RANK[role] >= access.ROLE_RANK[item.role]):
+            endpoint = item.endpoint
+        links.append({"org": org, "url": url_for(endpoint, org_id=org.id)})
+    return links
+
+
 @bp.app_context_processor
 def _page_context() -> dict[str, Any]:
     """The organization switcher, the menu and `can` for every template."""
@@ -76,5 +97,6 @@ def _page_context() -> dict[str, Any]:
     orgs: list[Organization] = []
     if current_user and current_user.is_authenticated:
         orgs = organizations.list_organizations(current_user, 1, 200).items
-    return {"can": can, "current_org": org, "nav_orgs": orgs, "nav_links": _nav_links(org),
-            "active_nav": g.get("active_nav")}
+    section = g.get("active_nav")
+    return {"can": can, "current_org": org, "nav_orgs": _switch_links(orgs, section),
+            "nav_links": _nav_links(org), "active_nav": section}

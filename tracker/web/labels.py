@@ -44,7 +44,7 @@ FINDING_KINDS = {"strength": _l("strength"), "gap": _l("gap"), "tension": _l("te
 FINDING_STATUSES = {"suggested": _l("suggested"), "accepted": _l("accepted"),
                     "dismissed": _l("dismissed")}
 ATTRIBUTE_LABELS = {"role": _l("role"), "team": _l("team"), "level": _l("level"),
-                    "source": _l("source")}
+                    "source": _l("source"), "perspective": _l("perspective")}
 DIAGNOSTIC_LABELS = {"status": ASSESSMENT_STATUS_LABELS, "kind": ASSESSMENT_KIND_LABELS,
                      "finding_kind": FINDING_KINDS, "finding_status": FINDING_STATUSES,
                      "attribute": ATTRIBUTE_LABELS}

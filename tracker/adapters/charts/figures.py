@@ -11,6 +11,7 @@ attributes (autoescaped by Jinja) and `static/js/charts.js` draws them; a point'
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -24,6 +25,15 @@ TRANSPARENT = "rgba(0,0,0,0)"
 INITIATIVE = "#1f5fbf"
 CRITICAL = "#b91c1c"
 MUTED = "#8a93a5"
+#: The scores' colour scale, low to high: viridis, sequential and colour-blind safe, its
+#: lightness rising with the value, so a high score is the brightest cell and a low one the
+#: darkest (never an empty-looking pale cell). The pages' heatmaps (Plotly) and the report's
+#: (matplotlib, `png`) use these same stops.
+SCORE_SCALE = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+#: The heatmap's colour bar: this long, at the top beside the first rows however tall.
+COLORBAR_PIXELS = 240
+#: A radar's axis names wrap at this many characters, so neighbouring labels do not overlap.
+RADAR_LABEL_WIDTH = 16
 
 
 class Legend(NamedTuple):
@@ -49,10 +59,23 @@ def _layout(**extra: Any) -> dict[str, Any]:
             "paper_bgcolor": TRANSPARENT, "legend": {"orientation": "h"}, **extra}
 
 
+def plotly_scale() -> list[list[float | str]]:
+    """`SCORE_SCALE` as a Plotly colorscale: its stops spread evenly from 0 to 1."""
+    last = len(SCORE_SCALE) - 1
+    return [[index / last, color] for index, color in enumerate(SCORE_SCALE)]
+
+
+def wrapped(label: str, width: int = RADAR_LABEL_WIDTH) -> str:
+    """A label escaped, then broken into lines of about `width` characters (`<br>`)."""
+    return "<br>".join(text(line) for line in textwrap.wrap(str(label), width)) or text(label)
+
+
 def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
           scale: tuple[float, float]) -> dict[str, Any]:
-    """A radar of one value per axis for each named series (missing values leave a gap)."""
-    theta = [text(label) for label in labels]
+    """A radar of one value per axis for each named series (missing values leave a gap).
+    The first axis is at the top, the others clockwise; the radial ticks (one per scale
+    step) run between the first and the last axis, away from every axis name."""
+    theta = [wrapped(label) for label in labels]
     data = []
     for index, (name, values) in enumerate(series):
         data.append({"type": "scatterpolar", "r": [*values, values[0]] if values else [],
@@ -61,25 +84,34 @@ def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | No
                      "line": {"color": PALETTE[index % len(PALETTE)],
                               "dash": "solid" if index == 0 else ("dash", "dot")[index % 2]},
                      "hovertemplate": "%{theta}: %{r:.2f}<extra>" + text(name) + "</extra>"})
-    return {"data": data, "layout": _layout(polar={"radialaxis": {"range": list(scale)}},
-                                            margin={"l": 60, "r": 60, "t": 30, "b": 30})}
+    between = 90 + 180 / len(theta) if theta else 90
+    polar = {"radialaxis": {"range": list(scale), "dtick": 1, "angle": between,
+                            "tickangle": between, "tickfont": {"size": 10}},
+             "angularaxis": {"rotation": 90, "direction": "clockwise",
+                             "tickfont": {"size": 11}}}
+    return {"data": data, "layout": _layout(polar=polar,
+                                            margin={"l": 90, "r": 90, "t": 50, "b": 40})}
 
 
 def heatmap(rows: Sequence[str], columns: Sequence[str],
             values: Sequence[Sequence[float | None]], scale: tuple[float, float],
             colorbar: str) -> dict[str, Any]:
-    """A heatmap of `values[row][column]`; empty cells stay blank."""
+    """A heatmap of `values[row][column]` on `SCORE_SCALE` (higher is brighter), the column
+    (group) names on top, so they are read before the rows, and a colour bar titled
+    `colorbar` with a tick per scale step, at the top; empty cells stay blank."""
     cells = [[None if v is None else round(v, 2) for v in row] for row in values]
     return {"data": [{"type": "heatmap", "z": cells, "x": [text(c) for c in columns],
                       "y": [text(r) for r in rows], "zmin": scale[0], "zmax": scale[1],
-                      "colorscale": "RdYlGn", "reversescale": True, "hoverongaps": False,
-                      "colorbar": {"title": {"text": text(colorbar)}},
+                      "colorscale": plotly_scale(), "hoverongaps": False,
+                      "colorbar": {"title": {"text": text(colorbar), "side": "right"},
+                                   "dtick": 1, "thickness": 14, "lenmode": "pixels",
+                                   "len": COLORBAR_PIXELS, "y": 1, "yanchor": "top"},
                       "texttemplate": "%{z:.2f}",
                       "hovertemplate": "%{y} · %{x}: %{z:.2f}<extra></extra>"}],
-            "layout": _layout(margin={"l": 220, "r": 20, "t": 20, "b": 80},
+            "layout": _layout(margin={"l": 220, "r": 20, "t": 80, "b": 20},
                               height=max(320, 28 * len(rows) + 120),
                               yaxis={"autorange": "reversed", "automargin": True},
-                              xaxis={"automargin": True})}
+                              xaxis={"side": "top", "automargin": True, "tickangle": -30})}
 
 
 def lines(series: Sequence[tuple[str, Sequence[str], Sequence[float | None], bool]],

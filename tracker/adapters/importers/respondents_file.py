@@ -1,11 +1,11 @@
 """A list of respondents in a file: CSV (pasted or uploaded) or an Excel `.xlsx` workbook.
 
-Pure reading: the header `name,email,role,team,level,source` (in any order; only `name` is
-required), then one respondent per row. A CSV may start with a byte order mark and use `;`
-or `,` as its separator (the header line decides); a workbook is read from its first sheet,
-in read-only mode. Rows are numbered as a spreadsheet does (the header is row 1), so an
-error can name its cell (`row 3, email`). Reading stops past `max_rows` rows (TooLarge).
-The service checks the values and writes them.
+Pure reading: the header `name,email,role,team,level,source,perspective` (in any order;
+only `name` is required), then one respondent per row. A CSV may start with a byte order
+mark and use `;` or `,` as its separator (the header line decides); a workbook is read from
+its first sheet, in read-only mode. Rows are numbered as a spreadsheet does (the header is
+row 1), so an error can name its cell (`row 3, email`). Reading stops past `max_rows` rows
+(TooLarge). The service checks the values and writes them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tracker.adapters.importers.ratings_csv import records, xlsx_records
 from tracker.domain.errors import InvalidInput, TooLarge
 
-COLUMNS: tuple[str, ...] = ("name", "email", "role", "team", "level", "source")
+COLUMNS: tuple[str, ...] = ("name", "email", "role", "team", "level", "source", "perspective")
 REQUIRED: tuple[str, ...] = ("name",)
 #: Most respondent rows one list may hold.
 MAX_ROWS = 5000

@@ -1,5 +1,11 @@
-"""The decision log: committee decisions, with the go/no-go decisions of pilots listed
-beside them (read-only), searchable, filterable and exportable as CSV."""
+"""The decision log: committee decisions, with the go/no-go decisions of pilots and, when
+asked (`include_archives`, as the web page does), the archiving and restoring of
+initiatives listed beside them (read-only, from the audit trail), searchable, filterable and
+exportable as CSV.
+
+An archive entry is dated on the day of the archiving, names who did it as its participant
+and the initiative it concerns; its committee is `operational` like a pilot's decision. The
+API's log keeps committee and pilot decisions only (its contract predates the entries)."""
 
 from __future__ import annotations
 
@@ -7,13 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
 from tracker.adapters.exporters import csv
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.models import Decision, Finding, Initiative, Organization, Pilot
+from tracker.models import AuditEvent, Decision, Finding, Initiative, Organization, Pilot, User
 from tracker.services.pagination import Page
 from tracker.services.unit_of_work import transaction
 
@@ -57,8 +64,13 @@ def _pilot_entry(pilot: Pilot, initiative_title: str) -> LogEntry:
                     [pilot.initiative_id], [pilot.id], [], pilot.decision, pilot.created_at)
 
 
+#: The audit actions on an initiative that the log lists, when asked, as the entry's kind.
+ARCHIVE_ACTIONS: tuple[str, ...] = ("archive", "restore")
+
+
 def log_entries(org: Organization, filters: Mapping[str, Any]) -> list[LogEntry]:
-    """The filtered log, newest first (then by kind and id): two queries."""
+    """The filtered log, newest first (then by kind and id): two queries, and one more with
+    `include_archives`."""
     stmt = select(Decision).where(Decision.org_id == org.id)
     words = (filters.get("q") or "").split()
     for word in words:
@@ -73,6 +85,8 @@ def log_entries(org: Organization, filters: Mapping[str, Any]) -> list[LogEntry]
     entries = [_entry(d) for d in db.session.scalars(stmt)]
     if filters.get("include_pilots", True):
         entries += [e for e in _pilot_entries(org) if _matches(e, filters, words)]
+    if filters.get("include_archives", False):
+        entries += [e for e in _archive_entries(org) if _matches(e, filters, words)]
     return sorted(entries, key=lambda e: (-(e.decided_on or date.min).toordinal(),
                                           e.kind, -e.id))
 
@@ -82,6 +96,23 @@ def _pilot_entries(org: Organization) -> list[LogEntry]:
                               .join(Initiative, Initiative.id == Pilot.initiative_id)
                               .where(Pilot.org_id == org.id, Pilot.decision.is_not(None)))
     return [_pilot_entry(pilot, title) for pilot, title in rows]
+
+
+def _archive_entries(org: Organization) -> list[LogEntry]:
+    """Each archiving and restoring of an initiative still in the organization, from its
+    audit trail (kind `archive` or `restore`), who did it as the participant."""
+    rows = db.session.execute(
+        select(AuditEvent, Initiative.title, User.name, User.email)
+        .join(Initiative, Initiative.id == AuditEvent.entity_id)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.org_id == org.id, Initiative.org_id == org.id,
+               AuditEvent.entity == "initiative", AuditEvent.action.in_(ARCHIVE_ACTIONS)))
+    zone = ZoneInfo(org.timezone or "UTC")
+    return [LogEntry(event.action, event.id, title, "operational",
+                     event.at.astimezone(zone).date(),
+                     [name or email] if (name or email) else [], "", [event.entity_id],
+                     created_at=event.at)
+            for event, title, name, email in rows]
 
 
 def _matches(entry: LogEntry, filters: Mapping[str, Any], words: Sequence[str]) -> bool:

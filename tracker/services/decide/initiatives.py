@@ -428,7 +428,9 @@ def domain_criteria(rows: Iterable[ScorecardCriterion]) -> list[Criterion]:
 
 def replace_scorecard(org: Organization, criteria: Sequence[Mapping[str, Any]]
                       ) -> list[ScorecardCriterion]:
-    """Replace the criteria (kept by code, so initiatives keep their scores on them)."""
+    """Replace the criteria (kept by code, so initiatives keep their scores on them); a
+    criterion left out goes, with the initiatives' scores on it. `hint` (what a score
+    means, for raters) is optional."""
     validate_criteria([Criterion(c["code"], c["kind"], c["weight"]) for c in criteria])
     with transaction():
         current = {c.code: c for c in scorecard(org)}
@@ -437,6 +439,7 @@ def replace_scorecard(org: Organization, criteria: Sequence[Mapping[str, Any]]
                                                                         code=spec["code"])
             row.name, row.kind, row.weight, row.position = (spec["name"], spec["kind"],
                                                             spec["weight"], position)
+            row.hint = spec.get("hint", "")
             db.session.add(row)
         for row in current.values():
             db.session.delete(row)

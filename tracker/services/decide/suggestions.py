@@ -3,6 +3,10 @@ playbook templates that apply (rules on the profile and the assessment's scores)
 dimensions, ranked by the maturity gap they close; and their adoption as initiatives with
 dependencies, in one transaction.
 
+Each suggestion comes with why it applies as data (`Applicability`): the part of the
+maturity gap it closes on each dimension it lifts, with that dimension's target and score,
+and the parts of its rule that hold; the pages put it in words, the API keeps its `reason`.
+
 A template is adopted once: while an initiative of the organization adopted from it is not
 archived (whatever its status, dropped included), adopting it again is refused naming that
 initiative, and the suggestions say which initiative adopted it. Archiving that initiative
@@ -11,15 +15,16 @@ frees the template.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.errors import InvalidInput
-from tracker.domain.playbook import Suggestion, rank_templates
+from tracker.domain.playbook import Profile, Suggestion, TemplateSpec, applies, rank_templates
+from tracker.domain.prioritization import gap_value
 from tracker.extensions import db
 from tracker.models import Dependency, Finding, Initiative, Organization, Uplift, User
 from tracker.models import PlaybookTemplate as Template
@@ -34,11 +39,39 @@ ANSWERED_KINDS = ("gap", "tension", "blind_spot")
 
 
 @dataclass(frozen=True)
+class DimensionGain:
+    """What a template closes on one dimension it lifts: `closes` is its part of the gap
+    value, `share · min(uplift, target gap)` (DESIGN's `gap` method), beside the
+    dimension's target and score in the assessment."""
+
+    code: str
+    name: str
+    closes: float
+    uplift: float
+    target_gap: float
+    share: float
+    target: float | None
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Why a template is suggested: the gap it closes per dimension with a target gap (by
+    code), and the parts of its rule that hold (`None` when it has no rule: it always
+    applies; an `any` keeps only its branches that hold)."""
+
+    gains: list[DimensionGain]
+    rule: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
 class FindingSuggestions:
-    """One finding with the applicable templates, best first."""
+    """One finding with the applicable templates, best first, and why each applies (by
+    template code)."""
 
     finding: Finding
     suggestions: list[Suggestion]
+    why: Mapping[str, Applicability] = field(default_factory=dict)
 
 
 def _findings(org: Organization, assessment_id: int) -> list[Finding]:
@@ -60,10 +93,50 @@ def suggest(org: Organization, assessment_id: int) -> tuple[list[FindingSuggesti
     profile = playbook.domain_profile(playbook.get_profile(org))
     templates = {t.code: t for t in playbook.visible_templates(org)}
     template_specs = playbook.specs(templates.values())
-    result = [FindingSuggestions(f, rank_templates(template_specs, [d.code for d in f.dimensions],
-                                                   profile, score_by_code, shares, gaps))
-              for f in _findings(org, assessment_id)]
+    by_code = {d["code"]: d for d in dims}
+    specs_by_code = {spec.code: spec for spec in template_specs}
+    result = []
+    for finding in _findings(org, assessment_id):
+        ranked = rank_templates(template_specs, [d.code for d in finding.dimensions], profile,
+                                score_by_code, shares, gaps)
+        result.append(FindingSuggestions(finding, ranked, {
+            s.code: _applicability(specs_by_code[s.code], by_code, profile, score_by_code)
+            for s in ranked}))
     return result, templates
+
+
+def _applicability(spec: TemplateSpec, dims: Mapping[str, Mapping[str, Any]], profile: Profile,
+                   scores: Mapping[str, float | None]) -> Applicability:
+    """Why `spec` applies: its gain on each lifted dimension that has a target gap, and
+    the parts of its rule that hold."""
+    gains = [DimensionGain(code, dims[code]["name"],
+                           gap_value({code: uplift}, {code: dims[code]["share"]},
+                                     {code: dims[code]["target_gap"]}),
+                           uplift, dims[code]["target_gap"], dims[code]["share"],
+                           dims[code].get("target"), dims[code]["score"])
+             for code, uplift in sorted(spec.uplifts.items())
+             if code in dims and dims[code].get("target_gap") is not None]
+    return Applicability(gains, holding(spec.rules, profile, scores))
+
+
+def holding(rule: Mapping[str, Any] | None, profile: Profile,
+            scores: Mapping[str, float | None]) -> Mapping[str, Any] | None:
+    """The parts of a rule that hold (the rule of a suggested template holds): an `all`
+    keeps every part, an `any` only the branches that hold; a condition stays as it is.
+
+    >>> holding({"any": [{"profile": "size_band", "op": "==", "value": "startup"},
+    ...                  {"profile": "size_band", "op": "==", "value": "large_group"}]},
+    ...         Profile(size_band="large_group"), {})
+    {'any': [{'profile': 'size_band', 'op': '==', 'value': 'large_group'}]}
+    """
+    if not rule:
+        return None
+    if "all" in rule:
+        return {"all": [holding(part, profile, scores) for part in rule["all"]]}
+    if "any" in rule:
+        return {"any": [holding(part, profile, scores) for part in rule["any"]
+                        if applies(part, profile, scores)]}
+    return rule
 
 
 def suggestions_view(org: Organization, assessment_id: int) -> dict[str, Any]:

@@ -170,17 +170,14 @@ def _verbatims(org: Organization, assessment_id: int,
 
 
 def _backlog(org: Organization) -> dict[str, Any]:
+    """The backlog page's default view: the initiatives still to do, ranked by the same
+    service with the organization's method, in rank order (their class beside them), so
+    the report's ranks and order are the page's."""
     try:
         ranked = backlog.ranked_backlog(org)
     except TrackerError as error:
-        return {"method": org.default_method, "error": error.detail, "quick_wins": [],
-                "structural": [], "others": []}
-    open_items = [i for i in ranked.items if i.status != "done"]
-    return {"method": ranked.method, "error": None,
-            "quick_wins": [i for i in open_items if i.class_ == "quick_win"],
-            "structural": [i for i in open_items if i.class_ == "structural_lever"],
-            "others": [i for i in open_items if i.class_ not in ("quick_win",
-                                                                "structural_lever")]}
+        return {"method": org.default_method, "error": error.detail, "items": []}
+    return {"method": ranked.method, "error": None, "items": ranked.items}
 
 
 def _pilots(org: Organization) -> list[dict[str, Any]]:

@@ -22,11 +22,13 @@ def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPo
     codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
     rows = db.session.execute(
         select(Rating.respondent_id, Rating.dimension_id, Rating.value, Respondent.source,
-               Respondent.role, Respondent.team, Respondent.level)
+               Respondent.role, Respondent.team, Respondent.level, Respondent.perspective)
         .join(Respondent, Respondent.id == Rating.respondent_id)
         .where(Rating.assessment_id == assessment.id))
-    return [RatingPoint(respondent_id, codes[dimension_id], value, source, role, team, level)
-            for respondent_id, dimension_id, value, source, role, team, level in rows]
+    return [RatingPoint(respondent_id, codes[dimension_id], value, source, role, team, level,
+                        perspective)
+            for respondent_id, dimension_id, value, source, role, team, level, perspective
+            in rows]
 
 
 @dataclass(frozen=True)

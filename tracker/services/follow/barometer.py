@@ -14,12 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.effects import pilot_effect, realized_uplift
 from tracker.domain.errors import TrackerError
-from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
+from tracker.domain.pilot_did import DifferenceInDifferences, difference_in_differences
+from tracker.domain.scoring import (
+    AssessmentScores,
+    AxisSpec,
+    DimensionSpec,
+    RatingPoint,
+    score_assessment,
+)
 from tracker.domain.targets import percent_to_target, score_map, target_progress
 from tracker.extensions import db
 from tracker.models import (
@@ -36,6 +45,10 @@ from tracker.models import (
 from tracker.services.frame import frameworks, targets
 from tracker.services.plan import roadmap, trajectory
 
+#: The four groups of a pilot effect, in words.
+GROUP_LABELS = {"pilot_now": _l("pilot teams, now"), "rest_now": _l("others, now"),
+                "pilot_before": _l("pilot teams, before the start"),
+                "rest_before": _l("others, before the start")}
 ASSOCIATION_NOTE = ("Realized uplift is an association, not a proof of cause: a dimension "
                     "may move for reasons other than the initiative, or not yet.")
 
@@ -282,12 +295,22 @@ def _initiative_uplift(initiative: Initiative, series: Series, closed_on: list[d
 
 @dataclass(frozen=True)
 class PilotMeasure:
-    """A pilot's effect at one closed assessment: perimeter minus the rest."""
+    """A pilot's effect at one closed assessment (DESIGN section 3: the difference between
+    the perimeter and the rest now, minus that difference at the baseline, the last closed
+    assessment before the pilot started), the four groups' sizes, and why a term is null
+    (`reason`). `per_dimension`, `inside_n` and `outside_n` are today's perimeter-minus-rest
+    differences per dimension, and the groups they count."""
 
     assessment_id: int
     title: str
     closed_at: datetime | None
     effect: float | None
+    difference_now: float | None
+    difference_before: float | None
+    baseline_assessment_id: int | None
+    sizes: dict[str, int]
+    means: dict[str, float | None]
+    reason: str | None
     per_dimension: dict[str, float | None]
     inside_n: int
     outside_n: int
@@ -331,11 +354,14 @@ def pilot_effects(org: Organization, framework_id: int | None = None) -> PilotEf
             .where(Initiative.org_id == org.id,
                    Dimension.framework_id == series.framework.id)):
         lifted[initiative_id].append(code)
+    specs = {d.code: d for axis in series.axes for d in axis.dimensions}
     views = []
     for pilot in pilots:
         dims = sorted(lifted.get(pilot.initiative_id, []))
-        measures = [_pilot_measure(assessment, series.ratings.get(assessment.id, []), pilot,
-                                   dims, org.min_group_size)
+        baseline = _baseline(series, pilot.start)
+        measures = [_pilot_measure(series, assessment, baseline, pilot,
+                                   [specs[code] for code in dims if code in specs],
+                                   org.min_group_size)
                     for assessment in series.assessments
                     if assessment.closed_at and pilot.start
                     and assessment.closed_at.date() >= pilot.start]
@@ -344,8 +370,44 @@ def pilot_effects(org: Organization, framework_id: int | None = None) -> PilotEf
     return PilotEffectReport(series.framework.id, ASSOCIATION_NOTE, org.min_group_size, views)
 
 
-def _pilot_measure(assessment: Assessment, ratings: list[RatingPoint], pilot: Pilot,
-                   dimensions: list[str], min_group_size: int) -> PilotMeasure:
-    effect = pilot_effect(ratings, set(pilot.teams), dimensions, min_group_size)
-    return PilotMeasure(assessment.id, assessment.title, assessment.closed_at, effect.effect,
-                        effect.per_dimension, effect.inside_n, effect.outside_n)
+def _baseline(series: Series, start: date | None) -> Assessment | None:
+    """The last closed assessment of the series closed before the pilot's start."""
+    before = [a for a in series.assessments
+              if start and a.closed_at and a.closed_at.date() < start]
+    return before[-1] if before else None
+
+
+def _pilot_measure(series: Series, assessment: Assessment, baseline: Assessment | None,
+                   pilot: Pilot, dimensions: list[DimensionSpec],
+                   min_group_size: int) -> PilotMeasure:
+    """The difference-in-differences at one re-assessment, with the groups' sizes and
+    means, and the reason for a null term."""
+    now = series.ratings.get(assessment.id, [])
+    codes = [d.code for d in dimensions]
+    today = pilot_effect(now, set(pilot.teams), codes, min_group_size)
+    result = difference_in_differences(
+        now, series.ratings.get(baseline.id, []) if baseline else None, set(pilot.teams),
+        dimensions, series.framework.source_weights or {}, min_group_size)
+    return PilotMeasure(
+        assessment.id, assessment.title, assessment.closed_at, result.effect,
+        result.difference_now, result.difference_before,
+        baseline.id if baseline else None,
+        {name: group.size for name, group in result.groups.items()},
+        {name: group.mean for name, group in result.groups.items()},
+        _reason(result, baseline is not None, min_group_size), today.per_dimension,
+        today.inside_n, today.outside_n)
+
+
+def _reason(result: DifferenceInDifferences, has_baseline: bool,
+            min_group_size: int) -> str | None:
+    """Why the effect (or a difference) is null: the groups under the minimum size, by
+    name and size, or no baseline to compare with; None when nothing is missing."""
+    parts = [_("%(group)s: %(num)d respondent(s), under the minimum of %(min)d",
+               group=GROUP_LABELS[name], num=result.groups[name].size, min=min_group_size)
+             for name in result.small_groups]
+    if not has_baseline:
+        parts.append(_("no closed assessment before the pilot's start to compare with"))
+    if not parts:
+        return None
+    text = "; ".join(str(part) for part in parts)
+    return text[:1].upper() + text[1:] + "."

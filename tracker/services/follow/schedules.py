@@ -144,21 +144,57 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.astimezone(zone) if moment else None
 
 
-def _validate(data: Mapping[str, Any]) -> None:
-    """Exactly one of `cron` and `interval_days`; a valid cron and time zone."""
+def schedule_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a schedule's settings, by field, all at once: exactly one of
+    `cron` and `interval_days`, a known time zone, a cron expression the scheduler can
+    plan (its reason, naming the expression)."""
+    errors: dict[str, list[str]] = {}
     if bool(data.get("cron")) == bool(data.get("interval_days")):
-        raise InvalidInput("Give a cron expression or interval_days (one of them).",
-                           errors={"cron": ["Give a five-field cron expression, or "
-                                            "interval_days instead."]})
+        errors["cron"] = [_("Give a five-field cron expression, or interval_days instead.")]
     if data.get("timezone") and not is_time_zone(data["timezone"]):
-        raise InvalidInput(f"Unknown time zone {data['timezone']!r}.",
-                           errors={"timezone": ["Unknown time zone."]})
+        errors["timezone"] = [_("Unknown time zone %(zone)s.", zone=data["timezone"])]
     if data.get("cron"):
         try:
             recurrence.current().check_cron(data["cron"])
         except ValueError as error:
-            raise InvalidInput(f"Invalid cron expression: {error}.",
-                               errors={"cron": [str(error)]}) from error
+            errors["cron"] = [_("Invalid cron expression %(cron)s: %(reason)s.",
+                                cron=data["cron"], reason=clean(str(error)))]
+    return errors
+
+
+def _validate(data: Mapping[str, Any]) -> None:
+    """Refuse settings `schedule_errors` finds wrong (422, every field's reason)."""
+    errors = schedule_errors(data)
+    if errors:
+        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), errors=errors)
+
+
+def upcoming_runs(org: Organization, data: Mapping[str, Any], count: int = 5,
+                  now: datetime | None = None,
+                  schedule_id: int | None = None) -> list[datetime]:
+    """The next `count` run times of settings not saved yet (`cron` or `interval_days`,
+    `timezone`), in their time zone (else the organization's), from the scheduler's own
+    recurrence engine, so the preview is what the scheduler will do. An interval counts
+    from the creation of the schedule `schedule_id` (404 outside the organization), else
+    from now. Settings `schedule_errors` refuses have no runs."""
+    if schedule_errors(data):
+        return []
+    now = now or utcnow()
+    created_at = (get_owned(Schedule, org, schedule_id, "Schedule").created_at
+                  if schedule_id is not None else None)
+    draft = Schedule(kind=data.get("kind") or "pulse", cron=data.get("cron") or None,
+                     interval_days=data.get("interval_days") or None,
+                     timezone=data.get("timezone") or None, created_at=created_at or now)
+    engine, zone = recurrence.current(), zone_of(draft, org)
+    runs: list[datetime] = []
+    after = now
+    while len(runs) < count:
+        fire = engine.next_run_at(draft, zone, after)
+        if fire is None:
+            break
+        runs.append(fire)
+        after = fire + timedelta(seconds=1)
+    return runs
 
 
 def list_schedules(org: Organization, page: int, per_page: int) -> Page[ScheduleView]:
@@ -245,10 +281,12 @@ def record_error(schedule_id: int, error: BaseException, now: datetime | None = 
 
 
 def resend_schedule(org: Organization, schedule_id: int, to: str, config: Mapping[str, Any],
-                    now: datetime | None = None) -> ResendResult:
+                    now: datetime | None = None, recipient: str | None = None,
+                    ) -> ResendResult:
     """Send a barometer schedule's email of the current period again, with today's data,
-    to `all` its recipients or only to the `new` ones (`barometer_mail.resend_barometer`);
-    other kinds of schedule have nothing to resend (409)."""
+    to `all` its recipients or only to the `new` ones (`barometer_mail.resend_barometer`),
+    or, given `recipient` (one of the schedule's), to that one only; other kinds of
+    schedule have nothing to resend (409)."""
     if to not in RESEND_TO:
         raise InvalidInput("Resend to 'all' recipients or only the 'new' ones.",
                            errors={"to": [f"Must be one of: {', '.join(RESEND_TO)}."]})
@@ -256,9 +294,15 @@ def resend_schedule(org: Organization, schedule_id: int, to: str, config: Mappin
     if schedule.kind != "barometer":
         raise Conflict(f"Only a barometer schedule can be resent; this one is a "
                        f"{schedule.kind} schedule.")
+    chosen = list(schedule.recipients or [])
+    if recipient:
+        chosen = [r for r in chosen if r.lower() == recipient.strip().lower()]
+        if not chosen:
+            raise InvalidInput(_("%(email)s is not a recipient of this schedule.",
+                                 email=recipient),
+                               errors={"recipient": [_("Not a recipient of this schedule.")]})
     period = period_of(schedule, org, now or utcnow())
-    result = barometer_mail.resend_barometer(org, config, schedule.recipients or [], period,
-                                             to)
+    result = barometer_mail.resend_barometer(org, config, chosen, period, to)
     return ResendResult(schedule.id, period, to, result.queued, result.already_sent)
 
 

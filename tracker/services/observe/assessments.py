@@ -12,13 +12,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.campaign import TimeLeft, time_left
 from tracker.domain.errors import Conflict, Forbidden, InvalidInput
 from tracker.extensions import db
 from tracker.models import (
@@ -50,6 +51,11 @@ MOVE_ACTIONS: dict[str, str] = {"open": "open", "closed": "close"}
 CORRECTION_ACTIONS: tuple[str, ...] = ("reopen", "update")
 #: The campaign's dates, which a lead may set by hand (back-entry of a past campaign).
 DATE_FIELDS: tuple[str, ...] = ("opened_at", "closed_at")
+#: The campaign's planned days, which whoever creates or edits the assessment may set (plans,
+#: not history: any past or future day, the closing not before the opening).
+PLANNED_FIELDS: tuple[str, ...] = ("planned_open_on", "planned_close_on")
+#: The audit action of a change of the planned days.
+PLAN_ACTION = "plan"
 #: How far ahead of the server's clock a `closed_at` may be (a caller's clock runs early).
 CLOCK_SKEW = timedelta(minutes=5)
 #: The least role that sees who the respondents are and what each of them answered.
@@ -78,6 +84,7 @@ class AddedRespondent:
     team: str | None
     level: str | None
     source: str
+    perspective: str | None
     email: None = None
     survey_token: None = None
 
@@ -120,16 +127,21 @@ def create_assessment(org: Organization, data: Mapping[str, Any], *,
     `now` is when it is created (the current time by default); a loader of past history,
     such as the demo, gives the day the campaign was really set up. `opened_at` and
     `closed_at` may be given by a lead (back-entry); the moves to open and closed then
-    keep them instead of stamping the time of the move.
+    keep them instead of stamping the time of the move. `planned_open_on` and
+    `planned_close_on` are the days it is planned to open and close (any member who may
+    create it may plan it, past days included).
     """
     framework = frameworks.framework_for_org(org.id, data["framework_id"])
     dates = _given_dates(org, data)
     if dates:
         _require_lead(org, actor)
-    _raise_on_errors(_date_errors(dates, dates.get("opened_at"), dates.get("closed_at")))
+    planned = _planned(data)
+    _raise_on_errors({**_date_errors(dates, dates.get("opened_at"), dates.get("closed_at")),
+                      **_planned_errors(planned)})
     with transaction() as session:
         assessment = Assessment(org_id=org.id, framework_id=framework.id, title=data["title"],
-                                kind=data["kind"], created_at=now or utcnow(), **dates)
+                                kind=data["kind"], created_at=now or utcnow(), **dates,
+                                **planned)
         session.add(assessment)
     return assessment
 
@@ -138,7 +150,8 @@ def date_errors(org: Organization, data: Mapping[str, Any]) -> dict[str, list[st
     """What `create_assessment` would refuse in the dates of `data`, without creating: a
     form reports these together with its other fields' errors."""
     dates = _given_dates(org, data)
-    return _date_errors(dates, dates.get("opened_at"), dates.get("closed_at"))
+    return {**_date_errors(dates, dates.get("opened_at"), dates.get("closed_at")),
+            **planned_errors(data)}
 
 
 def list_assessments(org: Organization, page: int, per_page: int,
@@ -164,8 +177,9 @@ def update_assessment(org: Organization, assessment_id: int, changes: Mapping[st
     the assessment already has that date (given by a lead, or kept from before a
     reopening); the current time by default, a loader of past history gives the real day.
     A lead may reopen a closed assessment (`status: open` with a `reason`) so its ratings
-    can be corrected, and set `opened_at` and `closed_at`; both are audited. `actor` None
-    is a trusted caller (the demo loader, the scheduler).
+    can be corrected, and set `opened_at` and `closed_at`; both are audited. Whoever may
+    edit it may change `planned_open_on` and `planned_close_on` (null clears one), audited
+    as `plan`. `actor` None is a trusted caller (the demo loader, the scheduler).
     """
     assessment = get_assessment(org, assessment_id)
     status = changes.get("status") or assessment.status
@@ -178,11 +192,14 @@ def update_assessment(org: Organization, assessment_id: int, changes: Mapping[st
     errors = _date_errors(dates, stamped["opened_at"], stamped["closed_at"])
     reason = (changes.get("reason") or "").strip()
     errors.update(_reason_errors(reopening, bool(dates), "reason" in changes, reason))
+    planned = _planned(changes, assessment)
+    errors.update(_planned_errors(planned))
     _raise_on_errors(errors)
     with transaction():
         before = {name: getattr(assessment, name) for name in ("status", *DATE_FIELDS)}
         if "title" in changes:
             assessment.title = changes["title"]
+        _replan(org, actor, assessment, planned)
         assessment.status = status
         for name, value in stamped.items():
             setattr(assessment, name, value)
@@ -245,6 +262,49 @@ def _date_errors(given: Mapping[str, datetime], opened_at: datetime | None,
         errors.setdefault(field, []).append(
             _("The closing date cannot be before the opening date."))
     return errors
+
+
+def planned_errors(data: Mapping[str, Any],
+                   assessment: Assessment | None = None) -> dict[str, list[str]]:
+    """What creating an assessment from `data`, or changing `assessment` by it, would refuse
+    in the planned days: a form reports these with its other fields' errors."""
+    return _planned_errors(_planned(data, assessment))
+
+
+def _planned(data: Mapping[str, Any],
+             assessment: Assessment | None = None) -> dict[str, date | None]:
+    """The planned days after the change: those `data` gives (null clears one), else the
+    stored ones of `assessment` (none for a new assessment)."""
+    return {name: data[name] if name in data else getattr(assessment, name, None)
+            for name in PLANNED_FIELDS}
+
+
+def _planned_errors(planned: Mapping[str, date | None]) -> dict[str, list[str]]:
+    """A planned closing before the planned opening, refused on `planned_close_on`."""
+    opens, closes = planned.get("planned_open_on"), planned.get("planned_close_on")
+    if opens is not None and closes is not None and closes < opens:
+        return {"planned_close_on": [_("The planned closing cannot be before the planned "
+                                       "opening.")]}
+    return {}
+
+
+def _replan(org: Organization, actor: User | None, assessment: Assessment,
+            planned: Mapping[str, date | None]) -> None:
+    """Store the planned days, auditing old → new of those that moved."""
+    moved = {name: [getattr(assessment, name), day] for name, day in planned.items()
+             if getattr(assessment, name) != day}
+    for name, (_old, day) in moved.items():
+        setattr(assessment, name, day)
+    if moved:
+        audit(org, actor, "assessment", assessment.id, None, PLAN_ACTION, moved)
+
+
+def campaign_time_left(org: Organization, assessment: Assessment,
+                       today: date | None = None) -> TimeLeft:
+    """The time left before the assessment's next planned move, counted from `today` on
+    the organization's calendar (its time zone; the current day by default)."""
+    return time_left(assessment.status, today or datetime.now(org.zone).date(),
+                     assessment.planned_open_on, assessment.planned_close_on)
 
 
 def _reason_errors(reopening: bool, dated: bool, sent: bool, reason: str) -> dict[str, list[str]]:
@@ -319,7 +379,7 @@ def add_respondent(org: Organization, assessment_id: int, data: Mapping[str, Any
     if sees_respondents(org, actor):
         return respondent
     return AddedRespondent(respondent.id, respondent.name, respondent.role, respondent.team,
-                           respondent.level, respondent.source)
+                           respondent.level, respondent.source, respondent.perspective)
 
 
 def new_survey_token() -> str:
@@ -494,15 +554,17 @@ def _anonymous_groups(groups: Sequence[Progress],
 NEXT_STEPS: tuple[str, ...] = ("add_respondents", "open", "remind", "close", "read")
 
 
-def next_step(assessment: Assessment, progress: Completion) -> str:
+def next_step(assessment: Assessment, progress: Completion,
+              left: TimeLeft | None = None) -> str:
     """The campaign's next step: add respondents to a draft without any, open a draft that
-    has some, remind those not finished while open (close once all have), read a closed
-    one's diagnostic."""
+    has some, remind those not finished while open (close once all have, or once its
+    planned closing, `left`, has passed), read a closed one's diagnostic."""
     if assessment.status == "closed":
         return "read"
     if assessment.status == "draft":
         return "open" if progress.overall.total else "add_respondents"
-    if progress.overall.total and progress.overall.full == progress.overall.total:
+    everyone = progress.overall.total and progress.overall.full == progress.overall.total
+    if everyone or (left is not None and left.kind == "overdue_close"):
         return "close"
     return "remind"
 

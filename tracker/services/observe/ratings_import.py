@@ -1,7 +1,9 @@
 """CSV import of ratings: respondents and their ratings from one file, all or nothing.
 
-The file format and its cell checks live in `tracker.adapters.importers.ratings_csv`; the
-ratings go through `ratings.write_ratings`, the same check and upsert as the bulk API. A file
+The file format and its cell checks live in `tracker.adapters.importers.ratings_csv`; an
+optional `perspective` column (`client` or `consultant`, for a cross self-assessment) is read
+here, by its header, unless a dimension of the grid has that code. The ratings go through
+`ratings.write_ratings`, the same check and upsert as the bulk API. A file
 is bounded (`TRACKER_RATINGS_IMPORT_MAX_ROWS` respondent rows, `_MAX_BYTES` bytes: 413 beyond,
 before it is parsed whole), and written in statements of at most `CHUNK` rows inside its one
 transaction, so that other writers wait seconds, not minutes.
@@ -11,8 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +27,7 @@ from tracker.adapters.importers.ratings_csv import (
     MAX_ROWS,
     REQUIRED_COLUMNS,
     CsvRespondent,
+    cell_key,
     parse_ratings_records,
     records,
     split_hint,
@@ -33,7 +36,7 @@ from tracker.adapters.importers.ratings_csv import (
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Respondent
-from tracker.models.assessments import SOURCES
+from tracker.models.assessments import PERSPECTIVES, SOURCES
 from tracker.services.frame import frameworks
 from tracker.services.observe import assessments
 from tracker.services.observe.assessments import new_survey_token
@@ -45,6 +48,8 @@ T = TypeVar("T")
 #: Most rows one INSERT (respondents) or upsert (ratings) of an import writes.
 CHUNK = 1000
 MAX_BYTES_SETTING = "TRACKER_RATINGS_IMPORT_MAX_BYTES"
+#: The header of the optional perspective column.
+PERSPECTIVE = "perspective"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,48 @@ class RatingsPreview:
     updated: int
     ratings: int
     errors: dict[str, list[str]]
+
+
+@dataclass
+class Perspectives:
+    """The perspective column taken out of a file's records as they are read: each row's
+    value by row number (rows without one are left out) and the bad cells."""
+
+    by_row: dict[int, str] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def without_perspective(rows: Iterable[list[str]], dimension_codes: Collection[str],
+                        found: Perspectives) -> Iterator[list[str]]:
+    """The records without their `perspective` column (unless it is a dimension code),
+    noting each row's perspective in `found`; rows keep their numbers (header: row 1).
+
+    >>> found = Perspectives()
+    >>> list(without_perspective([["name", "perspective"], ["Ann", "client"], ["Bo", "x"]],
+    ...                          ["a.one"], found))
+    [['name'], ['Ann'], ['Bo']]
+    >>> found.by_row, list(found.errors)
+    ({2: 'client', 3: 'x'}, ['row 3.perspective'])
+    """
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        return
+    names = [column.strip() for column in header]
+    if PERSPECTIVE not in names or PERSPECTIVE in dimension_codes:
+        yield header
+        yield from iterator
+        return
+    at = names.index(PERSPECTIVE)
+    yield header[:at] + header[at + 1:]
+    for number, cells in enumerate(iterator, start=2):
+        value = cells[at].strip() if at < len(cells) else ""
+        if value:
+            found.by_row[number] = value
+            if value not in PERSPECTIVES:
+                found.errors[cell_key(number, PERSPECTIVE)] = [
+                    f"{value!r} is not one of {', '.join(PERSPECTIVES)}."]
+        yield cells[:at] + cells[at + 1:]
 
 
 def decode_csv(data: bytes) -> str:
@@ -116,14 +163,14 @@ def import_ratings_records(org: Organization, assessment_id: int, rows: Iterable
     before their ratings are typed up) such a row adds or replaces that respondent's ratings
     and keeps their attributes. `respondent_ids` lists the created respondents only.
     """
-    assessment, framework, parsed, existing = _parsed(org, assessment_id, rows,
-                                                      update_existing)
+    assessment, framework, parsed, existing, perspectives = _parsed(org, assessment_id, rows,
+                                                                    update_existing)
     respondent_ids: list[int] = []
     created = 0
     with transaction():
         fresh = [row for row in parsed if row.name.casefold() not in existing]
         for chunk in _chunks(progress(fresh), CHUNK):
-            ids = _insert_respondents(assessment, chunk)
+            ids = _insert_respondents(assessment, chunk, perspectives)
             respondent_ids += ids
             created += _write_chunk_ratings(assessment, framework, ids, chunk)
         for chunk in _chunks((row for row in parsed if row.name.casefold() in existing), CHUNK):
@@ -137,7 +184,7 @@ def preview_ratings_records(org: Organization, assessment_id: int,
     """What `import_ratings_records(..., update_existing=True)` would do with the records,
     writing nothing; a file over `max_rows()` still raises TooLarge (413)."""
     try:
-        _, _, parsed, existing = _parsed(org, assessment_id, rows, True)
+        _, _, parsed, existing, _ = _parsed(org, assessment_id, rows, True)
     except InvalidInput as invalid:
         return RatingsPreview(0, 0, 0, 0, invalid.errors or {"file": [invalid.detail]})
     updated = sum(row.name.casefold() in existing for row in parsed)
@@ -147,20 +194,36 @@ def preview_ratings_records(org: Organization, assessment_id: int,
 
 def _parsed(org: Organization, assessment_id: int, rows: Iterable[list[str]],
             update_existing: bool) -> tuple[Assessment, Framework, list[CsvRespondent],
-                                            dict[str, int]]:
-    """The writable assessment, its framework, the checked rows and the respondents a row
-    may rate (name without case → id; none unless `update_existing`)."""
+                                            dict[str, int], dict[int, str]]:
+    """The writable assessment, its framework, the checked rows, the respondents a row
+    may rate (name without case → id; none unless `update_existing`) and the rows'
+    perspectives by row number; InvalidInput names every bad cell, perspectives included."""
     assessment = assessments.get_assessment(org, assessment_id)
     assessments.ensure_writable(assessment)
     framework = frameworks.load_framework(assessment.framework_id)
     names = dict(db.session.execute(select(Respondent.name, Respondent.id)
                                     .where(Respondent.assessment_id == assessment.id)).all())
     existing = {name.casefold(): id_ for name, id_ in names.items()} if update_existing else {}
-    parsed = parse_ratings_records(rows, list(frameworks.dimensions_by_code(framework)),
-                                   (framework.scale_min, framework.scale_max), SOURCES,
-                                   () if update_existing else list(names),
-                                   max_rows=max_rows())
-    return assessment, framework, parsed, existing
+    codes = list(frameworks.dimensions_by_code(framework))
+    found = Perspectives()
+    try:
+        parsed = parse_ratings_records(without_perspective(rows, codes, found), codes,
+                                       (framework.scale_min, framework.scale_max), SOURCES,
+                                       () if update_existing else list(names),
+                                       max_rows=max_rows())
+    except InvalidInput as invalid:
+        if not found.errors:
+            raise
+        _raise_cells({**(invalid.errors or {}), **found.errors})
+    if found.errors:
+        _raise_cells(found.errors)
+    return assessment, framework, parsed, existing, found.by_row
+
+
+def _raise_cells(errors: dict[str, list[str]]) -> None:
+    """InvalidInput naming every bad cell of the file."""
+    raise InvalidInput(f"{len(errors)} cell(s) of the CSV are not valid; nothing was saved.",
+                       errors=errors)
 
 
 def _write_chunk_ratings(assessment: Assessment, framework: Framework, ids: Sequence[int],
@@ -184,12 +247,15 @@ def upload_records(data: bytes, filename: str) -> Iterator[list[str]]:
     return records(decode_csv(data))
 
 
-def _insert_respondents(assessment: Assessment, rows: Sequence[CsvRespondent]) -> list[int]:
-    """One INSERT of the rows' respondents, then one SELECT of their ids by name (unique in
-    the assessment): the ids in the rows' order, on every database."""
+def _insert_respondents(assessment: Assessment, rows: Sequence[CsvRespondent],
+                        perspectives: dict[int, str]) -> list[int]:
+    """One INSERT of the rows' respondents (with their perspective, by row number), then one
+    SELECT of their ids by name (unique in the assessment): the ids in the rows' order, on
+    every database."""
     values = [{"org_id": assessment.org_id, "assessment_id": assessment.id, "name": row.name,
                "email": row.email, "role": row.role, "team": row.team, "level": row.level,
-               "source": row.source, "survey_token": new_survey_token()} for row in rows]
+               "source": row.source, "perspective": perspectives.get(row.row),
+               "survey_token": new_survey_token()} for row in rows]
     db.session.execute(insert(Respondent), values)
     names = [row.name for row in rows]
     ids = {name: id_ for name, id_ in db.session.execute(select(Respondent.name, Respondent.id)

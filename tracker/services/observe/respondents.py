@@ -38,13 +38,13 @@ from tracker.schemas.observe import RespondentSchema
 from tracker.services.audit import audit
 from tracker.services.follow import outbox
 from tracker.services.frame import frameworks
-from tracker.services.observe import assessments, ratings_import
+from tracker.services.observe import assessments, ratings_import, survey
 from tracker.services.pagination import Page
 from tracker.services.unit_of_work import transaction
 from tracker.services.upsert import insert_new
 
 #: The attributes a respondent is given and edited by.
-FIELDS: tuple[str, ...] = ("name", "email", "role", "team", "level", "source")
+FIELDS: tuple[str, ...] = ("name", "email", "role", "team", "level", "source", "perspective")
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,16 @@ def get_respondent(org: Organization, assessment_id: int, respondent_id: int, *,
     if respondent is None or respondent.assessment_id != assessment.id:
         raise NotFound(f"Respondent {respondent_id} not found.")
     return respondent
+
+
+def answers_of(org: Organization, assessment_id: int, respondent_id: int, *,
+               actor: User | None) -> survey.Survey:
+    """What one respondent answered, dimension by dimension, with their comments: the
+    survey as they see it, for ops and leads only (who said what stays with them)."""
+    respondent = get_respondent(org, assessment_id, respondent_id, actor=actor)
+    found = survey.find_survey(respondent.survey_token)
+    assert found is not None  # the respondent exists, so does their survey
+    return found
 
 
 def update_respondent(org: Organization, assessment_id: int, respondent_id: int,

@@ -1,3 +1,3 @@
 """decide pages."""
 
-from tracker.web.decide import backlog, decisions, suggestions  # noqa: F401  (routes)
+from tracker.web.decide import backlog, decisions, raters, scorecard, suggestions  # noqa: F401

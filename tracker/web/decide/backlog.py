@@ -24,12 +24,19 @@ from tracker.domain.graph import drop_nodes, waves
 from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
 from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
 from tracker.schemas.decide import DependencySchema, InitiativeSchema
-from tracker.services.decide import archive, backlog, dependencies, initiatives, pilots
+from tracker.services.decide import archive, backlog, dependencies, initiatives, pilots, trail
 from tracker.services.decide.graph import load_graph
 from tracker.services.diagnose import findings, root_causes
 from tracker.services.plan import roadmap
+from tracker.web.audit_words import event_lines
 from tracker.web.base import bp, org_page
-from tracker.web.labels import BACKLOG_LABELS, QUADRANT_LABELS, UNPLANNED_REASON_LABELS
+from tracker.web.labels import (
+    BACKLOG_LABELS,
+    FINDING_KINDS,
+    INPUT_HINTS,
+    QUADRANT_LABELS,
+    UNPLANNED_REASON_LABELS,
+)
 
 #: The plain fields of the create and edit forms, in order.
 FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
@@ -37,8 +44,9 @@ FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "dura
                                 "actual_start", "actual_end")
 #: The relations the forms edit too: linked findings and expected uplifts.
 RELATION_FIELDS: tuple[str, ...] = ("finding_ids", "uplifts")
-#: Blank uplift rows offered below the initiative's own.
-BLANK_UPLIFT_ROWS = 2
+#: Blank uplift rows offered below the initiative's own, and added by "Add a row" without
+#: JavaScript (with it, the page shows one at a time: static/js/uplifts.js).
+BLANK_UPLIFT_ROWS = 3
 #: Sortable columns of the backlog table and the item attribute each sorts by.
 SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "value",
              "effort": "effort", "score": "score", "priority": "effective_priority",
@@ -106,6 +114,8 @@ def initiative_new(org_id: int) -> Any:
     g.active_nav = "backlog"
     values: dict[str, Any] = {"status": "proposed", "finding_ids": [], "uplifts": []}
     errors: dict[str, list[str]] = {}
+    if request.method == "POST" and _more_rows():
+        return _form_page(org, None, _form_values(), errors)
     if request.method == "POST":
         values = _form_values()
         try:
@@ -114,7 +124,7 @@ def initiative_new(org_id: int) -> Any:
             return redirect(url_for("web.initiative", org_id=org.id,
                                     initiative_id=created.id), code=303)
         except ValidationError as invalid:
-            errors = _all_errors(org, invalid, None)
+            errors = _all_errors(org, invalid, values, None)
         except TrackerError as failure:
             errors = _field_errors(failure.errors or {"": [failure.detail]})
     return _form_page(org, None, values, errors)
@@ -136,6 +146,8 @@ def initiative_edit(org_id: int, initiative_id: int) -> Any:
     values.update(finding_ids=[str(i) for i in initiatives.finding_ids(initiative)],
                   uplifts=initiatives.uplifts(initiative))
     errors: dict[str, list[str]] = {}
+    if request.method == "POST" and _more_rows():
+        return _form_page(org, initiative, {**_form_values(), **_shown_version()}, errors)
     if request.method == "POST":
         values = {**_form_values(), **_shown_version()}
         try:
@@ -145,7 +157,7 @@ def initiative_edit(org_id: int, initiative_id: int) -> Any:
             return redirect(url_for("web.initiative", org_id=org.id,
                                     initiative_id=initiative_id), code=303)
         except ValidationError as invalid:
-            errors = _all_errors(org, invalid, initiative)
+            errors = _all_errors(org, invalid, values, initiative)
         except StaleVersion as stale:
             values["version"] = stale.extra["current_version"]
             errors = {"": [_("Someone else saved this initiative while you were editing it. "
@@ -228,13 +240,14 @@ def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
     graph, by_id = load_graph(org)
     prerequisites = [by_id[n] for n in sorted(graph.predecessors(initiative.id))]
     dependents = [by_id[n] for n in sorted(graph.successors(initiative.id))]
-    trail = initiatives.audit_trail(org, initiative.id, 1, 500).items
+    lines = event_lines(trail.initiative_trail(org, initiative.id), org.timezone,
+                        {code: d.name for code, d in initiatives.usable_dimensions(org).items()})
     return render_template(
         "decide/initiative.html", org=org, initiative=initiative,
         findings=sorted(initiative.findings, key=lambda f: f.id),
         uplifts=sorted(initiative.uplifts, key=lambda u: u.dimension.code),
         pilots=pilots.list_pilots(org, initiative.id, 1, 200).items,
-        prerequisites=prerequisites, dependents=dependents, trail=trail,
+        prerequisites=prerequisites, dependents=dependents, trail=lines,
         spread=initiatives.spread(initiative), inputs=INPUT_FIELDS, labels=BACKLOG_LABELS,
         used=initiatives.effective_inputs(initiative), history=archive.history(org, initiative.id),
         delete_error=forms.get("delete_error"),
@@ -359,6 +372,21 @@ def _form_values() -> dict[str, Any]:
     return values
 
 
+def _more_rows() -> bool:
+    """Whether the form was sent by its "Add a row" button (no JavaScript, or every row in
+    use): the form comes back with its values and more blank uplift rows, nothing saved."""
+    return bool(request.form.get("more_uplifts"))
+
+
+def _blank_rows() -> int:
+    """How many blank uplift rows to offer: the blank ones sent, plus `BLANK_UPLIFT_ROWS`
+    more when "Add a row" sent the form (at least `BLANK_UPLIFT_ROWS`)."""
+    if not _more_rows():
+        return BLANK_UPLIFT_ROWS
+    sent = request.form.getlist("uplift_dimension")
+    return sum(not code.strip() for code in sent) + BLANK_UPLIFT_ROWS
+
+
 def _shown_version() -> dict[str, str]:
     """The version of the initiative the edit form showed (its hidden field), if sent."""
     version = request.form.get("version", "")
@@ -371,20 +399,56 @@ def _form_data(values: dict[str, Any]) -> dict[str, Any]:
             for name, value in values.items()
             if name in FORM_FIELDS and (name != "status" or value)}
     data["finding_ids"] = values["finding_ids"]
-    data["uplifts"] = [{"dimension": row["dimension"], "expected": row["expected"] or None}
+    data["uplifts"] = [{key: row[key] for key in ("dimension", "expected") if row[key] != ""}
                        for row in values["uplifts"]]
     return data
 
 
-def _all_errors(org: Any, invalid: ValidationError, initiative: Any) -> dict[str, list[str]]:
+def _all_errors(org: Any, invalid: ValidationError, values: dict[str, Any],
+                initiative: Any) -> dict[str, list[str]]:
     """The schema's errors and, together with them, the service's on what the schema
     accepted (unknown findings or dimensions, inputs out of range, dates out of order, a
-    status move not allowed), so one submission reports every bad field."""
+    status move not allowed), so one submission reports every bad field. A bad uplift row's
+    error goes beside that row (`uplift-<n>`), naming its dimension."""
     accepted = invalid.valid_data if isinstance(invalid.valid_data, dict) else {}
-    errors = _field_errors(invalid.messages)
+    messages: dict[str, Any] = dict(invalid.messages) if isinstance(invalid.messages, dict) \
+        else {"": invalid.messages}
+    rows: dict[Any, Any] = {}
+    if isinstance(messages.get("uplifts"), dict):
+        rows = messages.pop("uplifts")
+    errors = _field_errors(messages)
+    errors.update(_uplift_row_errors(org, rows, values["uplifts"]))
     for field, problems in _field_errors(
             initiatives.initiative_errors(org, accepted, initiative)).items():
         errors.setdefault(field, []).extend(problems)
+    return errors
+
+
+def _uplift_row_errors(org: Any, rows: dict[Any, Any],
+                       sent: list[dict[str, str]]) -> dict[str, list[str]]:
+    """The schema's errors on uplift rows, each under its row and in words naming the
+    dimension: a missing dimension, a missing or bad expected uplift."""
+    names = {code: dimension.name for code, dimension in
+             initiatives.usable_dimensions(org, [row["dimension"] for row in sent]).items()}
+    errors: dict[str, list[str]] = {}
+    for index, problems in rows.items():
+        row = sent[index] if isinstance(index, int) and index < len(sent) else \
+            {"dimension": "", "expected": ""}
+        name = names.get(row["dimension"], row["dimension"])
+        lines = []
+        if "dimension" in problems:
+            lines.append(_("Choose the dimension this uplift lifts."))
+        if "expected" in problems:
+            lines.append(_("Give the expected uplift for %(dimension)s, in levels of the "
+                           "grid's scale.", dimension=name) if row["expected"] == "" else
+                         _("The expected uplift for %(dimension)s must be a number of "
+                           "levels, 0 or more (got %(value)s).", dimension=name,
+                           value=row["expected"]))
+        errors[f"uplift-{index + 1 if isinstance(index, int) else 0}"] = \
+            lines or _flat(problems)
+    if errors:
+        errors.setdefault("uplifts", []).append(_("Some uplift rows need a correction: see "
+                                                  "the rows marked."))
     return errors
 
 
@@ -392,7 +456,8 @@ def _field_errors(messages: Any) -> dict[str, list[str]]:
     """Errors by form field; messages of fields the form does not show go under `""`."""
     errors: dict[str, list[str]] = {}
     for field, problems in (messages.items() if isinstance(messages, dict) else [("", messages)]):
-        key = field if field in FORM_FIELDS or field in RELATION_FIELDS else ""
+        key = field if field in FORM_FIELDS or field in RELATION_FIELDS \
+            or field.startswith("uplift-") else ""
         errors.setdefault(key, []).extend(_flat(problems))
     return errors
 
@@ -414,12 +479,29 @@ def _row_label(key: Any) -> str:
 
 def _form_page(org: Any, initiative: Any, values: dict[str, Any],
                errors: dict[str, list[str]]) -> Any:
-    """The create or edit form, with the organization's findings and usable dimensions."""
-    rows = list(values.get("uplifts", [])) + [{"dimension": "", "expected": ""}] * \
-        BLANK_UPLIFT_ROWS
+    """The create or edit form, with the organization's findings and usable dimensions (by
+    name), each prioritization input's scale and the class the initiative would have without
+    an override."""
+    rows = list(values.get("uplifts", [])) + [{"dimension": "", "expected": ""}] * _blank_rows()
+    dimensions = sorted(initiatives.usable_dimensions(org).values(),
+                        key=lambda d: d.name.lower())
     return render_template(
         "decide/form.html", org=org, initiative=initiative, values=values, errors=errors,
-        inputs=INPUT_FIELDS, statuses=initiatives.allowed_statuses(initiative), classes=CLASSES,
-        labels=BACKLOG_LABELS,
-        uplift_rows=rows, dimensions=list(initiatives.usable_dimensions(org).values()),
+        inputs=INPUT_FIELDS, hints=INPUT_HINTS, statuses=initiatives.allowed_statuses(initiative),
+        classes=CLASSES, labels=BACKLOG_LABELS, uplift_rows=rows, dimensions=dimensions,
+        dimension_codes={d.code for d in dimensions},
+        computed_class=_computed_class(org, initiative), finding_kinds=FINDING_KINDS,
         findings=findings.list_findings(org, 1, 1000, {}).items), 422 if errors else 200
+
+
+def _computed_class(org: Any, initiative: Any) -> str | None:
+    """The class the backlog computes for the initiative (its override aside); None for a new
+    or archived one, or when the backlog cannot be ranked."""
+    if initiative is None or initiative.archived_at is not None:
+        return None
+    try:
+        ranked = backlog.ranked_backlog(org, include_done=True)
+    except TrackerError:
+        return None
+    return next((item.computed_class for item in ranked.items if item.id == initiative.id),
+                None)

@@ -1,5 +1,6 @@
 """Decision pages: the decision log (search, committee and date filters, pages, CSV export,
-a create form) and, on an initiative's page, its pilots: create one, change its status,
+a create form whose links are picked by name; archived and restored initiatives listed
+too) and, on an initiative's page, its pilots: create one, change its status,
 record its go/no-go decision. Pilot decisions appear in the log.
 
 The rules stay in `services.decisions` and `services.pilots`; forms are loaded with the
@@ -12,6 +13,7 @@ from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
@@ -28,6 +30,9 @@ from tracker.web.decide.backlog import render_initiative
 from tracker.web.labels import COMMITTEE_LABELS, DECISION_LABELS, LOG_KIND_LABELS
 
 PER_PAGE = 20
+#: The kinds of log entries the page shows: the shared ones and the initiatives' archiving.
+KIND_LABELS = {**LOG_KIND_LABELS, "archive": _l("initiative archived"),
+               "restore": _l("initiative restored")}
 #: The decision form's fields; the link lists come from multiple selects.
 DECISION_FIELDS = ("title", "committee", "decided_on", "participants", "rationale")
 LINK_FIELDS = ("initiative_ids", "pilot_ids", "finding_ids")
@@ -64,7 +69,7 @@ def decisions_page(org_id: int) -> Any:
         page_url=lambda number: url_for("web.decisions", org_id=org.id,
                                         **_query_with(page=number)),
         pilots=pilots.org_pilots(org), findings=findings.list_findings(org, 1, 500, {}).items,
-        labels={"committee": COMMITTEE_LABELS, "kind": LOG_KIND_LABELS,
+        labels={"committee": COMMITTEE_LABELS, "kind": KIND_LABELS,
                 "decision": DECISION_LABELS}), 422 if errors else 200
 
 
@@ -127,15 +132,16 @@ def _query_with(**changes: Any) -> dict[str, Any]:
 
 
 def _filters() -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The list's query arguments loaded with the API's schema; a bad one is dropped and
-    reported instead of failing the page."""
+    """The list's query arguments loaded with the API's schema (the archiving of initiatives
+    listed too); a bad one is dropped and reported instead of failing the page."""
     raw = {k: v for k, v in request.args.items()
            if v != "" and k in ("q", "committee", "from", "to", "page")}
     try:
-        return DecisionListArgsSchema().load(raw), {}
+        return {**DecisionListArgsSchema().load(raw), "include_archives": True}, {}
     except ValidationError as invalid:
         kept = {k: v for k, v in raw.items() if k not in invalid.messages}
-        return DecisionListArgsSchema().load(kept), _errors(invalid.messages)
+        return ({**DecisionListArgsSchema().load(kept), "include_archives": True},
+                _errors(invalid.messages))
 
 
 def _decision_values() -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Suggested initiatives of an assessment: the playbook templates ranked by the gap they
-close, with their reason, and their adoption (rules stay in `services.decide.suggestions`)."""
+close, with why each applies in plain words (`tracker.web.decide.reasons`), and their
+adoption (rules stay in `services.decide.suggestions`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from flask_login import current_user, login_required
 
 from tracker.domain.errors import InvalidInput
 from tracker.models import Organization
-from tracker.services.decide import suggestions
+from tracker.services.decide import initiatives, suggestions
 from tracker.services.observe import assessments
 from tracker.web.base import bp, org_page
+from tracker.web.decide.reasons import why_it_applies
 from tracker.web.labels import CLASS_LABELS, DIAGNOSTIC_LABELS
 
 
@@ -56,8 +58,11 @@ def _suggestions(org: Organization, assessment_id: int, checked: list[str],
     g.active_nav = "diagnostic"
     assessment = assessments.get_assessment(org, assessment_id)
     result, templates = suggestions.suggest(org, assessment_id)
+    names = {code: d.name for code, d in initiatives.usable_dimensions(org).items()}
+    why = {(item.finding.id, code): why_it_applies(reason, names)
+           for item in result for code, reason in item.why.items()}
     return render_template("decide/suggestions.html", org=org, assessment=assessment,
-                           items=result, templates=templates, checked=set(checked),
+                           items=result, templates=templates, checked=set(checked), why=why,
                            adopted=suggestions.adoptions(org, templates),
                            errors=errors, labels=DIAGNOSTIC_LABELS,
                            classes=CLASS_LABELS)

@@ -34,6 +34,7 @@ from tracker.services.diagnose import findings, perception, radar, root_causes
 from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.observe import assessments, ratings
 from tracker.web.base import bp, org_page
+from tracker.web.diagnose import root_causes as root_cause_pages
 from tracker.web.labels import DIAGNOSTIC_LABELS, FINDING_STATUSES
 
 GRID_SOURCES = ("interview", "observation")
@@ -124,6 +125,21 @@ def finding_status(org_id: int, finding_id: int) -> Any:
                       _anchor="findings")
               if finding.assessment_id else url_for("web.assessments", org_id=org_id))
     return redirect(target, code=303)
+
+
+@bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/symptoms", endpoint="mark_symptom")
+@login_required
+def mark_symptom(org_id: int, assessment_id: int) -> Any:
+    """Mark a finding as the symptom of another from the page's one pair of pickers (one
+    form for all the findings, so the page grows linearly with them, not one select of
+    every other finding per row); the marking itself is `root_causes.finding_root_cause`."""
+    org_page(org_id, "ops")
+    raw = request.form.get("symptom_id", "")
+    if not raw.isdigit():
+        flash(_("Choose the symptom."), "error")
+        return redirect(url_for("web.assessment", org_id=org_id, assessment_id=assessment_id,
+                                _anchor="findings"), code=303)
+    return root_cause_pages.finding_root_cause(org_id, int(raw))
 
 
 def _grid_rows(form: Any) -> tuple[list[dict[str, Any]], list[str], dict[str, str]]:

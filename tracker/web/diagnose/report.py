@@ -16,9 +16,9 @@ from tracker.web.base import bp, org_page
 def report_page(org_id: int, assessment_id: int) -> Response:
     """The report of one assessment, printable (A4, one section per page)."""
     org = org_page(org_id)
-    content, mimetype, name = report.report(org, assessment_id,
+    content, content_type, name = report.report(org, assessment_id,
                                             request.args.get("format", "html"),
                                             request.args.get("lang") or None)
-    return Response(content, mimetype=mimetype,
+    return Response(content, content_type=content_type,
                     headers={"Content-Disposition": f'inline; filename="{name}"',
                              "Content-Security-Policy": CSP})

@@ -1,3 +1,3 @@
 """follow pages."""
 
-from tracker.web.follow import barometer, schedules  # noqa: F401  (routes)
+from tracker.web.follow import barometer, kpis, schedule_forms, schedules  # noqa: F401  (routes)

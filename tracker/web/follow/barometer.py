@@ -1,5 +1,7 @@
 """The barometer page: trend lines per axis and overall (measured, and projected by the
-roadmap), realized against expected uplift, KPI cards and pilot outcomes."""
+roadmap), realized against expected uplift, KPI cards, pilot outcomes and each pilot's
+effect at each re-assessment (difference-in-differences, with the groups' sizes and the
+small-group rule)."""
 
 from __future__ import annotations
 
@@ -24,21 +26,29 @@ DECISIONS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l(
 @login_required
 def barometer_page(org_id: int) -> str:
     """Scores over time (projected under the plan in use, or the baseline chosen),
-    uplifts, KPIs and pilots of the organization."""
+    uplifts, KPIs, pilots and pilot effects of the organization."""
     org = org_page(org_id)
     g.active_nav = "barometer"
     baselines = [b.name for b in roadmap.list_baselines(org, 1, 100).items]
     chosen = request.args.get("baseline")
     report = barometer.barometer(org, baseline=chosen if chosen in baselines else None)
-    trend = None
+    trend, dimension_names = None, {}
     if report.assessments and report.framework_id is not None:  # assessments have one
         framework = frameworks.load_framework(report.framework_id)
         trend = figures.lines(_series(report), (framework.scale_min, framework.scale_max),
                              _("Score"))
+        dimension_names = {code: d.name for code, d in
+                           frameworks.dimensions_by_code(framework).items()}
+    org_pilots = pilots.org_pilots(org)
     return render_template(
         "follow/barometer.html", org=org, report=report, trend=trend, baselines=baselines,
-        uplifts=barometer.uplifts(org), kpis=kpis.kpis_of(org), pilots=pilots.org_pilots(org),
-        pilot_statuses=PILOT_STATUSES, decisions=DECISIONS)
+        uplifts=barometer.uplifts(org), kpis=kpis.kpis_of(org), pilots=org_pilots,
+        pilot_statuses=PILOT_STATUSES, decisions=DECISIONS,
+        effects=barometer.pilot_effects(org, report.framework_id),
+        pilot_titles={pilot.id: title for pilot, title in org_pilots},
+        assessment_titles={point.id: point.title for point in report.assessments},
+        dimension_names=dimension_names,
+        groups=barometer.GROUP_LABELS)
 
 
 def _series(report: barometer.Barometer) -> list[tuple[str, list[str], list, bool]]:

@@ -1,6 +1,7 @@
 """Schedules and outbox page: each schedule with its next and last runs (in its time zone),
 its last failure and any warning about its settings, pause / resume, run now and, for the
-barometer, resend (ops and leads), and the organization's emails (pending, sent, failed,
+barometer, resend to everyone, the new recipients or one (ops and leads), a link to create
+or edit a schedule (`schedule_forms`), and the organization's emails (pending, sent, failed,
 with the reason) with their times in its time zone (UTC, with a warning, when the stored
 zone is unknown)."""
 
@@ -14,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_required
 
+from tracker.domain.errors import TrackerError
 from tracker.services.follow import outbox, schedules
 from tracker.web.base import bp, org_page
 
@@ -67,14 +69,23 @@ def run_now(org_id: int, schedule_id: int) -> Any:
 @bp.post("/orgs/<int:org_id>/schedules/<int:schedule_id>/resend", endpoint="schedule_resend")
 @login_required
 def resend(org_id: int, schedule_id: int) -> Any:
-    """Resend a barometer schedule's email of the current period, to all its recipients or
-    only the new ones, and say how many messages were queued."""
+    """Resend a barometer schedule's email of the current period, to all its recipients,
+    only the new ones, or one recipient (`to` is then their address), through the outbox,
+    and say how many messages were queued and for whom."""
     org = org_page(org_id, "ops")
-    result = schedules.resend_schedule(org, schedule_id, request.form.get("to", ""),
-                                       current_app.config)
+    to = request.form.get("to", "")
+    one = None if to in RESEND_TO else to
+    try:
+        result = schedules.resend_schedule(org, schedule_id, "all" if one else to,
+                                           current_app.config, recipient=one)
+    except TrackerError as failure:
+        flash(failure.detail, "error")
+        return redirect(url_for("web.schedules", org_id=org_id), code=303)
     message = ngettext("Barometer %(period)s queued for %(num)d recipient.",
                        "Barometer %(period)s queued for %(num)d recipients.", result.queued,
                        period=result.period)
+    if result.recipients:
+        message += " " + _("Queued for: %(emails)s.", emails=", ".join(result.recipients))
     if result.skipped:
         message += " " + ngettext(
             "%(num)d skipped (already sent, or still pending).",

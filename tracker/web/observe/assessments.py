@@ -1,14 +1,14 @@
-"""Assessment pages: create one, and its cockpit (status and dates, completion overall and
-by group without breaking anonymity, what to do next) with its open, close (confirmed) and
-reopen (a lead, with a reason) forms.
+"""Assessment pages: create one, edit its title and planned dates, and its cockpit (status,
+dates and the time left, completion overall and by group without breaking anonymity, what to
+do next) with its open, close (confirmed) and reopen (a lead, with a reason) forms.
 
 Every rule is the services': who may date a campaign or reopen it, which moves are allowed,
 how completion is counted and which groups are too small to be shown."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
@@ -17,16 +17,19 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from tracker.domain.errors import TrackerError
-from tracker.models import Organization
+from tracker.models import Assessment, Organization
 from tracker.models.assessments import KINDS
 from tracker.models.base import utcnow
-from tracker.schemas.observe import AssessmentSchema
+from tracker.schemas.observe import AssessmentPatchSchema, AssessmentSchema
 from tracker.services.observe import assessments
 from tracker.web.base import bp, org_page
 from tracker.web.labels import DIAGNOSTIC_LABELS
 
 #: The create form's fields, in order.
-FORM_FIELDS: tuple[str, ...] = ("title", "kind", "framework_id", "opened_at", "closed_at")
+FORM_FIELDS: tuple[str, ...] = ("title", "kind", "framework_id", "planned_open_on",
+                                 "planned_close_on", "opened_at", "closed_at")
+#: The edit form's fields, in order.
+EDIT_FIELDS: tuple[str, ...] = ("title", *assessments.PLANNED_FIELDS)
 
 
 @bp.route("/orgs/<int:org_id>/assessments/new", methods=["GET", "POST"],
@@ -36,29 +39,76 @@ def assessment_new(org_id: int) -> Any:
     """Create an assessment (in draft); every bad field is shown beside it, at once."""
     org = org_page(org_id, "ops")
     g.active_nav = "diagnostic"
-    values: dict[str, str] = {"kind": "diagnostic"}
-    errors: dict[str, list[str]] = {}
-    status = 200
-    if request.method == "POST":
-        values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
-        try:
-            data = AssessmentSchema().load({k: v for k, v in values.items() if v})
-            created = assessments.create_assessment(org, data, actor=current_user)
-        except ValidationError as invalid:
-            accepted = invalid.valid_data if isinstance(invalid.valid_data, dict) else {}
-            errors = {**_field_errors(assessments.date_errors(org, accepted)),
-                      **_field_errors(invalid.messages)}
-            status = 422
-        except TrackerError as failure:
-            errors = _field_errors(failure.errors or {"": [failure.detail]})
-            status = failure.status
-        else:
-            flash(_("Assessment created, in draft."), "ok")
-            return redirect(url_for("web.cockpit", org_id=org.id, assessment_id=created.id),
-                            code=303)
+    values = _posted(FORM_FIELDS) or {"kind": "diagnostic"}
+    created, errors, status = _submitted(
+        lambda: assessments.create_assessment(
+            org, AssessmentSchema().load({k: v for k, v in values.items() if v}),
+            actor=current_user),
+        lambda accepted: assessments.date_errors(org, accepted))
+    if created is not None:
+        flash(_("Assessment created, in draft."), "ok")
+        return redirect(url_for("web.cockpit", org_id=org.id, assessment_id=created.id),
+                        code=303)
     return render_template("observe/assessment_form.html", org=org, values=values,
                            errors=errors, kinds=KINDS, labels=DIAGNOSTIC_LABELS,
                            frameworks=assessments.usable_frameworks(org)), status
+
+
+@bp.route("/orgs/<int:org_id>/assessments/<int:assessment_id>/edit", methods=["GET", "POST"],
+          endpoint="assessment_edit")
+@login_required
+def assessment_edit(org_id: int, assessment_id: int) -> Any:
+    """Change an assessment's title and planned dates (an empty date clears it); every bad
+    field is shown beside it, at once, input kept."""
+    org = org_page(org_id, "ops")
+    g.active_nav = "diagnostic"
+    assessment = assessments.get_assessment(org, assessment_id)
+    values = _posted(EDIT_FIELDS) or {
+        "title": assessment.title,
+        **{name: _iso(getattr(assessment, name)) for name in assessments.PLANNED_FIELDS}}
+    saved, errors, status = _submitted(
+        lambda: assessments.update_assessment(
+            org, assessment_id, AssessmentPatchSchema().load(
+                {name: value or (None if name != "title" else value)
+                 for name, value in values.items()}), actor=current_user),
+        lambda accepted: assessments.planned_errors(accepted, assessment))
+    if saved is not None:
+        flash(_("Assessment saved."), "ok")
+        return redirect(url_for("web.cockpit", org_id=org.id, assessment_id=assessment_id),
+                        code=303)
+    return render_template("observe/assessment_edit.html", org=org, assessment=assessment,
+                           values=values, errors=errors), status
+
+
+def _posted(names: tuple[str, ...]) -> dict[str, str]:
+    """The submitted form's fields, stripped (empty for a GET: nothing submitted)."""
+    if request.method != "POST":
+        return {}
+    return {name: request.form.get(name, "").strip() for name in names}
+
+
+def _submitted(save: Callable[[], Assessment],
+               rule_errors: Callable[[dict[str, Any]], Mapping[str, list[str]]],
+               ) -> tuple[Assessment | None, dict[str, list[str]], int]:
+    """On a POST, `save` the form (load it and call the service): the assessment, or on
+    refusal every error by field at once with the status; `rule_errors` gives the service's
+    checks of what the schema accepted, which a schema refusal would otherwise hide. A GET
+    saves nothing: no assessment, no error, 200."""
+    if request.method != "POST":
+        return None, {}, 200
+    try:
+        return save(), {}, 200
+    except ValidationError as invalid:
+        accepted = invalid.valid_data if isinstance(invalid.valid_data, dict) else {}
+        return None, {**_field_errors(rule_errors(accepted)),
+                      **_field_errors(invalid.messages)}, 422
+    except TrackerError as failure:
+        return None, _field_errors(failure.errors or {"": [failure.detail]}), failure.status
+
+
+def _iso(day: date | None) -> str:
+    """A day as a date input holds it (`2027-03-15`; empty without one)."""
+    return day.isoformat() if day else ""
 
 
 @bp.get("/orgs/<int:org_id>/assessments/<int:assessment_id>/cockpit", endpoint="cockpit")
@@ -99,9 +149,11 @@ def _render(org: Organization, assessment_id: int, errors: Mapping[str, list[str
     g.active_nav = "diagnostic"
     assessment = assessments.get_assessment(org, assessment_id)
     progress = assessments.completion(org, assessment_id, actor=current_user)
+    left = assessments.campaign_time_left(org, assessment)
     return render_template(
         "observe/assessment.html", org=org, assessment=assessment, progress=progress,
-        step=assessments.next_step(assessment, progress), labels=DIAGNOSTIC_LABELS,
+        step=assessments.next_step(assessment, progress, left), left=left,
+        labels=DIAGNOSTIC_LABELS,
         days=_days_since(assessment.closed_at or assessment.opened_at),
         respondents_url=page_url("web.respondents", org_id=org.id,
                                  assessment_id=assessment.id),

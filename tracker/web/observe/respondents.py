@@ -20,7 +20,7 @@ from marshmallow import ValidationError
 
 from tracker.domain.errors import TrackerError
 from tracker.models import Organization
-from tracker.models.assessments import SOURCES
+from tracker.models.assessments import PERSPECTIVES, SOURCES
 from tracker.schemas.observe import RespondentSchema
 from tracker.services.observe import assessments, respondents
 from tracker.services.observe.ratings_import import MAX_BYTES_SETTING
@@ -36,7 +36,8 @@ EMAIL_STATUS_LABELS: dict[str, Any] = {"pending": _l("queued"), "sent": _l("sent
                                        "failed": _l("failed")}
 FIELD_LABELS: dict[str, Any] = {"name": _l("Name"), "email": _l("Email"), "role": _l("Role"),
                                 "team": _l("Team"), "level": _l("Level"),
-                                "source": _l("Source")}
+                                "source": _l("Source"), "perspective": _l("Perspective")}
+PERSPECTIVE_LABELS: dict[str, Any] = {"client": _l("client"), "consultant": _l("consultant")}
 
 
 @bp.get(BASE, endpoint="respondents")
@@ -63,11 +64,21 @@ def respondent_add(org_id: int, assessment_id: int) -> Any:
                     code=303)
 
 
+@bp.get(f"{BASE}/<int:respondent_id>", endpoint="respondent_answers")
+@login_required
+def respondent_answers(org_id: int, assessment_id: int, respondent_id: int) -> Any:
+    """One respondent's answers and comments, by axis (ops and leads only)."""
+    org = org_page(org_id, ROLE)
+    answered = respondents.answers_of(org, assessment_id, respondent_id, actor=current_user)
+    return render_template("observe/respondent_answers.html", org=org, survey=answered,
+                           assessment=answered.assessment, **_vocabulary())
+
+
 @bp.route(f"{BASE}/<int:respondent_id>/edit", methods=["GET", "POST"],
           endpoint="respondent_edit")
 @login_required
 def respondent_edit(org_id: int, assessment_id: int, respondent_id: int) -> Any:
-    """Edit a respondent's name, email, role, team, level and source."""
+    """Edit a respondent's name, email, role, team, level, source and perspective."""
     org = org_page(org_id, ROLE)
     respondent = respondents.get_respondent(org, assessment_id, respondent_id,
                                             actor=current_user)
@@ -216,6 +227,7 @@ def _vocabulary() -> dict[str, Any]:
     diagnostic)."""
     back = "web.cockpit" if "web.cockpit" in current_app.view_functions else "web.assessment"
     return {"sources": SOURCES, "source_labels": SOURCE_LABELS, "labels": FIELD_LABELS,
+            "perspectives": PERSPECTIVES, "perspective_labels": PERSPECTIVE_LABELS,
             "fields": respondents.FIELDS, "back_endpoint": back,
             "email_statuses": EMAIL_STATUS_LABELS}
 
