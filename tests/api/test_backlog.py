@@ -112,6 +112,11 @@ def test_scorecard_and_raters(lead, admin):
         r = lead.put(s.url(f"/initiatives/{i}/ratings/{rater}"), json={"job_size": size})
         assert r.status_code == 200, r.json
     assert r.json["job_size"] == 5 and r.json["spread"] == {"job_size": 5}
+    # without bob (8): the median of 3 and 5 is 4, the spread 5 - 3 = 2
+    r = lead.delete(s.url(f"/initiatives/{i}/ratings/bob"))
+    assert r.status_code == 200, r.json
+    assert r.json["job_size"] == 4 and r.json["spread"] == {"job_size": 2}
+    assert lead.delete(s.url(f"/initiatives/{i}/ratings/bob")).status_code == 404
 
 
 def test_pilot_generalize_moves_initiative_and_stop_drops(lead, admin):

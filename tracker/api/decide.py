@@ -41,6 +41,7 @@ from tracker.services.decide import (
     initiatives,
     initiatives_import,
     pilots,
+    raters,
 )
 
 backlog_blp = Blueprint("backlog", __name__, description="Backlog: initiatives, ranking, pilots")
@@ -180,6 +181,13 @@ class RaterRating(MethodView):
         """One rater's method inputs, beside the owner's (`own_inputs`, never changed): each
         field then reads the median of the raters who gave it, else the owner's value."""
         return tagged(initiatives.rate(g.org, current_user, initiative_id, rater, data))
+
+    @requires("contributor")
+    @backlog_blp.response(200, InitiativeSchema, headers=ETAG)
+    def delete(self, org_id: int, initiative_id: int, rater: str) -> Any:
+        """Remove one rater's inputs (audited): the fields they gave then read the other
+        raters' median, else the owner's value. 404 when the rater gave none."""
+        return tagged(raters.remove_rater(g.org, current_user, initiative_id, rater))
 
 
 @backlog_blp.route(f"{ONE}/audit")

@@ -62,7 +62,8 @@ AUDIT_ACTION_LABELS = {
     "invite": _l("invited"), "uninvite": _l("invitation cancelled"),
     "join": _l("invitation accepted"), "add": _l("added"), "role": _l("role changed"),
     "remove": _l("removed"), "settings": _l("settings changed"), "signin": _l("signed in"),
-    "export": _l("exported"), "import": _l("imported"), "merge": _l("merged")}
+    "export": _l("exported"), "import": _l("imported"), "merge": _l("merged"),
+    "unrate": _l("rater removed"), "plan": _l("dates planned")}
 AUDIT_ENTITY_LABELS = {
     "initiative": _l("initiative"), "pilot": _l("pilot"), "dependency": _l("dependency"),
     "assessment": _l("assessment"), "member": _l("member"), "invitation": _l("invitation"),

@@ -208,7 +208,7 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     values = [[next((grp.mean for grp in gap.groups if grp.name == name), None)
                for name in groups] for gap in gaps]
     heatmap = (figures.heatmap([names[gap.dimension] for gap in gaps], groups, values, scale,
-                              _("Mean")) if groups else None)
+                              _("Mean rating (higher is better)")) if groups else None)
     blind = {row["dimension"]: row for row in perception.blind_spots(org, assessment_id)
              ["dimensions"]}
 
