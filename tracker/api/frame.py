@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g
+from flask import Response, g, request
 from flask.views import MethodView
 from flask_login import current_user
 
 from tracker.api import Blueprint
 from tracker.api.access import requires
 from tracker.api.uploads import body_bytes, limited_body
+from tracker.domain.constants import LOCALES
 from tracker.domain.errors import InvalidInput
+from tracker.domain.localization import reader_language
 from tracker.schemas.common import page_schema
 from tracker.schemas.frame import (
     AdoptResultSchema,
@@ -27,6 +29,7 @@ from tracker.schemas.frame import (
     FrameworkListArgsSchema,
     FrameworkSchema,
     FrameworkSummarySchema,
+    LanguageArgsSchema,
     ProfileSchema,
     RootCauseSchema,
     SuggestionsSchema,
@@ -40,9 +43,21 @@ from tracker.schemas.frame import (
 from tracker.services.decide import suggestions
 from tracker.services.diagnose import root_causes
 from tracker.services.frame import frameworks, playbook, targets
+from tracker.services.pagination import Page
 
 MAX_DOCUMENT = "TRACKER_MAX_DOCUMENT_BYTES"
 frameworks_blp = Blueprint("frameworks", __name__, description="Assessment frameworks (grids)")
+
+
+def _wanted(args: dict[str, Any]) -> str | None:
+    """The reader's language: `?lang=`, then `Accept-Language` (None: the content's own)."""
+    return reader_language(args.get("lang"), request.accept_languages.best_match(LOCALES),
+                           LOCALES)
+
+
+def _page(found: Page[Any], read: Any) -> Page[Any]:
+    """`found` with each item read through `read`."""
+    return Page([read(item) for item in found.items], found.total, found.page, found.per_page)
 
 
 @frameworks_blp.route("/frameworks")
@@ -50,16 +65,20 @@ class Frameworks(MethodView):
     @frameworks_blp.arguments(FrameworkListArgsSchema, location="query")
     @frameworks_blp.response(200, page_schema(FrameworkSummarySchema))
     def get(self, args: dict[str, Any]) -> Any:
-        """Shared frameworks and those of your organizations."""
-        return frameworks.list_frameworks(current_user, args["page"], args["per_page"],
-                                          args.get("code"))
+        """Shared frameworks and those of your organizations, named in the reader's language
+        (`?lang=`, then `Accept-Language`, else the framework's own)."""
+        wanted = _wanted(args)
+        return _page(frameworks.list_frameworks(current_user, args["page"], args["per_page"],
+                                                args.get("code")),
+                     lambda framework: frameworks.framework_summary(framework, wanted))
 
     @frameworks_blp.arguments(FrameworkSchema)
     @frameworks_blp.response(201, FrameworkSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Create a framework: shared (instance admins) or owned by `org_id` (ops, leads)."""
+        """Create a framework: shared (instance admins) or owned by `org_id` (ops, leads).
+        Its texts may carry `translations` (DESIGN section 9)."""
         framework = frameworks.create_framework(current_user, data)
-        return frameworks.load_framework(framework.id)
+        return frameworks.framework_read(frameworks.load_framework(framework.id), _wanted({}))
 
 
 @frameworks_blp.route("/frameworks/import")
@@ -76,15 +95,19 @@ class FrameworkImport(MethodView):
         `TRACKER_MAX_DOCUMENT_BYTES` (413 beyond); YAML anchors and aliases are refused (422).
         """
         framework = frameworks.import_framework(current_user, data)
-        return frameworks.load_framework(framework.id)
+        return frameworks.framework_read(frameworks.load_framework(framework.id), _wanted({}))
 
 
 @frameworks_blp.route("/frameworks/<int:framework_id>")
 class FrameworkById(MethodView):
+    @frameworks_blp.arguments(LanguageArgsSchema, location="query")
     @frameworks_blp.response(200, FrameworkSchema)
-    def get(self, framework_id: int) -> Any:
-        """A framework with its scale, axes, dimensions and questions."""
-        return frameworks.get_framework(current_user, framework_id)
+    def get(self, args: dict[str, Any], framework_id: int) -> Any:
+        """A framework with its scale, axes, dimensions and questions, every text in the
+        reader's language (`?lang=`, then `Accept-Language`, else the framework's own) and
+        the full `translations` beside them."""
+        return frameworks.framework_read(frameworks.get_framework(current_user, framework_id),
+                                         _wanted(args))
 
 
 targets_blp = Blueprint("targets", __name__, description="Targets per dimension")
@@ -139,9 +162,12 @@ class Playbook(MethodView):
     @playbook_blp.arguments(TemplateListArgsSchema, location="query")
     @playbook_blp.response(200, page_schema(TemplateSchema))
     def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """Built-in templates and the organization's own, by code (retired ones on demand)."""
-        return playbook.list_templates(g.org, args["page"], args["per_page"],
-                                       args["include_retired"])
+        """Built-in templates and the organization's own, by code (retired ones on demand),
+        in the reader's language (`?lang=`, then `Accept-Language`, else the template's)."""
+        wanted = _wanted(args)
+        return _page(playbook.list_templates(g.org, args["page"], args["per_page"],
+                                             args["include_retired"]),
+                     lambda template: playbook.template_read(template, wanted))
 
     @playbook_blp.arguments(TemplateSchema)
     @playbook_blp.response(201, TemplateSchema)
@@ -184,10 +210,11 @@ def _yaml_text() -> str:
 
 @playbook_blp.route(f"{BASE}/<string:code>")
 class TemplateByCode(MethodView):
+    @playbook_blp.arguments(LanguageArgsSchema, location="query")
     @playbook_blp.response(200, TemplateSchema)
-    def get(self, org_id: int, code: str) -> Any:
-        """One template."""
-        return playbook.get_template(g.org, code)
+    def get(self, args: dict[str, Any], org_id: int, code: str) -> Any:
+        """One template, in the reader's language."""
+        return playbook.template_read(playbook.get_template(g.org, code), _wanted(args))
 
     @playbook_blp.arguments(TemplatePatchSchema)
     @playbook_blp.response(200, TemplateSchema)

@@ -13,22 +13,91 @@ from flask import request
 from marshmallow import (
     ValidationError,
     fields,
+    missing,
     pre_load,
     validate,
     validates,
     validates_schema,
 )
+from marshmallow.utils import get_value
 
-from tracker.domain.constants import DB_INT_MAX
+from tracker.domain.constants import DB_INT_MAX, LOCALES
+from tracker.domain.localization import TEXT_FIELDS
 from tracker.domain.playbook import GROWTH_OUTLOOKS, SIZE_BANDS
 from tracker.models.assessments import SOURCES
 from tracker.models.playbook import TEMPLATE_CLASSES
 from tracker.schemas.common import POSITIVE_WEEKS, STORED_COUNT, Id, PageArgsSchema, Schema
 from tracker.schemas.decide import DependencySchema
 
-CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
-                       error="Use letters, digits, '.', '-' or '_' (no spaces).")
+CODE_RULE = "Codes use unaccented lowercase letters, digits, '.', '_' and '-'."
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", error=CODE_RULE)
 POSITIVE = validate.Range(min=0, min_inclusive=False)
+LANGUAGE = validate.OneOf(LOCALES)
+
+
+class Translations(fields.Field):
+    """`translations: {fr: {name: ..., levels: {1: ...}}}` on an object of kind `kind`
+    (DESIGN section 9): known locales, only that kind's text fields, texts as strings
+    (level descriptors a mapping of level to text, answers and success criteria a list of
+    texts). Errors are keyed by their path below `translations`."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault("load_default", dict)
+        super().__init__(**kwargs)
+        self.allowed = TEXT_FIELDS[kind]
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any,
+                     **kwargs: Any) -> dict[str, dict[str, Any]]:
+        if not isinstance(value, dict):
+            raise ValidationError("A mapping of language to texts, e.g. {fr: {name: ...}}.")
+        errors: dict[str, Any] = {}
+        loaded: dict[str, dict[str, Any]] = {}
+        for language, texts in value.items():
+            if language not in LOCALES:
+                errors[str(language)] = [f"Unknown language; use one of {', '.join(LOCALES)}."]
+            elif not isinstance(texts, dict):
+                errors[language] = ["A mapping of field to text."]
+            else:
+                loaded[language] = self._texts(texts, errors.setdefault(language, {}))
+                if not errors[language]:
+                    del errors[language]
+        if errors:
+            raise ValidationError(errors)
+        return loaded
+
+    def _texts(self, texts: dict[Any, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+        """One language's texts, noting in `errors` each field not allowed or not text."""
+        loaded: dict[str, Any] = {}
+        for name, text in texts.items():
+            if name not in self.allowed:
+                errors[str(name)] = [f"Not a translatable field; use {', '.join(self.allowed)}."]
+            elif name == "levels" and isinstance(text, dict) and all(
+                    isinstance(t, str) for t in text.values()):
+                loaded[name] = {_level_key(k): t for k, t in text.items()}
+            elif name in ("answers", "success_criteria") and isinstance(text, list) and all(
+                    isinstance(t, str) for t in text):
+                loaded[name] = list(text)
+            elif name not in ("levels", "answers", "success_criteria") and isinstance(text, str):
+                loaded[name] = text
+            else:
+                errors[name] = [_SHAPES.get(name, "Not a text.")]
+        return loaded
+
+
+_SHAPES = {"levels": "A mapping of level to text.", "answers": "A list of texts.",
+           "success_criteria": "A list of texts."}
+
+
+def _lang() -> fields.String:
+    """`?lang=`: the language a reader asks the texts in."""
+    return fields.String(validate=LANGUAGE, metadata={
+        "description": "The language of the texts (else Accept-Language, else the content's)"})
+
+
+def _language() -> fields.String:
+    """`language`: the one the content's texts are written in (English by default)."""
+    return fields.String(load_default="en", validate=LANGUAGE, metadata={
+        "description": "The language the texts are written in; `translations` add others"})
 
 
 def _code(**kwargs: Any) -> fields.String:
@@ -40,6 +109,7 @@ class ScaleLevelSchema(Schema):
     value = fields.Float(required=True)
     label = fields.String(required=True, validate=validate.Length(min=1, max=100))
     descriptor = fields.String(load_default="")
+    translations = Translations("scale")
 
 
 class AnswerSchema(Schema):
@@ -54,6 +124,7 @@ class QuestionSchema(Schema):
     stream = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
     answers = fields.List(fields.Nested(AnswerSchema), required=True,
                           validate=validate.Length(min=1))
+    translations = Translations("question")
 
 
 class DimensionSchema(Schema):
@@ -64,6 +135,7 @@ class DimensionSchema(Schema):
     weight = fields.Float(load_default=1.0, validate=POSITIVE)
     levels = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     questions = fields.List(fields.Nested(QuestionSchema), load_default=list)
+    translations = Translations("dimension")
 
     @pre_load
     def _level_keys_as_text(self, data: Any, **_: Any) -> Any:
@@ -81,6 +153,7 @@ class AxisSchema(Schema):
     weight = fields.Float(load_default=1.0, validate=POSITIVE)
     dimensions = fields.List(fields.Nested(DimensionSchema), required=True,
                              validate=validate.Length(min=1))
+    translations = Translations("axis")
 
 
 class FrameworkSchema(Schema):
@@ -92,6 +165,8 @@ class FrameworkSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     version = fields.Integer(load_default=1, validate=validate.Range(min=1, max=DB_INT_MAX))
     description = fields.String(load_default="")
+    language = _language()
+    translations = Translations("framework")
     scale = fields.List(fields.Nested(ScaleLevelSchema), required=True,
                         validate=validate.Length(min=2))
     source_weights = fields.Dict(keys=fields.String(validate=validate.OneOf(SOURCES)),
@@ -108,6 +183,8 @@ class FrameworkSchema(Schema):
         values = [level["value"] for level in data.get("scale", [])]
         if any(b <= a for a, b in pairwise(values)):
             errors["scale"] = ["Level values must be strictly ascending."]
+        for path, message in _translation_problems(data.get("axes", []), set(values)):
+            errors.setdefault(path, []).append(message)
         for path, message in _grid_problems(data.get("axes", []), set(values)):
             errors.setdefault(path, []).append(message)
         if errors:
@@ -124,10 +201,17 @@ class FrameworkSummarySchema(Schema):
     version = fields.Integer()
     description = fields.String()
     question_rule = fields.String()
+    language = fields.String()
+    translations = fields.Dict()
+
+
+class LanguageArgsSchema(Schema):
+    lang = _lang()
 
 
 class FrameworkListArgsSchema(PageArgsSchema):
     code = fields.String(metadata={"description": "Only frameworks with this code"})
+    lang = _lang()
 
 
 class FrameworkImportSchema(Schema):
@@ -175,6 +259,28 @@ def _grid_problems(axes: list[dict[str, Any]], scale_values: set[float]) -> list
                     problems.append((f"{path}.levels", f"Level {key!r} is not on the scale."))
             for q, question in enumerate(dim.get("questions", [])):
                 check_unique("question", question["code"], f"{path}.questions[{q}].code")
+    return problems
+
+
+def _translation_problems(axes: list[dict[str, Any]],
+                          scale_values: set[float]) -> list[tuple[str, str]]:
+    """Translated level descriptors off the scale, translated answers not matching the
+    question's answers one for one, with their field paths."""
+    problems: list[tuple[str, str]] = []
+    for a, axis in enumerate(axes):
+        for d, dim in enumerate(axis["dimensions"]):
+            path = f"axes[{a}].dimensions[{d}]"
+            for language, texts in dim.get("translations", {}).items():
+                for key in texts.get("levels", {}):
+                    if _as_number(key) not in scale_values:
+                        problems.append((f"{path}.translations.{language}.levels",
+                                         f"Level {key!r} is not on the scale."))
+            for q, question in enumerate(dim.get("questions", [])):
+                for language, texts in question.get("translations", {}).items():
+                    if "answers" in texts and len(texts["answers"]) != len(question["answers"]):
+                        problems.append((f"{path}.questions[{q}].translations.{language}"
+                                         ".answers", f"Give {len(question['answers'])} "
+                                         "answers, in the order of the source's."))
     return problems
 
 
@@ -232,8 +338,7 @@ class ProfileSchema(Schema):
 
 class TemplateSchema(Schema):
     code = fields.String(required=True, validate=[
-        validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$",
-                        error="Lower-case letters, digits, '.', '_' and '-'."),
+        validate.Regexp(r"^[a-z0-9][a-z0-9_.-]*$", error=CODE_RULE),
         validate.Length(max=100)])
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="")
@@ -250,11 +355,13 @@ class TemplateSchema(Schema):
     rules = fields.Dict(load_default=None, allow_none=True, metadata={
         "description": "Applicability rule: {all|any: [...]}, {not: rule}, "
                        "{profile: field, op, value} or {score: dimension, op, value}"})
+    language = _language()
+    translations = Translations("template")
     builtin = fields.Method("_builtin", dump_only=True)
     retired = fields.Boolean(dump_only=True)
 
     def _builtin(self, template: Any) -> bool:
-        return template.org_id is None
+        return get_value(template, "org_id") is None
 
     @validates("code")
     def _not_reserved(self, value: str, **_kwargs: Any) -> None:
@@ -272,11 +379,14 @@ class TemplatePatchSchema(Schema):
     prerequisites = fields.List(fields.String())
     success_criteria = fields.List(fields.String())
     rules = fields.Dict(allow_none=True)
+    language = fields.String(validate=LANGUAGE)
+    translations = Translations("template", load_default=missing)
     retired = fields.Boolean(metadata={"description": "false brings a retired template back"})
 
 
 class TemplateListArgsSchema(PageArgsSchema):
     include_retired = fields.Boolean(load_default=False)
+    lang = _lang()
 
 
 class AdoptedBySchema(Schema):

@@ -24,7 +24,8 @@ def framework_files() -> list[Path]:
 
 
 def seed_frameworks() -> list[SeedResult]:
-    """Load every built-in framework that is not there yet (idempotent)."""
+    """Load every built-in framework that is not there yet, and give those already stored
+    the file's translations (a database seeded before they existed gains them); idempotent."""
     results = []
     for path in framework_files():
         document = frameworks.read_framework_file(path)
@@ -32,5 +33,7 @@ def seed_frameworks() -> list[SeedResult]:
         exists = frameworks.find_framework(document["code"], version) is not None
         if not exists:
             frameworks.import_framework_document(document)
+        else:
+            frameworks.refresh_translations(document)
         results.append(SeedResult(document["code"], version, created=not exists))
     return results

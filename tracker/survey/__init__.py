@@ -47,10 +47,12 @@ def answer(token: str) -> Any:
     A successful save redirects (post/redirect/get), so reloading never submits again; a
     rejected one re-renders the step as submitted, with the reasons. Without `?step=` the
     respondent resumes at the first step not fully answered. Everything, validation
-    messages included, is in the respondent's language.
+    messages included, is in the respondent's language, and so are the grid's texts where
+    translated (names, descriptions, level descriptors, scale labels, questions, answers).
     """
     survey = surveys.find_survey(token)
-    with force_locale(respondent_locale(survey)):
+    locale = respondent_locale(survey)
+    with force_locale(locale):
         if survey is None:
             return _unavailable(404, _("This survey link is not valid"),
                                 _("Check that the link is complete, or ask the person who "
@@ -78,7 +80,7 @@ def answer(token: str) -> Any:
                                steps=steps, step=steps[current - 1] if steps else None,
                                saved=request.args.get("saved") == "1" and not errors,
                                form=request.form if errors else {},
-                               descriptor=surveys.level_descriptor,
+                               texts=surveys.survey_texts(survey, locale),
                                cannot_say=surveys.CANNOT_SAY), 422 if errors else 200
 
 

@@ -17,6 +17,7 @@ from tracker.adapters.importers import samm
 from tracker.adapters.importers.documents import check_tree, load_document
 from tracker.adapters.importers.samm import read_samm_model
 from tracker.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tracker.domain.localization import localize_framework, localized
 from tracker.domain.scoring import AxisSpec, DimensionSpec
 from tracker.extensions import db
 from tracker.models import (
@@ -202,7 +203,9 @@ def _insert(data: Mapping[str, Any], org_id: int | None) -> Framework:
         framework = Framework(org_id=org_id, code=data["code"], name=data["name"],
                               version=data["version"], description=data["description"],
                               question_rule=data["question_rule"],
-                              source_weights=dict(data["source_weights"]))
+                              source_weights=dict(data["source_weights"]),
+                              language=data["language"],
+                              translations=dict(data["translations"]))
         framework.scale = [ScaleLevel(**level) for level in data["scale"]]
         session.add(framework)
         for position, axis_data in enumerate(data["axes"]):
@@ -210,16 +213,51 @@ def _insert(data: Mapping[str, Any], org_id: int | None) -> Framework:
     return framework
 
 
+def refresh_translations(document: Mapping[str, Any]) -> Framework | None:
+    """Give the stored shared framework of the document's code and version the document's
+    `language` and the `translations` of every object (matched by code, scale levels by
+    value), its grid and texts left as they are: how a database seeded before the
+    translations existed gains them. None when that framework is not stored."""
+    data = validate_framework({**document, "org_id": None})
+    stored = db.session.scalar(select(Framework).options(*_FULL).where(
+        Framework.code == data["code"], Framework.version == data["version"],
+        Framework.org_id.is_(None)))
+    if stored is None:
+        return None
+    given = {("axis", a["code"]): a["translations"] for a in data["axes"]}
+    for axis in data["axes"]:
+        for dim in axis["dimensions"]:
+            given[("dimension", dim["code"])] = dim["translations"]
+            given.update({("question", q["code"]): q["translations"] for q in dim["questions"]})
+    levels = {level["value"]: level["translations"] for level in data["scale"]}
+    with transaction():
+        stored.language, stored.translations = data["language"], data["translations"]
+        for level in stored.scale:
+            level.translations = levels.get(level.value, level.translations)
+        for axis in stored.axes:
+            axis.translations = given.get(("axis", axis.code), axis.translations)
+            for dimension in axis.dimensions:
+                dimension.translations = given.get(("dimension", dimension.code),
+                                                   dimension.translations)
+                for question in dimension.questions:
+                    question.translations = given.get(("question", question.code),
+                                                      question.translations)
+    return stored
+
+
 def _build_axis(framework: Framework, data: Mapping[str, Any], position: int) -> Axis:
     axis = Axis(code=data["code"], name=data["name"], description=data["description"],
-                weight=data["weight"], position=position)
+                weight=data["weight"], position=position,
+                translations=dict(data["translations"]))
     for d_position, dim in enumerate(data["dimensions"]):
         dimension = Dimension(framework=framework, code=dim["code"], name=dim["name"],
                               description=dim["description"], weight=dim["weight"],
-                              levels=dict(dim["levels"]), position=d_position)
+                              levels=dict(dim["levels"]), position=d_position,
+                              translations=dict(dim["translations"]))
         dimension.questions = [
             Question(framework=framework, code=q["code"], text=q["text"], stream=q["stream"],
-                     answers=[dict(a) for a in q["answers"]], position=q_position)
+                     answers=[dict(a) for a in q["answers"]], position=q_position,
+                     translations=dict(q["translations"]))
             for q_position, q in enumerate(dim["questions"])]
         axis.dimensions.append(dimension)
     return axis
@@ -355,10 +393,13 @@ def framework_document(framework: Framework, *, version: int | None = None) -> d
     optionally renumbered as `version`."""
     return {"code": framework.code, "name": framework.name,
             "version": version or framework.version, "description": framework.description,
+            "language": framework.language or "en",
+            **_translations(framework),
             "question_rule": framework.question_rule,
             "source_weights": dict(framework.source_weights or {}),
             "scale": [{"value": _plain(level.value), "label": level.label,
-                       "descriptor": level.descriptor} for level in framework.scale],
+                       "descriptor": level.descriptor, **_translations(level)}
+                      for level in framework.scale],
             "axes": [_axis_document(axis) for axis in framework.axes]}
 
 
@@ -370,15 +411,81 @@ def framework_yaml(framework: Framework, *, version: int | None = None) -> str:
 
 def _axis_document(axis: Axis) -> dict[str, Any]:
     return {"code": axis.code, "name": axis.name, "description": axis.description,
-            "weight": _plain(axis.weight),
+            "weight": _plain(axis.weight), **_translations(axis),
             "dimensions": [{"code": d.code, "name": d.name, "description": d.description,
                             "weight": _plain(d.weight), "levels": dict(d.levels or {}),
+                            **_translations(d),
                             "questions": [{"code": q.code, "text": q.text, "stream": q.stream,
                                            "answers": [{"text": a["text"],
                                                         "value": _plain(a["value"])}
-                                                       for a in q.answers]}
+                                                       for a in q.answers],
+                                           **_translations(q)}
                                           for q in d.questions]}
                            for d in axis.dimensions]}
+
+
+def _translations(item: Any) -> dict[str, Any]:
+    """`{"translations": ...}` when the object has some, so an untranslated grid's document
+    stays as it was."""
+    return {"translations": dict(item.translations)} if item.translations else {}
+
+
+# --- reading in the reader's language ------------------------------------------------------
+
+def framework_read(framework: Framework, wanted: str | None) -> dict[str, Any]:
+    """A framework as the API reads it (DESIGN section 5): every text in the `wanted`
+    language where translated, else in the framework's own, with `translations` beside
+    them and the ids of the grid's objects."""
+    document = framework_document(framework)
+    document["axes"] = [{**axis_doc, "id": axis.id, "dimensions": [
+        {**dim_doc, "id": dim.id, "questions": [
+            {**q_doc, "id": q.id} for q_doc, q in zip(dim_doc["questions"], dim.questions,
+                                                      strict=True)]}
+        for dim_doc, dim in zip(axis_doc["dimensions"], axis.dimensions, strict=True)]}
+        for axis_doc, axis in zip(document["axes"], framework.axes, strict=True)]
+    read = localize_framework(document, wanted)
+    read.update(id=framework.id, org_id=framework.org_id, created_at=framework.created_at)
+    return read
+
+
+def framework_summary(framework: Framework, wanted: str | None) -> dict[str, Any]:
+    """A framework as lists read it: without its grid, its name and description in the
+    `wanted` language where translated."""
+    texts = localized({"name": framework.name, "description": framework.description},
+                      framework.translations, wanted, framework.language or "en")
+    return {"id": framework.id, "org_id": framework.org_id, "code": framework.code,
+            "version": framework.version, "question_rule": framework.question_rule,
+            "language": framework.language or "en",
+            "translations": dict(framework.translations or {}), **texts}
+
+
+@dataclass(frozen=True)
+class FrameworkTexts:
+    """A framework's texts in one language, by code, for pages that show the grid (the
+    survey): what `framework_read` gives, indexed."""
+
+    framework: dict[str, Any]
+    scale: dict[str, dict[str, Any]]
+    axes: dict[str, dict[str, Any]]
+    dimensions: dict[str, dict[str, Any]]
+
+    def level(self, dimension_code: str, value: float) -> str:
+        """What level `value` looks like on this dimension (may be empty)."""
+        return str(self.dimensions[dimension_code]["levels"].get(f"{value:g}", ""))
+
+    def question(self, dimension_code: str, position: int) -> dict[str, Any]:
+        """The dimension's question at `position`, with its answers."""
+        return dict(self.dimensions[dimension_code]["questions"][position])
+
+
+def framework_texts(framework: Framework, wanted: str | None) -> FrameworkTexts:
+    """The framework's texts in `wanted` (else its own language), by code."""
+    read = framework_read(framework, wanted)
+    return FrameworkTexts(
+        framework=read,
+        scale={f"{level['value']:g}": level for level in read["scale"]},
+        axes={axis["code"]: axis for axis in read["axes"]},
+        dimensions={d["code"]: d for axis in read["axes"] for d in axis["dimensions"]})
 
 
 def _plain(number: float) -> float | int:

@@ -17,7 +17,9 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from tracker.adapters.importers.documents import load_document
+from tracker.domain.constants import LOCALES
 from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFound
+from tracker.domain.localization import localized
 from tracker.domain.playbook import Profile, TemplateSpec, check_prerequisites, rule_errors
 from tracker.extensions import db
 from tracker.models import Dimension, Framework, Organization, OrganizationProfile, User
@@ -31,7 +33,10 @@ from tracker.services.unit_of_work import transaction
 PROFILE_FIELDS = ("size_band", "management_levels", "product_tech_people", "growth_outlook",
                   "regulatory_constraints")
 TEMPLATE_FIELDS = ("title", "description", "template_class", "duration_weeks", "uplifts",
-                   "prerequisites", "success_criteria", "rules")
+                   "prerequisites", "success_criteria", "rules", "language", "translations")
+#: The template fields a read carries beside its texts.
+READ_FIELDS = ("code", "org_id", "template_class", "duration_weeks", "uplifts",
+               "prerequisites", "rules", "language", "translations", "retired")
 
 
 # --- profile -------------------------------------------------------------------------------
@@ -97,6 +102,17 @@ def get_template(org: Organization, code: str) -> Template:
     if template is None:
         raise NotFound(f"Template {code!r} not found.")
     return template
+
+
+def template_read(template: Template, wanted: str | None) -> dict[str, Any]:
+    """A template as the API reads it: its title, description and success criteria in the
+    `wanted` language where translated, else in its own, with `translations` beside them."""
+    own = template.language or "en"
+    texts = localized({"title": template.title, "description": template.description,
+                       "success_criteria": list(template.success_criteria or [])},
+                      template.translations, wanted, own)
+    return {**{name: getattr(template, name) for name in READ_FIELDS}, **texts,
+            "language": own, "translations": dict(template.translations or {})}
 
 
 def specs(templates: Iterable[Template]) -> list[TemplateSpec]:
@@ -206,9 +222,14 @@ def parse_library(text: str) -> list[dict[str, Any]]:
     if not isinstance(document, Mapping) or not isinstance(document.get("templates"), list):
         raise InvalidInput("A playbook is a YAML mapping with a `templates` list.",
                            errors={"templates": ["Missing or not a list."]})
+    language = document.get("language", "en")
+    if language not in LOCALES:
+        raise InvalidInput("The playbook's language is not known.", errors={
+            "language": [f"Use one of {', '.join(LOCALES)}."]})
     try:
         templates = TemplateSchema(exclude=("builtin", "retired")).load(
-            document["templates"], many=True)
+            [{"language": language, **t} if isinstance(t, Mapping) else t
+             for t in document["templates"]], many=True)
     except ValidationError as error:
         raise InvalidInput("Some templates are invalid; nothing was saved.",
                            errors=flatten_messages(error.messages, "templates")) from None
@@ -229,15 +250,22 @@ def count_builtin_templates() -> int:
 
 
 def add_builtin_templates(text: str) -> list[Template]:
-    """Add the built-in templates of a YAML playbook whose code is not stored yet (a stored
-    one is kept as is), all or none: the whole document is validated first, prerequisites
-    known and acyclic. Answers the templates added (what `tracker seed playbook` loads)."""
+    """Add the built-in templates of a YAML playbook whose code is not stored yet, all or
+    none: the whole document is validated first, prerequisites known and acyclic. A stored
+    one keeps its texts and rules but takes the file's `language` and `translations`, so an
+    existing database gains the translations of a newer file. Answers the templates added
+    (what `tracker seed playbook` loads)."""
     documents = parse_library(text)
     check_prerequisites({d["code"]: d.get("prerequisites") or [] for d in documents})
-    existing = set(db.session.scalars(select(Template.code).where(Template.org_id.is_(None))))
+    existing = {t.code: t for t in db.session.scalars(select(Template)
+                                                      .where(Template.org_id.is_(None)))}
     with transaction() as session:
         added = [Template(org_id=None, code=data["code"],
                           **{k: data[k] for k in TEMPLATE_FIELDS if k in data})
                  for data in documents if data["code"] not in existing]
         session.add_all(added)
+        for data in documents:
+            if data["code"] in existing:
+                stored = existing[data["code"]]
+                stored.language, stored.translations = data["language"], data["translations"]
     return added

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
-from tracker.models import Assessment, Axis, Dimension, Framework, Question, Rating, Respondent
+from tracker.models import Assessment, Axis, Framework, Question, Rating, Respondent
 from tracker.models.answers import Answer
 from tracker.models.organizations import Organization
 from tracker.services.frame import frameworks
@@ -66,9 +66,10 @@ def find_survey(token: str) -> Survey | None:
     return Survey(respondent, assessment, framework, saved, answers, org.locale or "en")
 
 
-def level_descriptor(dimension: Dimension, value: float) -> str:
-    """What level `value` of the scale looks like on this dimension (may be empty)."""
-    return dimension.levels.get(f"{value:g}", "")
+def survey_texts(survey: Survey, locale: str) -> frameworks.FrameworkTexts:
+    """The grid's texts the respondent reads, in `locale` where translated, else in the
+    framework's own language."""
+    return frameworks.framework_texts(survey.framework, locale)
 
 
 def save_answers(survey: Survey, form: Mapping[str, str]) -> UpsertResult:

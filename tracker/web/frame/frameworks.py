@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from tracker.adapters.importers.documents import check_size
 from tracker.domain.errors import InvalidInput, TrackerError
 from tracker.models import Organization
+from tracker.schemas.frame import CODE_RULE
 from tracker.services.frame import frameworks
 from tracker.web.base import bp, org_page
 
@@ -44,6 +45,10 @@ PART_NAMES: dict[str, Any] = {"axes": _l("axis"), "dimensions": _l("dimension"),
                               "questions": _l("question"), "scale": _l("scale level"),
                               "answers": _l("answer")}
 PART = re.compile(r"([A-Za-z_]+)\[(\d+)\]")
+#: Messages of the grid check told in the reader's language, by their English text.
+MESSAGES: dict[str, Any] = {
+    CODE_RULE: _l("Codes use unaccented lowercase letters, digits, '.', '_' and '-'."),
+}
 
 
 @bp.get("/orgs/<int:org_id>/frameworks", endpoint="frameworks")
@@ -225,7 +230,7 @@ def _lines(failure: TrackerError, content: str) -> list[dict[str, str]]:
     for path, messages in errors.items():
         where = _where(document, path)
         shown = "" if path in ("", "_schema", "content", "file", where) else path
-        lines += [{"path": shown, "where": where, "message": str(message)}
+        lines += [{"path": shown, "where": where, "message": str(MESSAGES.get(message, message))}
                   for message in _messages(messages)]
     return lines
 
