@@ -154,4 +154,5 @@ def test_import_all_or_nothing(lead, admin):
     deps = lead.get(s.url("/dependencies")).json["items"]
     assert [(d["prerequisite_id"], d["dependent_id"]) for d in deps] == [(ids["a"], ids["b"])]
     csv = lead.get(s.url("/backlog.csv"))
-    assert csv.status_code == 200 and csv.text.splitlines()[0].startswith("rank,id,title")
+    header = csv.get_data().decode("utf-8-sig").splitlines()[0]
+    assert csv.status_code == 200 and header.startswith("rank,id,title")

@@ -30,7 +30,7 @@ def org(lead) -> int:
 
 def _rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"), newline="")))
 
 
 def _titles(rows: list[dict[str, str]]) -> set[str]:

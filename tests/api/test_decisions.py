@@ -106,7 +106,7 @@ def test_the_log_exports_as_csv(lead, org):
     response = lead.get(f"{org['url']}.csv")
 
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["title"] == "Launch, at last"
     assert rows[0]["participants"] == "CPO; CTO"

@@ -26,7 +26,7 @@ def test_the_roadmap_as_csv(lead, org, ids):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == f'attachment; filename="roadmap-{org}.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert [r["title"] for r in rows] == ["A", "B", "C", "D", "F", "E", "G"]
     assert rows[0] == {"initiative_id": str(ids["A"]), "title": "A", "start": "2025-01-06",
                        "end": "2025-02-17", "wave": "1", "phase": "Phase 2",

@@ -33,7 +33,8 @@ def test_the_barometer_email_arrives_with_charts_numbers_and_the_readers_languag
     rendered_before = charts.renders()
     first = barometer_mail.send_barometer(demo_org, app.config, period="2026-Q4")
     assert first.queued == ["sponsor@novatechna.example", "lead@novatechna.example"]
-    assert charts.renders() - rendered_before == 2  # trend + radar, once for everyone
+    # trend + radar once per language (its numbers and axis names), not per recipient
+    assert charts.renders() - rendered_before == 4
     with SmtpServer() as smtp:
         assert outbox.deliver_pending({**app.config, **smtp.config}).sent == 2
         received = {m["To"]: m for m in smtp.collector.messages}

@@ -42,10 +42,11 @@ def test_seeding_is_idempotent_and_the_demo_tells_its_story(app):
         result = runner.invoke(args=["seed", "demo"])
         assert result.exit_code == 0, result.output
     assert "already there" in result.output
-    assert db.session.scalar(select(func.count(Organization.id))) == 1
+    # the demo in English and the same organization in French, each once
+    assert db.session.scalar(select(func.count(Organization.id))) == 2
     assert {f.code for f in db.session.scalars(select(Framework))} >= {"pom-grid", "tom-layers"}
     assessments = db.session.scalars(select(Assessment).order_by(Assessment.id)).all()
-    assert [a.kind for a in assessments] == ["diagnostic", "pulse"]
+    assert [a.kind for a in assessments] == ["diagnostic", "pulse"] * 2
     assert all(a.status == "closed" for a in assessments)
     assert db.session.scalar(select(func.count(Rating.id))) >= 12 * 32
 

@@ -40,7 +40,7 @@ def test_a_non_finite_number_is_text_and_safe():
 
 
 def test_a_hostile_header_is_prefixed():
-    assert table(["=cmd"], []) == "'=cmd\r\n"
+    assert table(["=cmd"], []) == "\ufeff'=cmd\r\n"
 
 
 @given(st.text() | st.tuples(st.sampled_from(FORMULA_TRIGGERS), st.text()).map("".join))

@@ -6,8 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.effects import KpiStatus, PilotEffect, kpi_status, pilot_effect, realized_uplift
 from tracker.domain.errors import InvalidInput
+from tracker.domain.follow.effects import (
+    KpiStatus,
+    PilotEffect,
+    kpi_status,
+    pilot_effect,
+    realized_uplift,
+)
 from tracker.domain.scoring import RatingPoint
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.findings import SuggestedFinding, finding_key, suggest_findings
+from tracker.domain.findings import Fact, SuggestedFinding, finding_key, suggest_findings
 from tracker.domain.perception import leader_gaps, perception_gaps
 from tracker.domain.scoring import (
     AssessmentScores,
@@ -50,7 +50,7 @@ def test_a_score_of_four_is_a_strength():
     assert strength.kind == "strength"
     assert strength.key == "strength:p.discovery"
     assert strength.metrics["score"] == 4.0
-    assert "Discovery" in strength.title
+    assert strength.facts == (Fact("score", {"score": 4.0, "target": None, "n": 5}),)
 
 
 def test_a_score_reaching_its_target_is_a_strength():
@@ -78,7 +78,7 @@ def test_a_target_gap_of_one_is_a_gap():
     assert gap.kind == "gap"
     assert gap.key == "gap:p.discovery"
     assert gap.metrics == {"score": 2.0, "target": 3, "target_gap": 1.0, "n": 5}
-    assert gap.title == "Gap: Discovery is 1 below its target (2 for a target of 3)"
+    assert gap.facts == (Fact("target_gap", gap.metrics),)
 
 
 def test_a_target_gap_below_one_is_no_gap():
@@ -105,7 +105,7 @@ def test_dispersion_of_one_is_a_tension():
     assert tension.metrics["stdev"] == 1.0
     assert tension.metrics["n"] == 2
     assert tension.metrics["triggers"] == ["dispersion"]
-    assert "dispersed" in tension.title
+    assert tension.facts == (Fact("dispersion", {"stdev": 1.0, "n": 2}),)
 
 
 def test_dispersion_below_the_setting_is_no_tension():
@@ -125,8 +125,9 @@ def test_a_flagged_perception_gap_by_role_is_a_tension():
     assert tension.metrics["perception"]["role"] == {
         "gap": 2.0, "hidden_groups": 1,
         "groups": [{"name": "eng", "mean": 2.0, "n": 3}, {"name": "pm", "mean": 4.0, "n": 3}]}
-    assert "designer" not in json.dumps(tension.metrics) + tension.title
-    assert "pm 4" in tension.title and "eng 2" in tension.title
+    assert "designer" not in json.dumps(tension.metrics) + repr(tension.facts)
+    assert tension.facts == (Fact("perception", {"by": "role", "high": "pm", "high_mean": 4.0,
+                                                 "low": "eng", "low_mean": 2.0}),)
 
 
 def test_an_unflagged_perception_gap_is_no_tension():
@@ -145,7 +146,7 @@ def test_sources_that_disagree_are_a_tension():
 
     assert tension.metrics["triggers"] == ["perception:source"]
     assert tension.metrics["perception"]["source"]["gap"] == 1.5
-    assert "source groups disagree" in tension.title
+    assert [(f.trigger, f.values["by"]) for f in tension.facts] == [("perception", "source")]
 
 
 def test_a_source_spread_from_triangulation_is_a_tension():
@@ -156,7 +157,7 @@ def test_a_source_spread_from_triangulation_is_a_tension():
     assert tension.metrics["triggers"] == ["source_spread"]
     assert tension.metrics["source_spread"] == 2.0
     assert tension.metrics["source_means"] == {"interview": 4.0, "document": 2.0}
-    assert "sources disagree (spread 2)" in tension.title
+    assert tension.facts == (Fact("source_spread", {"spread": 2.0}),)
 
 
 def test_the_source_spread_threshold_is_a_setting():
@@ -173,6 +174,7 @@ def test_several_triggers_make_one_tension():
 
     assert kinds(suggestions) == [("tension", "p.discovery")]
     assert suggestions[0].metrics["triggers"] == ["dispersion", "perception:team"]
+    assert [f.trigger for f in suggestions[0].facts] == ["dispersion", "perception"]
 
 
 # --- blind spot -------------------------------------------------------------------------
@@ -195,8 +197,7 @@ def test_leaders_rating_one_point_higher_is_a_blind_spot():
     assert blind.metrics["others_mean"] == 3.25
     assert blind.metrics["difference"] == pytest.approx(13 / 3 - 3.25)
     assert (blind.metrics["n_leaders"], blind.metrics["n_others"]) == (3, 4)
-    assert blind.title == ("Blind spot on Discovery: leaders rate it 1.08 higher than the "
-                           "others (4.33 against 3.25)")
+    assert blind.facts == (Fact("leaders_higher", blind.metrics),)
 
 
 def test_leaders_rating_lower_or_slightly_higher_is_no_blind_spot():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.localization import localize_framework, localized, reader_language
+from tracker.domain.frame.localization import localize_framework, localized, reader_language
 
 LOCALES = ("en", "fr")
 TEXT = st.text(min_size=0, max_size=20)

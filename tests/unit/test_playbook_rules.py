@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.errors import DependencyCycle, InvalidInput
-from tracker.domain.playbook import (
+from tracker.domain.frame.playbook import (
     GROWTH_OUTLOOKS,
     SIZE_BANDS,
     Profile,

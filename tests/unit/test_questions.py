@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.errors import InvalidInput
-from tracker.domain.questions import QUESTION_RULES, rating_from_answers
+from tracker.domain.frame.questions import QUESTION_RULES, rating_from_answers
 
 SAMM_VALUES = [0.0, 0.25, 0.5, 1.0]
 

@@ -12,7 +12,7 @@ import pytest
 from tracker.adapters.importers import read_samm_model
 from tracker.adapters.importers.samm import version_number
 from tracker.domain.errors import InvalidInput
-from tracker.domain.questions import rating_from_answers
+from tracker.domain.frame.questions import rating_from_answers
 from tracker.domain.scoring import (
     AssessmentScores,
     AxisSpec,

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.scoring import AxisSpec, DimensionSpec, RatingPoint, score_assessment
-from tracker.domain.targets import (
+from tracker.domain.frame.targets import (
     DimensionTarget,
     TargetProgress,
     axis_targets,
@@ -23,6 +22,7 @@ from tracker.domain.targets import (
     target_progress,
     weighted_gap,
 )
+from tracker.domain.scoring import AxisSpec, DimensionSpec, RatingPoint, score_assessment
 
 
 def grid(a_weight: float = 2, b_weight: float = 1) -> list[AxisSpec]:

@@ -1,11 +1,11 @@
-"""The projected maturity trajectory, checkpoint by checkpoint (tracker.domain.trajectory)."""
+"""The projected maturity trajectory, checkpoint by checkpoint (domain.follow.trajectory)."""
 
 from datetime import date
 
+from tracker.domain.follow.trajectory import Checkpoint, aggregate, project_trajectory
 from tracker.domain.graph import build_graph
 from tracker.domain.roadmap import PlanItem, default_phases, schedule
 from tracker.domain.scoring import AxisSpec, DimensionSpec
-from tracker.domain.trajectory import Checkpoint, aggregate, project_trajectory
 
 Q1, Q2, Q3 = date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1)
 CHECKPOINTS = [("Phase 1", Q1), ("Phase 2", Q2), ("Phase 3", Q3)]

@@ -47,7 +47,7 @@ def test_search_committee_and_date_filters_and_csv(client, demo_org):
     bad = client.get(f"{base}?from=yesterday")
     assert bad.status_code == 200 and len(rows(bad.text)) == 4
     csv = client.get(f"{base}.csv?committee=portfolio")
-    lines = csv.text.splitlines()
+    lines = csv.get_data().decode("utf-8-sig").splitlines()
     assert csv.mimetype == "text/csv" and lines[0].startswith("kind,id,decided_on")
     assert len(lines) == 2 and "Approve the first wave" in lines[1]
 

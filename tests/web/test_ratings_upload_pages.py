@@ -144,8 +144,8 @@ def test_the_template_lists_the_grid_codes(client, campaign):
                           "/ratings/template.csv")
 
     assert response.status_code == 200
-    assert response.text.startswith("name,role,team,level,source," + ",".join(
-        campaign["codes"]))
+    text = response.get_data().decode("utf-8-sig")
+    assert text.startswith("name,role,team,level,source," + ",".join(campaign["codes"]))
 
 
 @pytest.mark.parametrize("email", ["contributor@novatechna.example",

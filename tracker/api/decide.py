@@ -227,7 +227,8 @@ class RankedBacklog(MethodView):
         exports all of it."""
         shown = _shown(args)
         if args["format"] == "csv":
-            return _csv(backlog.backlog_csv(g.org, args.get("method"), **shown))
+            return _csv(backlog.backlog_csv(g.org, args.get("method"), **shown,
+                                            sep=request.args.get("sep")))
         return backlog.backlog_page(g.org, args.get("method"), args["page"], args["per_page"],
                                     **shown)
 
@@ -238,7 +239,8 @@ class BacklogCsv(MethodView):
     @backlog_blp.response(200, content_type="text/csv")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The whole ranked backlog as CSV."""
-        return _csv(backlog.backlog_csv(g.org, args.get("method"), **_shown(args)))
+        return _csv(backlog.backlog_csv(g.org, args.get("method"), **_shown(args),
+                                        sep=request.args.get("sep")))
 
 
 def _shown(args: dict[str, Any]) -> dict[str, Any]:
@@ -324,7 +326,8 @@ class DecisionsCsv(MethodView):
     @decisions_blp.response(200, content_type="text/csv")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The filtered log as CSV."""
-        return Response(decisions.decisions_csv(g.org, args), mimetype="text/csv", headers={
+        return Response(decisions.decisions_csv(g.org, args, request.args.get("sep")),
+                        mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="decisions-{org_id}.csv"'})
 
 

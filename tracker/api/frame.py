@@ -18,7 +18,7 @@ from tracker.api.access import requires
 from tracker.api.uploads import body_bytes, limited_body
 from tracker.domain.constants import LOCALES
 from tracker.domain.errors import InvalidInput
-from tracker.domain.localization import reader_language
+from tracker.domain.frame.localization import reader_language
 from tracker.schemas.common import page_schema
 from tracker.schemas.frame import (
     AdoptResultSchema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g
+from flask import Response, g, request
 from flask.views import MethodView
 
 from tracker.api import Blueprint
@@ -127,7 +127,8 @@ class RoadmapCsv(MethodView):
     @roadmap_blp.response(200, content_type="text/csv")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The roadmap as CSV."""
-        return _download(roadmap.roadmap_csv(g.org, PlanParams.from_args(args)),
+        return _download(roadmap.roadmap_csv(g.org, PlanParams.from_args(args),
+                                             request.args.get("sep")),
                          "text/csv", f"roadmap-{org_id}.csv")
 
 

@@ -17,10 +17,12 @@ from tracker.services.diagnose import report as reports
 @click.option("--org", "org_id", type=int, required=True, help="Organization of the assessment.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html",
               show_default=True, help="Standalone HTML page, or PDF (needs Chromium).")
-@click.option("--lang", type=click.Choice(LOCALES), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LOCALES), default=None,
+              help="The report's language (default: the organization's).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               required=True, help="File to write.")
-def report_command(assessment_id: int, org_id: int, fmt: str, lang: str, output: Path) -> None:
+def report_command(assessment_id: int, org_id: int, fmt: str, lang: str | None,
+                   output: Path) -> None:
     """Write the diagnostic report of an assessment to a file (HTML or PDF)."""
     try:
         content, _mimetype, _name = reports.report_for_org_id(org_id, assessment_id, fmt, lang)

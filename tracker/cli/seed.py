@@ -37,13 +37,15 @@ def seed_playbook() -> None:
 @click.option("--password", default=demo.DEMO_PASSWORD, show_default=True,
               help="Password of the demo users.")
 def seed_demo(password: str) -> None:
-    """Load the demo organization NovaTechna (idempotent)."""
+    """Load the demo organizations NovaTechna, in English and in French (idempotent)."""
     seeds.seed_frameworks()
     try:
         playbook.seed_playbook()
-        result = demo.load_demo(password)
+        results = demo.load_demos(password)
     except TrackerError as error:
         fail(error)
-    click.echo(f"{result.organization}: {'loaded' if result.created else 'already there'} "
-               f"(organization id {result.org_id}).")
-    click.echo(f"Sign in as {result.login} / {password}")
+    for result in results.values():
+        click.echo(f"{result.organization}: {'loaded' if result.created else 'already there'} "
+                   f"(organization id {result.org_id}).")
+    primary = results[demo.PRIMARY_LANGUAGE]
+    click.echo(f"Sign in as {primary.login} / {password} and open {primary.organization}.")

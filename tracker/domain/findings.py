@@ -7,8 +7,10 @@ twice never duplicates and a dismissed suggestion stays dismissed. A tension may
 several triggers (dispersion, a flagged perception gap by role, team, level or source, a
 source spread); they share one suggestion and are all listed in its metrics.
 
-Metrics hold plain JSON values (numbers, strings, lists, dicts), never rounded; titles
-show two decimals at most.
+Metrics hold plain JSON values (numbers, strings, lists, dicts), never rounded. No text
+is written here: each suggestion carries the `facts` that triggered it (a trigger name and
+its numbers), and the service writes the title and description in the organization's
+language when it stores the suggestion (DESIGN section 9).
 """
 
 from __future__ import annotations
@@ -17,21 +19,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.domain.frame.targets import target_gap
 from tracker.domain.perception import DimensionGap, LeaderGap, at_least
 from tracker.domain.scoring import AssessmentScores, DimensionScore
-from tracker.domain.targets import target_gap
 
 KINDS: tuple[str, ...] = ("strength", "gap", "tension", "blind_spot")
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """One reason a rule fired, to be told in words: its trigger (`score`,
+    `target_reached`, `target_gap`, `dispersion`, `source_spread`, `perception`,
+    `leaders_higher`) and the numbers (or group names) a sentence shows."""
+
+    trigger: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class SuggestedFinding:
-    """A finding proposed by the rules, for people to accept, edit or dismiss."""
+    """A finding proposed by the rules, for people to accept, edit or dismiss: what it is
+    about and the facts that triggered it, in the order a title tells them."""
 
     kind: str
     dimension: str
     key: str
-    title: str
+    facts: tuple[Fact, ...] = ()
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
@@ -44,15 +57,6 @@ def finding_key(kind: str, dimension: str) -> str:
     return f"{kind}:{dimension}"
 
 
-def _fmt(value: float) -> str:
-    """A number for a title: at most two decimals, no trailing zeros.
-
-    >>> _fmt(4.0), _fmt(1.25), _fmt(2.0 / 3)
-    ('4', '1.25', '0.67')
-    """
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def _strength(dim: DimensionScore, target: float | None,
               strength_score: float) -> SuggestedFinding | None:
     if dim.score is None:
@@ -61,13 +65,11 @@ def _strength(dim: DimensionScore, target: float | None,
     reached = target is not None and at_least(dim.score, target)
     if not (high or reached):
         return None
-    title = f"Strength: {dim.name} scores {_fmt(dim.score)}"
-    if target is not None:
-        title += f" (target {_fmt(target)})"
+    triggers = [t for t, hit in (("score", high), ("target_reached", reached)) if hit]
     metrics = {"score": dim.score, "target": target, "n": dim.n, "stdev": dim.stdev,
-               "triggers": [t for t, hit in (("score", high), ("target_reached", reached))
-                            if hit]}
-    return SuggestedFinding("strength", dim.code, finding_key("strength", dim.code), title,
+               "triggers": triggers}
+    fact = Fact(triggers[0], {"score": dim.score, "target": target, "n": dim.n})
+    return SuggestedFinding("strength", dim.code, finding_key("strength", dim.code), (fact,),
                             metrics)
 
 
@@ -76,10 +78,9 @@ def _gap(dim: DimensionScore, target: float | None,
     gap = target_gap(dim.score, target)
     if gap is None or target is None or dim.score is None or not at_least(gap, gap_threshold):
         return None
-    title = (f"Gap: {dim.name} is {_fmt(gap)} below its target "
-             f"({_fmt(dim.score)} for a target of {_fmt(target)})")
     metrics = {"score": dim.score, "target": target, "target_gap": gap, "n": dim.n}
-    return SuggestedFinding("gap", dim.code, finding_key("gap", dim.code), title, metrics)
+    fact = Fact("target_gap", dict(metrics))
+    return SuggestedFinding("gap", dim.code, finding_key("gap", dim.code), (fact,), metrics)
 
 
 def _perception_metrics(gap: DimensionGap) -> dict[str, Any]:
@@ -87,19 +88,29 @@ def _perception_metrics(gap: DimensionGap) -> dict[str, Any]:
             "groups": [{"name": g.name, "mean": g.mean, "n": g.n} for g in gap.groups]}
 
 
+def _perception_fact(by: str, gap: DimensionGap) -> Fact:
+    """The groups of `by` that disagree most: the highest and the lowest mean."""
+    low, high = gap.groups[0], gap.groups[0]
+    for group in gap.groups:
+        low = group if group.mean < low.mean else low
+        high = group if group.mean > high.mean else high
+    return Fact("perception", {"by": by, "high": high.name, "high_mean": high.mean,
+                               "low": low.name, "low_mean": low.mean})
+
+
 def _tension(dim: DimensionScore, gaps: Mapping[str, DimensionGap], tension_stdev: float,
              source_spread_threshold: float) -> SuggestedFinding | None:
-    reasons: list[str] = []
+    facts: list[Fact] = []
     metrics: dict[str, Any] = {"score": dim.score, "stdev": dim.stdev, "n": dim.n,
                                "triggers": []}
     if dim.stdev is not None and at_least(dim.stdev, tension_stdev):
         metrics["triggers"].append("dispersion")
-        reasons.append(f"ratings are dispersed (stdev {_fmt(dim.stdev)}, n={dim.n})")
+        facts.append(Fact("dispersion", {"stdev": dim.stdev, "n": dim.n}))
     if dim.source_spread is not None and at_least(dim.source_spread, source_spread_threshold):
         metrics["triggers"].append("source_spread")
         metrics["source_spread"] = dim.source_spread
         metrics["source_means"] = dict(dim.source_means)
-        reasons.append(f"sources disagree (spread {_fmt(dim.source_spread)})")
+        facts.append(Fact("source_spread", {"spread": dim.source_spread}))
     flagged = {by: gap for by, gap in gaps.items() if gap.flagged and gap.gap is not None}
     if flagged:
         metrics["perception"] = {by: _perception_metrics(gap) for by, gap in flagged.items()}
@@ -107,17 +118,11 @@ def _tension(dim: DimensionScore, gaps: Mapping[str, DimensionGap], tension_stde
         metrics["triggers"].append(f"perception:{by}")
         if by == "source" and "source_spread" in metrics["triggers"]:
             continue  # the same disagreement, already told
-        low, high = gap.groups[0], gap.groups[0]
-        for group in gap.groups:
-            low = group if group.mean < low.mean else low
-            high = group if group.mean > high.mean else high
-        reasons.append(f"{by} groups disagree ({high.name} {_fmt(high.mean)}, "
-                       f"{low.name} {_fmt(low.mean)})")
-    if not reasons:
+        facts.append(_perception_fact(by, gap))
+    if not facts:
         return None
-    title = f"Tension on {dim.name}: " + "; ".join(reasons)
-    return SuggestedFinding("tension", dim.code, finding_key("tension", dim.code), title,
-                            metrics)
+    return SuggestedFinding("tension", dim.code, finding_key("tension", dim.code),
+                            tuple(facts), metrics)
 
 
 def _blind_spot(dim: DimensionScore, leader: LeaderGap | None,
@@ -126,14 +131,12 @@ def _blind_spot(dim: DimensionScore, leader: LeaderGap | None,
                                                                      blind_spot_gap):
         return None
     assert leader.leaders_mean is not None and leader.others_mean is not None
-    title = (f"Blind spot on {dim.name}: leaders rate it {_fmt(leader.difference)} higher "
-             f"than the others ({_fmt(leader.leaders_mean)} against "
-             f"{_fmt(leader.others_mean)})")
     metrics = {"leaders_mean": leader.leaders_mean, "others_mean": leader.others_mean,
                "difference": leader.difference, "n_leaders": leader.n_leaders,
                "n_others": leader.n_others, "score": dim.score}
+    fact = Fact("leaders_higher", dict(metrics))
     return SuggestedFinding("blind_spot", dim.code, finding_key("blind_spot", dim.code),
-                            title, metrics)
+                            (fact,), metrics)
 
 
 def suggest_findings(scores: AssessmentScores, targets: Mapping[str, float | None],
@@ -167,9 +170,9 @@ def suggest_findings(scores: AssessmentScores, targets: Mapping[str, float | Non
     ...         DimensionScore("p.rituals", "Rituals", 4.25, 4, 0.4))
     >>> scores = AssessmentScores(3.375, (AxisScore("p", "Practices", 3.375, dims),))
     >>> for s in suggest_findings(scores, {"p.discovery": 4}, {}, {}):
-    ...     print(s.key, "|", s.title)
-    strength:p.rituals | Strength: Rituals scores 4.25
-    gap:p.discovery | Gap: Discovery is 1.5 below its target (2.5 for a target of 4)
+    ...     print(s.key, "|", [(f.trigger, f.values["score"]) for f in s.facts])
+    strength:p.rituals | [('score', 4.25)]
+    gap:p.discovery | [('target_gap', 2.5)]
     """
     gaps_of: dict[str, dict[str, DimensionGap]] = {}
     for by, gaps in perception.items():

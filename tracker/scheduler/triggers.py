@@ -1,6 +1,6 @@
 """APScheduler's triggers for the schedules: a schedule's trigger in its time zone, the check
 of a cron expression, the next run time. Cron expressions have the standard meaning
-(`tracker.domain.crontab`: 1 is Monday), not APScheduler's numbering of days.
+(`tracker.domain.follow.crontab`: 1 is Monday), not APScheduler's numbering of days.
 
 The module is the services' recurrence engine (`tracker.services.follow.recurrence`):
 `tracker.scheduler.init_app` registers it on every app.
@@ -15,7 +15,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tracker.domain.crontab import trigger_fields
+from tracker.domain.follow.crontab import trigger_fields
 from tracker.models.schedules import Schedule
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from tracker.domain.constants import RESEND_TO
-from tracker.domain.effects import DIRECTIONS
+from tracker.domain.follow.effects import DIRECTIONS
 from tracker.models.schedules import SCHEDULE_KINDS
 from tracker.schemas.common import Email, Id, PageArgsSchema, Schema, TimeZone
 from tracker.schemas.plan import PlanChoiceArgsSchema, PlanUsedSchema, UnplannedSchema

@@ -22,8 +22,8 @@ from marshmallow import (
 from marshmallow.utils import get_value
 
 from tracker.domain.constants import DB_INT_MAX, LOCALES
-from tracker.domain.localization import TEXT_FIELDS
-from tracker.domain.playbook import GROWTH_OUTLOOKS, SIZE_BANDS
+from tracker.domain.frame.localization import TEXT_FIELDS
+from tracker.domain.frame.playbook import GROWTH_OUTLOOKS, SIZE_BANDS
 from tracker.models.assessments import SOURCES
 from tracker.models.playbook import TEMPLATE_CLASSES
 from tracker.schemas.common import POSITIVE_WEEKS, STORED_COUNT, Id, PageArgsSchema, Schema

@@ -1,4 +1,7 @@
-"""The demo organization NovaTechna, loaded from `seeds/demo/novatechna.yaml`.
+"""The demo organizations: NovaTechna in French (`seeds/demo/novatechna-fr.yaml`, named
+"NovaTechna (FR)", the one to show a French client) and in English (`seeds/demo/novatechna.yaml`,
+"NovaTechna"): the same people, ratings and history written in each language, with the same
+demo users as members of both.
 
 The demo is entered through the services, as its people would have entered it (the lead
 creating the organization, the backlog and its dependencies...), so every rule a user obeys
@@ -30,6 +33,10 @@ from tracker.services.tenancy import accounts, organizations
 from tracker.services.unit_of_work import transaction
 
 DEMO_PASSWORD = "novatechna-demo"
+#: The demo file of each language, in loading order: the English demo keeps the first
+#: organization id it had before the French one existed; the French one is the demo to show.
+DEMO_FILES = {"en": "novatechna.yaml", "fr": "novatechna-fr.yaml"}
+PRIMARY_LANGUAGE = "fr"
 ORG_SETTINGS = ("min_group_size", "perception_gap_threshold", "default_method",
                 "quick_win_max_weeks", "structural_min_weeks", "timezone")
 RESPONDENT_FIELDS = ("name", "email", "role", "team", "level", "source")
@@ -62,18 +69,26 @@ class DemoResult:
     login: str
 
 
-def demo_document() -> dict[str, Any]:
-    """The demo data file, parsed (by libyaml when PyYAML has it: the file is large and the
-    demo is loaded by many tests)."""
+def demo_document(language: str = "en") -> dict[str, Any]:
+    """The demo data file of this language (`DEMO_FILES`), parsed (by libyaml when PyYAML has
+    it: the file is large and the demo is loaded by many tests)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with (resource_dir("seeds") / "demo" / "novatechna.yaml").open(encoding="utf-8") as handle:
+    path = resource_dir("seeds") / "demo" / DEMO_FILES[language]
+    with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=loader)
 
 
-def load_demo(password: str = DEMO_PASSWORD) -> DemoResult:
-    """Create the demo's users, then its organization and history unless it exists, in one
-    transaction (an error anywhere leaves nothing behind)."""
-    document = demo_document()
+def load_demos(password: str = DEMO_PASSWORD) -> dict[str, DemoResult]:
+    """Every demo organization by language, loaded in the order of `DEMO_FILES` (each in its
+    own transaction; the users are shared, so they are members of both)."""
+    return {language: load_demo(password, language) for language in DEMO_FILES}
+
+
+def load_demo(password: str = DEMO_PASSWORD, language: str = "en") -> DemoResult:
+    """Create the demo's users, then the organization of this language and its history
+    unless it exists, in one transaction (an error anywhere leaves nothing behind). English
+    by default: most tests read the English demo's texts."""
+    document = demo_document(language)
     name = document["organization"]["name"]
     login = next(m["email"] for m in document["members"] if m["role"] == "lead")
     with transaction():
@@ -101,12 +116,13 @@ def _framework_id(code: str) -> int:
 
 def _organization(document: Mapping[str, Any], users: Mapping[str, User],
                   login: str) -> Organization:
-    """The organization with its settings, created by its lead (`login`), and its other
-    members."""
+    """The organization with its language and settings, created by its lead (`login`), and
+    its other members."""
     spec = document["organization"]
     settings = spec.get("settings", {})
     org = organizations.create_organization(users[login], {
-        "name": spec["name"], **{k: settings[k] for k in ORG_SETTINGS if k in settings}})
+        "name": spec["name"], "locale": spec.get("locale", "en"),
+        **{k: settings[k] for k in ORG_SETTINGS if k in settings}})
     for member in document["members"]:
         if member["email"] != login:
             organizations.add_member(org, member["email"], member["role"])

@@ -44,13 +44,14 @@ DECISIONS: tuple[dict[str, Any], ...] = (
 
 
 def load_playbook(context: DemoContext) -> None:
-    """The profile of `organization.profile`, root-cause links and the decision log (linked
-    to the initiatives, pilots and findings loaded by the earlier steps, by key)."""
+    """The profile of `organization.profile`, root-cause links and the decision log (the
+    document's `decisions` when it writes them in its language, else `DECISIONS`), linked to
+    the initiatives, pilots and findings loaded by the earlier steps, by key."""
     playbook.put_profile(context.org, context.document["organization"].get("profile") or {})
     for symptom, cause in ROOT_CAUSES:
         root_causes.add_root_cause(context.org, context.findings[symptom],
                                    context.findings[cause])
-    for spec in DECISIONS:
+    for spec in context.document.get("decisions", DECISIONS):
         decisions.create_decision(context.org, {
             **{k: v for k, v in spec.items() if k in decisions.FIELDS},
             "initiative_ids": [context.initiatives[k] for k in spec.get("initiatives", [])],

@@ -22,7 +22,8 @@ FIELD_LABELS = {"title": _l("Title"), "description": _l("Description"), "status"
                 "reach": _l("Reach"), "impact": _l("Impact"), "confidence": _l("Confidence"),
                 "effort": _l("Effort"), "ease": _l("Ease"),
                 "class_override": _l("Class override"), "pinned_start": _l("Pinned start"),
-                "actual_start": _l("Actual start"), "actual_end": _l("Actual end")}
+                "actual_start": _l("Actual start"), "actual_end": _l("Actual end"),
+                "uplifts": _l("Expected uplifts")}
 PILOT_STATUS_LABELS = {"planned": _l("planned"), "running": _l("running"),
                        "succeeded": _l("succeeded"), "failed": _l("failed")}
 DECISION_LABELS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l("stop")}

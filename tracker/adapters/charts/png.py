@@ -23,6 +23,7 @@ from matplotlib.projections.polar import PolarAxes
 from matplotlib.typing import ColorType
 
 from tracker.adapters.charts.figures import RADAR_LABEL_WIDTH, SCORE_SCALE
+from tracker.adapters.charts.numbers import decimal_text, tick_formatter
 
 #: The heatmap's colours: the pages' scale (`figures.SCORE_SCALE`), higher is brighter.
 SCORE_COLORMAP = LinearSegmentedColormap.from_list("score", SCORE_SCALE)
@@ -66,17 +67,19 @@ def _png(figure: Figure) -> bytes:
 
 
 def trend_chart(labels: Sequence[str], overall: Sequence[float | None],
-                scale: tuple[float, float], title: str) -> bytes:
-    """The overall score of each closed assessment, in time order."""
+                scale: tuple[float, float], title: str, locale: str | None = None) -> bytes:
+    """The overall score of each closed assessment, in time order; its numbers in `locale`
+    (by default the one Flask-Babel renders in: `chart_locale`)."""
     figure = _figure(6, 2.6)
     axes = figure.subplots()
     points = [(k, v) for k, v in enumerate(overall) if v is not None]
     axes.plot([k for k, _ in points], [v for _, v in points], marker="o", color="#1f5fa8")
     for k, value in points:
-        axes.annotate(f"{value:.2f}", (k, value), textcoords="offset points", xytext=(0, 7),
-                      ha="center", fontsize=8)
+        axes.annotate(decimal_text(value, 2, locale), (k, value), textcoords="offset points",
+                      xytext=(0, 7), ha="center", fontsize=8)
     axes.set_xticks(range(len(labels)), labels, fontsize=8)
     axes.set_ylim(scale[0], scale[1])
+    axes.yaxis.set_major_formatter(tick_formatter(locale))
     axes.set_title(title, fontsize=10)
     axes.grid(axis="y", alpha=0.3)
     return _png(figure)
@@ -117,10 +120,11 @@ def radar_figure(names: Sequence[str], series: Sequence[tuple[str, Sequence[floa
 
 def heatmap_chart(rows: Sequence[str], columns: Sequence[str],
                   values: Sequence[Sequence[float | None]], scale: tuple[float, float],
-                  title: str) -> bytes:
+                  title: str, locale: str | None = None) -> bytes:
     """A grid of scores (one row per dimension, one column per group), each cell coloured
     on the framework's scale (the pages' colours: higher is brighter) and labelled with its
-    value, in black or white for contrast; the groups on top; empty cells stay blank."""
+    value in `locale`, in black or white for contrast; the groups on top; empty cells stay
+    blank."""
     figure = _figure(max(4.5, 1.1 * len(columns) + 3), max(2.5, 0.32 * len(rows) + 1.2))
     axes = figure.subplots()
     grid = [[float("nan") if v is None else v for v in row] for row in values]
@@ -131,11 +135,12 @@ def heatmap_chart(rows: Sequence[str], columns: Sequence[str],
         for x, value in enumerate(row):
             if value is not None:
                 dark = luminance(SCORE_COLORMAP(norm(value))) > DARK_TEXT_ABOVE
-                axes.text(x, y, f"{value:.1f}", ha="center", va="center", fontsize=7,
-                          color="black" if dark else "white")
+                axes.text(x, y, decimal_text(value, 1, locale), ha="center", va="center",
+                          fontsize=7, color="black" if dark else "white")
     axes.set_xticks(range(len(columns)), columns, fontsize=8)
     axes.set_yticks(range(len(rows)), rows, fontsize=7)
     axes.xaxis.tick_top()
     axes.set_title(title, fontsize=10)
-    figure.colorbar(image, ax=axes, fraction=0.04)
+    figure.colorbar(image, ax=axes, fraction=0.04).ax.yaxis.set_major_formatter(
+        tick_formatter(locale))
     return _png(figure)

@@ -6,7 +6,9 @@ row 1, the first respondent row 2), and COLUMN the header of the cell (`row 3.pr
 Problems of the header itself are on row 1 (`row 1.role`: a missing required column).
 Files from spreadsheets are welcome as they come: `;` as the separator (sniffed from the header
 line), a UTF-8 byte order mark, decimal commas (`3,5`), or the same layout as the first sheet of
-an `.xlsx` workbook (`xlsx_records`).
+an `.xlsx` workbook (`xlsx_records`). A file that is not UTF-8 is read as Windows-1252, the
+encoding of French Excel's "CSV (séparateur: point-virgule)" (`decode_text` says so, for the
+preview to tell).
 """
 
 from __future__ import annotations
@@ -134,6 +136,42 @@ def parse_ratings_records(lines: Iterable[list[str]], dimension_codes: Collectio
         raise InvalidInput(f"{len(errors)} cell(s) of the CSV are not valid; nothing was saved.",
                            errors=errors)
     return respondents
+
+
+#: The encoding a file that is not UTF-8 is read in: what Excel writes in Western Europe.
+FALLBACK_ENCODING = "cp1252"
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A file's text and the encoding it was read in (`utf-8` or `FALLBACK_ENCODING`)."""
+
+    text: str
+    encoding: str = "utf-8"
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """The text of a CSV file: UTF-8 (a byte order mark dropped), else Windows-1252, which
+    decodes any byte but five; InvalidInput naming the line and byte when neither reads it.
+
+    >>> decode_text("\ufeffnom;équipe".encode("utf-8"))
+    DecodedText(text='nom;équipe', encoding='utf-8')
+    >>> decode_text("nom;équipe".encode("cp1252"))
+    DecodedText(text='nom;équipe', encoding='cp1252')
+    """
+    try:
+        return DecodedText(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        return DecodedText(data.decode(FALLBACK_ENCODING), FALLBACK_ENCODING)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InvalidInput(
+            f"The CSV file is neither UTF-8 nor Windows-1252 text (line {line}, byte "
+            f"{error.start}): save it as \"CSV UTF-8\".",
+            errors={"file": [f"Line {line}: byte {error.start} is not UTF-8 text."]},
+        ) from error
 
 
 def records(text: str) -> Iterator[list[str]]:

@@ -230,10 +230,12 @@ def backlog_page(org: Organization, method: str | None, page: int, per_page: int
 
 
 def backlog_csv(org: Organization, method: str | None, *, include_done: bool = False,
-                status: str | None = None) -> str:
-    """The whole ranked backlog as CSV (one row per initiative; lists joined with `;`)."""
+                status: str | None = None, sep: str | None = None) -> str:
+    """The whole ranked backlog as CSV (one row per initiative; lists joined with `;`), in
+    the organization's style (`sep` chooses the separator)."""
     shown = ranked_backlog(org, method, include_done=include_done, status=status).items
     return csv.table(CSV_COLUMNS, [
         (item.rank, item.id, item.title, item.status, item.value, item.effort, item.score,
          item.missing, item.effective_priority, item.class_, item.computed_class, item.quadrant,
-         item.actionable, item.blocked_by) for item in shown])
+         item.actionable, item.blocked_by) for item in shown],
+        style=csv.CsvStyle.of(org.locale, sep))

@@ -159,7 +159,9 @@ def create_decision(org: Organization, data: Mapping[str, Any]) -> LogEntry:
     return _entry(decision)
 
 
-def decisions_csv(org: Organization, filters: Mapping[str, Any]) -> str:
-    """The filtered decision log as CSV (lists joined with `; `)."""
+def decisions_csv(org: Organization, filters: Mapping[str, Any], sep: str | None = None) -> str:
+    """The filtered decision log as CSV (lists joined with `; `), in the organization's
+    style (`sep` chooses the separator)."""
     return csv.table(CSV_COLUMNS, [[getattr(entry, column) for column in CSV_COLUMNS]
-                                   for entry in log_entries(org, filters)], separator="; ")
+                                   for entry in log_entries(org, filters)], separator="; ",
+                     style=csv.CsvStyle.of(org.locale, sep))

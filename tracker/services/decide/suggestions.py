@@ -19,15 +19,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.errors import InvalidInput
-from tracker.domain.playbook import Profile, Suggestion, TemplateSpec, applies, rank_templates
+from tracker.domain.frame.playbook import Profile, Suggestion, TemplateSpec, applies, rank_templates
 from tracker.domain.prioritization import gap_value
 from tracker.extensions import db
 from tracker.models import Dependency, Finding, Initiative, Organization, Uplift, User
 from tracker.models import PlaybookTemplate as Template
+from tracker.services.decide import reason_texts
 from tracker.services.decide.initiatives import audit
 from tracker.services.diagnose.scores import assessment_scores
 from tracker.services.frame import frameworks, playbook
@@ -141,13 +143,19 @@ def holding(rule: Mapping[str, Any] | None, profile: Profile,
 
 def suggestions_view(org: Organization, assessment_id: int) -> dict[str, Any]:
     """The suggestions as the API shows them, each template with the initiative that
-    adopted it (`adopted_by`, null when none has)."""
+    adopted it (`adopted_by`, null when none has) and why it applies in the organization's
+    language (DESIGN section 9)."""
     result, templates = suggest(org, assessment_id)
     adopted = adoptions(org, templates)
+    with force_locale(org.locale or "en"):
+        reasons = {(item.finding.id, s.code): reason_texts.reason(
+            s, item.why[s.code], templates[s.code].rules)
+            for item in result for s in item.suggestions}
     return {"assessment_id": assessment_id, "findings": [
         {"finding_id": item.finding.id, "kind": item.finding.kind, "title": item.finding.title,
          "dimensions": [d.code for d in item.finding.dimensions],
-         "templates": [{"code": s.code, "title": s.title, "value": s.value, "reason": s.reason,
+         "templates": [{"code": s.code, "title": s.title, "value": s.value,
+                        "reason": reasons[item.finding.id, s.code],
                         "dimensions": s.dimensions,
                         "template_class": templates[s.code].template_class,
                         "duration_weeks": templates[s.code].duration_weeks,

@@ -28,6 +28,7 @@ from tracker.models import (
 from tracker.models.findings import finding_dimension
 from tracker.services.audit import audit
 from tracker.services.diagnose import perception
+from tracker.services.diagnose.finding_texts import suggestion_texts
 from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.frame import frameworks
 from tracker.services.locks import lock_organization_graphs
@@ -227,6 +228,8 @@ def _move_initiatives(org: Organization, keep: Finding, merged: Finding,
 def suggest(org: Organization, assessment_id: int) -> SuggestResult:
     """Store the findings the rules suggest for an assessment (status `suggested`, with the
     numbers that triggered them); a suggestion already stored, even dismissed, is skipped.
+    Titles and descriptions are written in the organization's language now, once: a
+    stored finding keeps its words.
 
     New findings are written in two bulk statements, so the number of queries does not grow
     with the number of respondents or of suggestions.
@@ -249,11 +252,13 @@ def suggest(org: Organization, assessment_id: int) -> SuggestResult:
     fresh = [s for s in suggestions if s.key not in known]
     created_ids: dict[str, int] = {}
     if fresh:
+        texts = suggestion_texts(fresh, scored.framework, org.locale or "en")
         with transaction() as session:
             session.execute(insert(Finding), [
                 {"org_id": org.id, "assessment_id": scored.assessment.id, "kind": s.kind,
-                 "title": s.title[:300], "description": "", "status": "suggested",
-                 "suggestion_key": s.key, "metrics": s.metrics} for s in fresh])
+                 "title": texts[s.key].title[:300], "description": texts[s.key].description,
+                 "status": "suggested", "suggestion_key": s.key, "metrics": s.metrics}
+                for s in fresh])
             created_ids = {key: finding_id for finding_id, key in session.execute(
                 select(Finding.id, Finding.suggestion_key)
                 .where(Finding.assessment_id == scored.assessment.id,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from tracker.domain.frame.targets import axis_targets
 from tracker.domain.scoring import AssessmentScores
-from tracker.domain.targets import axis_targets
 from tracker.models import Assessment, Organization
 from tracker.services.diagnose.scores import ScoredAssessment
 from tracker.services.follow import barometer

@@ -9,10 +9,9 @@ organization's `min_group_size`; verbatims show their source only, never a respo
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any
 
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -42,11 +41,19 @@ def check_lang(lang: str | None) -> None:
                            errors={"lang": [f"Must be one of: {', '.join(LOCALES)}."]})
 
 
-def report_html(org: Organization, assessment_id: int, lang: str | None = None) -> str:
-    """The report as one standalone HTML page in `lang` (default: the current locale)."""
+def report_language(org: Organization, lang: str | None) -> str:
+    """The language the report is written in: `lang` when asked, else the organization's
+    (DESIGN section 9), else English."""
     check_lang(lang)
-    with force_locale(lang) if lang else nullcontext():
-        return render("report.html", **_context(org, assessment_id))
+    return lang or (org.locale if org.locale in LOCALES else "en")
+
+
+def report_html(org: Organization, assessment_id: int, lang: str | None = None) -> str:
+    """The report as one standalone HTML page in `lang` (default: the organization's
+    language): its words, and the grid's names where the grid is translated."""
+    locale = report_language(org, lang)
+    with force_locale(locale):
+        return render("report.html", **_context(org, assessment_id, locale))
 
 
 def report_pdf(org: Organization, assessment_id: int, lang: str | None = None) -> bytes:
@@ -69,8 +76,9 @@ def report(org: Organization, assessment_id: int, fmt: str = "html",
 
 
 def report_for_org_id(org_id: int, assessment_id: int, fmt: str,
-                      lang: str) -> tuple[bytes, str, str]:
-    """The CLI's report: an organization by id (the instance acts), in `lang`."""
+                      lang: str | None) -> tuple[bytes, str, str]:
+    """The CLI's report: an organization by id (the instance acts), in `lang` (default:
+    the organization's language)."""
     org = db.session.get(Organization, org_id)
     if org is None:
         raise NotFound(f"Organization {org_id} not found.")
@@ -79,18 +87,22 @@ def report_for_org_id(org_id: int, assessment_id: int, fmt: str,
 
 # Sections ----------------------------------------------------------------------------------
 
-def _context(org: Organization, assessment_id: int) -> dict[str, Any]:
+def _context(org: Organization, assessment_id: int, locale: str) -> dict[str, Any]:
+    """What the report's template shows, the grid's names in `locale`."""
     assessment = assessments.get_assessment(org, assessment_id)
     framework = frameworks.load_framework(assessment.framework_id)
     scale = (framework.scale_min, framework.scale_max)
-    scores = assessment_scores(org, assessment.id)
+    scores = assessment_scores(org, assessment.id, locale)
     names = {d["code"]: d["name"] for axis in scores["axes"] for d in axis["dimensions"]}
     perceptions = {by: perception.perception(org, assessment.id, by)
                    for by in PERCEPTION_ATTRIBUTES}
-    return {"lang": str(get_locale() or "en"), "org": org, "assessment": assessment,
-            "framework": framework, "scores": scores, "names": names,
+    return {"lang": locale, "org": org, "assessment": assessment,
+            "framework": framework,
+            "framework_name": frameworks.display_names(framework, locale).framework,
+            "scores": scores, "names": names,
             "min_group_size": org.min_group_size,
-            "radar": _radar(axis_radar(org, scored_assessment(org, assessment.id)), scale),
+            "radar": _radar(axis_radar(org, scored_assessment(org, assessment.id, locale)),
+                            scale),
             "heatmap": _heatmap(scores, perceptions["team"], scale),
             "perceptions": _perception_tables(perceptions, names),
             "findings": _findings(org, assessment.id),

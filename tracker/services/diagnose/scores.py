@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tracker.domain.frame.targets import dimension_targets, percent_to_target, score_map
 from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
-from tracker.domain.targets import dimension_targets, percent_to_target, score_map
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Rating, Respondent
 from tracker.services.frame import frameworks, targets
@@ -43,21 +43,25 @@ class ScoredAssessment:
     targets: dict[str, float]
 
 
-def scored_assessment(org: Organization, assessment_id: int) -> ScoredAssessment:
-    """Load and score an assessment in a constant number of queries, whatever its size."""
+def scored_assessment(org: Organization, assessment_id: int,
+                      locale: str | None = None) -> ScoredAssessment:
+    """Load and score an assessment in a constant number of queries, whatever its size;
+    its axis and dimension names in `locale` where translated (default: the grid's own)."""
     assessment = assessments.get_assessment(org, assessment_id)
     framework = frameworks.load_framework(assessment.framework_id)
-    axes = frameworks.axis_specs(framework)
+    axes = frameworks.axis_specs(framework, locale)
     points = rating_points(assessment, framework)
     return ScoredAssessment(assessment, framework, axes, points,
                             score_assessment(axes, points, framework.source_weights),
                             targets.current_targets(org.id, framework))
 
 
-def assessment_scores(org: Organization, assessment_id: int) -> dict[str, Any]:
+def assessment_scores(org: Organization, assessment_id: int,
+                      locale: str | None = None) -> dict[str, Any]:
     """Dimension, axis and overall scores with dispersion and source agreement, and each
-    dimension's target, target gap, share and weighted gap; `percent_to_target` overall."""
-    scored = scored_assessment(org, assessment_id)
+    dimension's target, target gap, share and weighted gap; `percent_to_target` overall.
+    Names in `locale` where translated (default: the grid's own language)."""
+    scored = scored_assessment(org, assessment_id, locale)
     by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores, scored.targets)}
     axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
              "dimensions": [{**asdict(dim), "target": by_code[dim.code].target,

@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.effects import pilot_effect, realized_uplift
 from tracker.domain.errors import TrackerError
-from tracker.domain.pilot_did import DifferenceInDifferences, difference_in_differences
+from tracker.domain.follow.effects import pilot_effect, realized_uplift
+from tracker.domain.follow.pilot_did import DifferenceInDifferences, difference_in_differences
+from tracker.domain.frame.targets import percent_to_target, score_map, target_progress
 from tracker.domain.scoring import (
     AssessmentScores,
     AxisSpec,
@@ -29,7 +31,6 @@ from tracker.domain.scoring import (
     RatingPoint,
     score_assessment,
 )
-from tracker.domain.targets import percent_to_target, score_map, target_progress
 from tracker.extensions import db
 from tracker.models import (
     Assessment,
@@ -49,8 +50,15 @@ from tracker.services.plan import roadmap, trajectory
 GROUP_LABELS = {"pilot_now": _l("pilot teams, now"), "rest_now": _l("others, now"),
                 "pilot_before": _l("pilot teams, before the start"),
                 "rest_before": _l("others, before the start")}
-ASSOCIATION_NOTE = ("Realized uplift is an association, not a proof of cause: a dimension "
-                    "may move for reasons other than the initiative, or not yet.")
+ASSOCIATION_NOTE = _l("Realized uplift is an association, not a proof of cause: a dimension "
+                      "may move for reasons other than the initiative, or not yet.")
+
+
+def association_note(org: Organization) -> str:
+    """The caution that goes with realized uplifts and pilot effects, written in the
+    organization's language (a note the product generates, DESIGN section 9)."""
+    with force_locale(org.locale or "en"):
+        return str(ASSOCIATION_NOTE)
 
 
 @dataclass(frozen=True)
@@ -255,7 +263,7 @@ def uplifts(org: Organization, framework_id: int | None = None) -> UpliftReport:
     """
     series = load_series(org, framework_id)
     if series is None:
-        return UpliftReport(framework_id, ASSOCIATION_NOTE, [])
+        return UpliftReport(framework_id, association_note(org), [])
     done = db.session.scalars(
         select(Initiative).where(Initiative.org_id == org.id, Initiative.status == "done")
         .options(selectinload(Initiative.uplifts).selectinload(Uplift.dimension))
@@ -264,7 +272,7 @@ def uplifts(org: Organization, framework_id: int | None = None) -> UpliftReport:
     maps = [score_map(s) for s in series.scores]
     result = [_initiative_uplift(i, series, closed_on, maps) for i in done
               if any(u.dimension.framework_id == series.framework.id for u in i.uplifts)]
-    return UpliftReport(series.framework.id, ASSOCIATION_NOTE, result)
+    return UpliftReport(series.framework.id, association_note(org), result)
 
 
 def _initiative_uplift(initiative: Initiative, series: Series, closed_on: list[date | None],
@@ -343,7 +351,7 @@ def pilot_effects(org: Organization, framework_id: int | None = None) -> PilotEf
     organization's `min_group_size` (a smaller group gives a null effect)."""
     series = load_series(org, framework_id)
     if series is None:
-        return PilotEffectReport(framework_id, ASSOCIATION_NOTE, org.min_group_size, [])
+        return PilotEffectReport(framework_id, association_note(org), org.min_group_size, [])
     pilots = db.session.scalars(
         select(Pilot).where(Pilot.org_id == org.id).order_by(Pilot.start, Pilot.id))
     lifted: dict[int, list[str]] = defaultdict(list)
@@ -367,7 +375,8 @@ def pilot_effects(org: Organization, framework_id: int | None = None) -> PilotEf
                     and assessment.closed_at.date() >= pilot.start]
         views.append(PilotEffectView(pilot.id, pilot.initiative_id, pilot.hypothesis[:80],
                                      list(pilot.teams), dims, measures))
-    return PilotEffectReport(series.framework.id, ASSOCIATION_NOTE, org.min_group_size, views)
+    return PilotEffectReport(series.framework.id, association_note(org), org.min_group_size,
+                             views)
 
 
 def _baseline(series: Series, start: date | None) -> Assessment | None:

@@ -29,6 +29,7 @@ from tracker.adapters.email.barometer import (
     Move,
     render,
 )
+from tracker.domain.constants import LOCALES
 from tracker.domain.errors import TrackerError
 from tracker.extensions import db
 from tracker.models import Initiative, Organization, User
@@ -36,6 +37,7 @@ from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.models.schedules import Schedule
 from tracker.services.follow import barometer, kpis, outbox
+from tracker.services.frame import frameworks
 from tracker.services.plan import roadmap
 from tracker.services.unit_of_work import transaction
 
@@ -102,11 +104,11 @@ def dashboard_url(base_url: str, org_id: int) -> str:
     return f"{base_url.rstrip('/')}/orgs/{org_id}/barometer"
 
 
-def asset_key(org_id: int, chart: Chart) -> str:
-    """The stored image of a chart, per organization and content: a hash of every value it
-    is drawn from, so equal data shares one image and changed data never reuses an old one.
-    """
-    content = json.dumps(asdict(chart), sort_keys=True).encode()
+def asset_key(org_id: int, chart: Chart, locale: str = "en") -> str:
+    """The stored image of a chart, per organization, content and language (its numbers
+    are drawn in it): a hash of every value it is drawn from, so equal data shares one
+    image and changed data, or another language, never reuses an old one."""
+    content = json.dumps({**asdict(chart), "locale": locale}, sort_keys=True).encode()
     return f"barometer:{org_id}:{chart.name}:{hashlib.sha256(content).hexdigest()[:32]}.png"
 
 
@@ -158,21 +160,25 @@ def next_milestones(org: Organization, count: int = MILESTONES) -> list[Mileston
     return sorted(ahead, key=lambda m: (m.day, m.title))[:count]
 
 
-def charts_of(pts: Sequence[barometer.BarometerPoint],
-              scale: tuple[float, float]) -> list[Chart]:
+def charts_of(pts: Sequence[barometer.BarometerPoint], scale: tuple[float, float],
+              names: frameworks.DisplayNames | None = None) -> list[Chart]:
     """The email's charts, from the points its text reports: the overall score of every
-    closed assessment in time order, and the axis scores of the first and the latest."""
+    closed assessment in time order, and the axis scores of the first and the latest (the
+    axes named by `names`, the reader's language, where given)."""
     shown = [pts[0], pts[-1]] if len(pts) > 1 else list(pts)
     return [Chart("trend", TREND_CID, tuple(p.title for p in pts),
                   (("overall", tuple(p.overall for p in pts)),), scale, "Overall · Global"),
-            Chart("radar", RADAR_CID, tuple(a.name for a in pts[-1].axes),
+            Chart("radar", RADAR_CID,
+                  tuple(names.axis(a.code, a.name) if names else a.name
+                        for a in pts[-1].axes),
                   tuple((p.title, tuple(a.score for a in p.axes)) for p in shown), scale,
                   "Axes")]
 
 
-def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, list[Chart]]:
+def digest(org: Organization, period: str, base_url: str,
+           locale: str | None = None) -> tuple[Digest, list[Chart]]:
     """The numbers of the email, and its charts drawn from the same points (none before
-    the first closed assessment)."""
+    the first closed assessment); the grid's names in `locale` where translated."""
     series = barometer.load_series(org)
     off_target = [KpiLine(k.name, k.unit, k.current, k.target, k.gap)
                   for k in kpis.kpis_of(org) if k.on_target is False]
@@ -186,34 +192,37 @@ def digest(org: Organization, period: str, base_url: str) -> tuple[Digest, list[
         return Digest(org.name, period, url, kpis_off_target=off_target,
                       **roadmap_view), []
     last = pts[-1]
-    moves = [Move(d.code, d.name, d.score, d.delta_previous) for a in last.axes
-             for d in a.dimensions if d.delta_previous is not None]
+    names = frameworks.display_names(series.framework, locale)
+    moves = [Move(d.code, names.dimension(d.code, d.name), d.score, d.delta_previous)
+             for a in last.axes for d in a.dimensions if d.delta_previous is not None]
     up = sorted((m for m in moves if m.delta > 0), key=lambda m: (-m.delta, m.code))[:MOVES]
     down = sorted((m for m in moves if m.delta < 0), key=lambda m: (m.delta, m.code))[:MOVES]
     return Digest(org.name, period, url, last.title, last.overall, last.delta_previous,
                   last.delta_first, last.progress_to_target,
-                  [AxisLine(a.code, a.name, a.score, a.delta_previous, a.delta_first)
-                   for a in last.axes], up, down, off_target, has_charts=True,
-                  **roadmap_view), charts_of(pts, (series.framework.scale_min,
-                                                   series.framework.scale_max))
+                  [AxisLine(a.code, names.axis(a.code, a.name), a.score, a.delta_previous,
+                            a.delta_first) for a in last.axes], up, down, off_target,
+                  has_charts=True, **roadmap_view), charts_of(
+                      pts, (series.framework.scale_min, series.framework.scale_max), names)
 
 
-def _draw(chart: Chart) -> bytes:
-    """The chart's PNG image."""
+def _draw(chart: Chart, locale: str) -> bytes:
+    """The chart's PNG image, its numbers in `locale`."""
     if chart.name == "trend":
-        return charts.trend_chart(chart.labels, chart.series[0][1], chart.scale, chart.title)
+        return charts.trend_chart(chart.labels, chart.series[0][1], chart.scale, chart.title,
+                                  locale)
     return charts.radar_chart(chart.labels, chart.series, chart.scale, chart.title)
 
 
-def _chart_assets(org: Organization, shown: Sequence[Chart]) -> list[dict[str, str]]:
-    """The `{cid, asset}` parts of the email: each chart drawn and stored unless an image
-    of the same content is stored already."""
-    keys = {chart.name: asset_key(org.id, chart) for chart in shown}
+def _chart_assets(org: Organization, shown: Sequence[Chart],
+                  locale: str) -> list[dict[str, str]]:
+    """The `{cid, asset}` parts of the email: each chart drawn (numbers in `locale`) and
+    stored unless an image of the same content is stored already."""
+    keys = {chart.name: asset_key(org.id, chart, locale) for chart in shown}
     stored = set(db.session.scalars(select(OutboxAsset.key).where(
         OutboxAsset.key.in_(list(keys.values())))))
     for chart in shown:
         if keys[chart.name] not in stored:
-            outbox.store_asset(keys[chart.name], f"{chart.name}.png", _draw(chart))
+            outbox.store_asset(keys[chart.name], f"{chart.name}.png", _draw(chart, locale))
     return [{"cid": chart.cid, "asset": keys[chart.name]} for chart in shown]
 
 
@@ -278,25 +287,30 @@ def resend_barometer(org: Organization, config: Mapping[str, Any], recipients: S
 
 def _queue(org: Organization, config: Mapping[str, Any], period: str, keys: Mapping[str, str],
            skipped: list[str], dry_run: bool = False) -> SendResult:
-    """Render the period's email once (per locale) and queue it under `keys` (recipient →
-    dedupe key) with its charts, in one transaction; `dry_run` only renders."""
-    content, shown = digest(org, period, config["TRACKER_BASE_URL"])
-    subject, text, _ = render(content, "en")
+    """Render the period's email once per locale (a recipient's own where known, else the
+    organization's) with its charts, names and words in that locale, and queue it under
+    `keys` (recipient → dedupe key), in one transaction; `dry_run` only renders."""
+    base_url = config["TRACKER_BASE_URL"]
+    org_locale = org.locale if org.locale in LOCALES else "en"
+    content, shown = digest(org, period, base_url, org_locale)
+    subject, text, _ = render(content, org_locale)
     pending = list(keys)
     if dry_run or not pending:
         return SendResult(period, [] if dry_run else pending, skipped, subject, text)
     locales = dict(db.session.execute(select(User.email, User.locale).where(
         User.email.in_([r.lower() for r in pending]))).all())
-    renderings: dict[str, tuple[str, str, str]] = {}
+    renderings: dict[str, tuple[str, str, str, tuple[dict[str, str], ...]]] = {}
     with transaction():
-        attachments = _chart_assets(org, shown)
         emails = []
         for recipient in pending:
-            locale = locales.get(recipient.lower()) or "en"
+            locale = locales.get(recipient.lower()) or org_locale
             if locale not in renderings:
-                renderings[locale] = render(content, locale)
-            subject_l, text_l, html_l = renderings[locale]
+                localized, charts_l = ((content, shown) if locale == org_locale
+                                       else digest(org, period, base_url, locale))
+                renderings[locale] = (*render(localized, locale),
+                                      tuple(_chart_assets(org, charts_l, locale)))
+            subject_l, text_l, html_l, attachments = renderings[locale]
             emails.append(outbox.Email(keys[recipient], recipient, subject_l, text_l, html_l,
-                                       tuple(attachments)))
+                                       attachments))
         outbox.enqueue(org.id, emails)
     return SendResult(period, pending, skipped, subject, text)

@@ -3,7 +3,7 @@
 at 8:00 AM", "Every 15 minutes". Common forms are described; any other valid expression is
 named as it is (the next run times, beside it, say the rest).
 
-Days of the week have the standard meaning (`tracker.domain.crontab`: 0 and 7 are Sunday).
+Days of the week have the standard meaning (`tracker.domain.follow.crontab`: 0 and 7 are Sunday).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from babel.lists import format_list
 from flask_babel import format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
-from tracker.domain.crontab import days_of_week, split
+from tracker.domain.follow.crontab import days_of_week, split
 
 
 def _numbers(field: str, low: int, high: int) -> list[int] | None:

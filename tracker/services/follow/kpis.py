@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.effects import kpi_status
 from tracker.domain.errors import Conflict, InvalidInput
+from tracker.domain.follow.effects import kpi_status
 from tracker.extensions import db
 from tracker.models import Dimension, Organization
 from tracker.models.base import utcnow

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -17,7 +17,7 @@ from tracker.adapters.importers import samm
 from tracker.adapters.importers.documents import check_tree, load_document
 from tracker.adapters.importers.samm import read_samm_model
 from tracker.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tracker.domain.localization import localize_framework, localized
+from tracker.domain.frame.localization import localize_framework, localized
 from tracker.domain.scoring import AxisSpec, DimensionSpec
 from tracker.extensions import db
 from tracker.models import (
@@ -175,12 +175,58 @@ def find_framework(code: str, version: int | None = None) -> Framework | None:
     return db.session.scalar(stmt.order_by(Framework.version.desc()).limit(1))
 
 
-def axis_specs(framework: Framework) -> list[AxisSpec]:
-    """The grid as the scoring domain sees it."""
-    return [AxisSpec(code=axis.code, name=axis.name, weight=axis.weight,
-                     dimensions=tuple(DimensionSpec(d.code, d.name, axis.code, d.weight)
+def axis_specs(framework: Framework, wanted: str | None = None) -> list[AxisSpec]:
+    """The grid as the scoring domain sees it, its names in the `wanted` language where
+    translated (`display_names`): the names scores show, never their numbers."""
+    names = display_names(framework, wanted)
+    return [AxisSpec(code=axis.code, name=names.axes[axis.code], weight=axis.weight,
+                     dimensions=tuple(DimensionSpec(d.code, names.dimensions[d.code], axis.code,
+                                                    d.weight)
                                       for d in axis.dimensions))
             for axis in framework.axes]
+
+
+@dataclass(frozen=True)
+class DisplayNames:
+    """A framework's name and the names of its axes and dimensions (by code, in grid
+    order) in one language: what pages, the report and the email show beside scores."""
+
+    framework: str
+    axes: dict[str, str]
+    dimensions: dict[str, str]
+
+    def axis(self, code: str, default: str) -> str:
+        """The axis' name, `default` for a code the grid does not hold."""
+        return self.axes.get(code, default)
+
+    def dimension(self, code: str, default: str) -> str:
+        """The dimension's name, `default` for a code the grid does not hold."""
+        return self.dimensions.get(code, default)
+
+
+def framework_names(ids: Iterable[int], wanted: str | None) -> dict[int, str]:
+    """The names of the frameworks `ids` in `wanted` where translated, in one query (for
+    lists of grids that hold rows, not frameworks)."""
+    found = db.session.scalars(select(Framework).where(Framework.id.in_(list(ids))))
+    return {f.id: framework_summary(f, wanted)["name"] for f in found}
+
+
+def dimension_name(dimension: Dimension, wanted: str | None) -> str:
+    """One dimension's name in `wanted` where translated (its framework's own otherwise)."""
+    return str(localized({"name": dimension.name}, dimension.translations, wanted,
+                         dimension.framework.language or "en")["name"])
+
+
+def display_names(framework: Framework, wanted: str | None) -> DisplayNames:
+    """The framework's names in `wanted` (else its own language), chosen as every read
+    chooses them (`localized`), without building the whole localized document."""
+    own = framework.language or "en"
+
+    def name(item: Any) -> str:
+        return str(localized({"name": item.name}, item.translations, wanted, own)["name"])
+
+    return DisplayNames(name(framework), {axis.code: name(axis) for axis in framework.axes},
+                        {d.code: name(d) for axis in framework.axes for d in axis.dimensions})
 
 
 def dimensions_by_code(framework: Framework) -> dict[str, Dimension]:

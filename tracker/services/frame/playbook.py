@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from tracker.adapters.importers.documents import load_document
 from tracker.domain.constants import LOCALES
 from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFound
-from tracker.domain.localization import localized
-from tracker.domain.playbook import Profile, TemplateSpec, check_prerequisites, rule_errors
+from tracker.domain.frame.localization import localized
+from tracker.domain.frame.playbook import Profile, TemplateSpec, check_prerequisites, rule_errors
 from tracker.extensions import db
 from tracker.models import Dimension, Framework, Organization, OrganizationProfile, User
 from tracker.models import PlaybookTemplate as Template

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tracker.domain.questions import rating_from_answers
+from tracker.domain.frame.questions import rating_from_answers
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Question
 from tracker.models.answers import Answer

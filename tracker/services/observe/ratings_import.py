@@ -11,8 +11,6 @@ transaction, so that other writers wait seconds, not minutes.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -22,12 +20,14 @@ from typing import TypeVar
 from flask import current_app
 from sqlalchemy import insert, select
 
+from tracker.adapters.exporters import csv as exported_csv
 from tracker.adapters.importers.documents import check_size
 from tracker.adapters.importers.ratings_csv import (
     MAX_ROWS,
     REQUIRED_COLUMNS,
     CsvRespondent,
     cell_key,
+    decode_text,
     parse_ratings_records,
     records,
     split_hint,
@@ -116,13 +116,9 @@ def without_perspective(rows: Iterable[list[str]], dimension_codes: Collection[s
 
 
 def decode_csv(data: bytes) -> str:
-    """The text of an uploaded CSV file (UTF-8, with or without a byte order mark, and no
-    NUL character, which no text column can hold)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput("The CSV file is not UTF-8 text.",
-                           errors={"file": [f"Not UTF-8 at byte {error.start}."]}) from error
+    """The text of an uploaded CSV file (UTF-8, with or without a byte order mark, else
+    Windows-1252: `decode_text`), with no NUL character, which no text column can hold."""
+    text = decode_text(data).text
     offset = text.find("\x00")
     if offset >= 0:
         raise InvalidInput("The CSV file holds a NUL character.",
@@ -291,12 +287,11 @@ def import_ratings_file(org_id: int, assessment_id: int, path: Path,
     return import_ratings_csv(org, assessment_id, decode_csv(data), progress)
 
 
-def template_csv(org: Organization, assessment_id: int) -> str:
-    """A ratings file to fill in: the header row of the respondents' attributes, then one
-    column per dimension code of the assessment's framework."""
+def template_csv(org: Organization, assessment_id: int, sep: str | None = None) -> str:
+    """A ratings file to fill in, in the organization's CSV style (`sep` chooses the
+    separator): the header row of the respondents' attributes, then one column per
+    dimension code of the assessment's framework."""
     assessment = assessments.get_assessment(org, assessment_id)
     framework = frameworks.load_framework(assessment.framework_id)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(
-        [*REQUIRED_COLUMNS, *frameworks.dimensions_by_code(framework)])
-    return out.getvalue()
+    return exported_csv.table([*REQUIRED_COLUMNS, *frameworks.dimensions_by_code(framework)],
+                              [], style=exported_csv.CsvStyle.of(org.locale, sep))

@@ -358,13 +358,14 @@ CSV_COLUMNS = ("initiative_id", "title", "start", "end", "wave", "phase", "slack
                "critical")
 
 
-def roadmap_csv(org: Organization, params: PlanParams) -> str:
+def roadmap_csv(org: Organization, params: PlanParams, sep: str | None = None) -> str:
     """The roadmap as CSV, one row per planned initiative in start order (those it leaves
     out have no dates: the roadmap lists them). A spreadsheet is read by people, so its
     wave counts from 1 as the pages do (the API's JSON `wave` counts from 0)."""
     return csv.table(CSV_COLUMNS, [
         (e.initiative_id, e.title, e.start.isoformat(), e.end.isoformat(), e.wave + 1, e.phase,
-         e.slack_weeks, e.critical) for e in get_roadmap(org, params).initiatives])
+         e.slack_weeks, e.critical) for e in get_roadmap(org, params).initiatives],
+        style=csv.CsvStyle.of(org.locale, sep))
 
 
 def roadmap_ical(org: Organization, params: PlanParams) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from tracker.domain.constants import PLAN_SOURCES
 from tracker.domain.errors import InvalidInput, NotFound
-from tracker.domain.trajectory import aggregate, project_trajectory
+from tracker.domain.follow.trajectory import aggregate, project_trajectory
 from tracker.extensions import db
 from tracker.models import (
     Assessment,

@@ -30,8 +30,10 @@ from tracker.services.diagnose import findings, root_causes
 from tracker.services.plan import roadmap
 from tracker.web.audit_words import event_lines
 from tracker.web.base import bp, org_page
+from tracker.web.forms import form_numbers, number_errors
 from tracker.web.labels import (
     BACKLOG_LABELS,
+    FIELD_LABELS,
     FINDING_KINDS,
     INPUT_HINTS,
     QUADRANT_LABELS,
@@ -42,6 +44,8 @@ from tracker.web.labels import (
 FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
                                 "load", *INPUT_FIELDS, "class_override", "pinned_start",
                                 "actual_start", "actual_end")
+#: The plain fields that hold a number.
+NUMBER_FIELDS: tuple[str, ...] = ("duration_weeks", "load", *INPUT_FIELDS)
 #: The relations the forms edit too: linked findings and expected uplifts.
 RELATION_FIELDS: tuple[str, ...] = ("finding_ids", "uplifts")
 #: Blank uplift rows offered below the initiative's own, and added by "Add a row" without
@@ -100,7 +104,8 @@ def backlog_csv(org_id: int) -> Response:
     """The whole ranked backlog as a CSV download."""
     org = org_page(org_id)
     method = request.args.get("method") or None
-    return Response(backlog.backlog_csv(org, method, include_done=_include_done()),
+    return Response(backlog.backlog_csv(org, method, include_done=_include_done(),
+                                        sep=request.args.get("sep")),
                     mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="backlog.csv"'})
 
@@ -394,12 +399,15 @@ def _shown_version() -> dict[str, str]:
 
 
 def _form_data(values: dict[str, Any]) -> dict[str, Any]:
-    """Form text to schema input: an empty optional field means no value."""
+    """Form text to schema input: an empty optional field means no value; numbers read
+    with a decimal comma too (`form_number`)."""
+    numbers = form_numbers(values, NUMBER_FIELDS)
     data = {name: (value if value != "" or name in ("title", "description") else None)
-            for name, value in values.items()
+            for name, value in numbers.items()
             if name in FORM_FIELDS and (name != "status" or value)}
     data["finding_ids"] = values["finding_ids"]
-    data["uplifts"] = [{key: row[key] for key in ("dimension", "expected") if row[key] != ""}
+    data["uplifts"] = [form_numbers({key: row[key] for key in ("dimension", "expected")
+                                     if row[key] != ""}, ("expected",))
                        for row in values["uplifts"]]
     return data
 
@@ -416,7 +424,7 @@ def _all_errors(org: Any, invalid: ValidationError, values: dict[str, Any],
     rows: dict[Any, Any] = {}
     if isinstance(messages.get("uplifts"), dict):
         rows = messages.pop("uplifts")
-    errors = _field_errors(messages)
+    errors = _field_errors(number_errors(messages, FIELD_LABELS))
     errors.update(_uplift_row_errors(org, rows, values["uplifts"]))
     for field, problems in _field_errors(
             initiatives.initiative_errors(org, accepted, initiative)).items():

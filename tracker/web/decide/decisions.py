@@ -27,6 +27,7 @@ from tracker.services.diagnose import findings
 from tracker.services.tenancy.access import get_owned
 from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import render_initiative
+from tracker.web.forms import form_numbers, number_errors
 from tracker.web.labels import COMMITTEE_LABELS, DECISION_LABELS, LOG_KIND_LABELS
 
 PER_PAGE = 20
@@ -79,7 +80,8 @@ def decisions_csv(org_id: int) -> Response:
     """The filtered decision log as a CSV download."""
     org = org_page(org_id)
     filters = _filters()[0]
-    return Response(decisions.decisions_csv(org, filters), mimetype="text/csv", headers={
+    return Response(decisions.decisions_csv(org, filters, request.args.get("sep")),
+                    mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="decisions-{org.id}.csv"'})
 
 
@@ -89,14 +91,16 @@ def pilot_new(org_id: int, initiative_id: int) -> Any:
     """Create a pilot under the initiative; errors are shown next to the form's fields."""
     org = org_page(org_id, "ops")
     values = {name: request.form.get(name, "").strip() for name in PILOT_FIELDS}
-    data: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
+    data: dict[str, Any] = {k: v for k, v in form_numbers(values, ("threshold",)).items()
+                            if v != ""}
     if "teams" in data:
         data["teams"] = [t.strip() for t in data["teams"].split(",") if t.strip()]
     try:
         pilots.create_pilot(org, current_user, initiative_id, PilotSchema().load(data))
     except ValidationError as invalid:
         return render_initiative(org, initiative_id, pilot_values=values,
-                                 pilot_errors=_errors(invalid.messages)), 422
+                                 pilot_errors=_errors(number_errors(
+                                     invalid.messages, {"threshold": _("Threshold")}))), 422
     flash(_("Pilot created."), "ok")
     return redirect(url_for("web.initiative", org_id=org.id, initiative_id=initiative_id,
                             _anchor="pilots-title"), code=303)

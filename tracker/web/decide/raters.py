@@ -24,6 +24,7 @@ from tracker.services.decide import raters
 from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import render_initiative
 from tracker.web.decide.scorecard import input_text
+from tracker.web.forms import form_numbers, number_errors
 from tracker.web.labels import FIELD_LABELS, INPUT_HINTS
 
 #: The fields of the rater form: the rater's name, then one per prioritization input.
@@ -39,7 +40,8 @@ def rater_save(org_id: int, initiative_id: int) -> Any:
     org = org_page(org_id, "contributor")
     values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
     try:
-        data = RaterFormSchema().load({k: v or None for k, v in values.items()})
+        data = RaterFormSchema().load(
+            {k: v or None for k, v in form_numbers(values, INPUT_FIELDS).items()})
         rater = data.pop("rater")
         raters.save_rater(org, current_user, initiative_id, rater, data)
     except ValidationError as invalid:
@@ -47,7 +49,8 @@ def rater_save(org_id: int, initiative_id: int) -> Any:
         domain = raters.rater_errors(accepted)
         if any(values[name] for name in INPUT_FIELDS):
             domain.pop("", None)  # values were given, only not all of them acceptable
-        return _refused(org, initiative_id, values, invalid.messages, domain)
+        return _refused(org, initiative_id, values,
+                        number_errors(invalid.messages, FIELD_LABELS), domain)
     except InvalidInput as invalid:
         return _refused(org, initiative_id, values, invalid.errors)
     flash(_("Inputs of %(rater)s saved.", rater=rater), "ok")

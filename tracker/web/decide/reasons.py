@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker.domain.playbook import ORDERED_FIELDS
+from tracker.domain.frame.playbook import ORDERED_FIELDS
 from tracker.services.decide.suggestions import Applicability, DimensionGain
 from tracker.web.i18n import number
 
@@ -52,7 +52,7 @@ NUMBER_SENTENCES = {
 
 def why_it_applies(why: Applicability, dimension_names: Mapping[str, str]) -> str:
     """The whole reason as one sentence: what it closes, then why it applies."""
-    closes = "; ".join(gain_words(gain) for gain in why.gains) or _(
+    closes = "; ".join(gain_words(gain, dimension_names) for gain in why.gains) or _(
         "closes no measured gap: the dimensions it lifts have no target yet")
     if why.rule is None:
         return _("%(closes)s; applies to every organization (its template has no rule).",
@@ -61,11 +61,13 @@ def why_it_applies(why: Applicability, dimension_names: Mapping[str, str]) -> st
              conditions=rule_words(why.rule, dimension_names))
 
 
-def gain_words(gain: DimensionGain) -> str:
-    """What the template closes on one dimension, with its target and today's score."""
+def gain_words(gain: DimensionGain, names: Mapping[str, str]) -> str:
+    """What the template closes on one dimension, with its target and today's score; the
+    dimension named as `names` names it (the reader's language), else as the gain does."""
     return _("closes %(closed)s of the maturity gap on %(dimension)s, where the target is "
              "%(target)s and today's score %(score)s", closed=number(gain.closes, 2),
-             dimension=gain.name, target=number(gain.target, 2), score=number(gain.score, 2))
+             dimension=names.get(gain.code, gain.name), target=number(gain.target, 2),
+             score=number(gain.score, 2))
 
 
 def rule_words(rule: Mapping[str, Any], names: Mapping[str, str]) -> str:

@@ -26,6 +26,7 @@ from tracker.schemas.decide import CriterionFormSchema, InitiativeSchema
 from tracker.services.decide import initiatives, scorecard
 from tracker.web.base import bp, can, org_page
 from tracker.web.decide.backlog import render_initiative
+from tracker.web.forms import form_number, form_numbers, number_errors
 
 #: How each kind of criterion reads on the pages.
 KIND_LABELS = {"benefit": _l("benefit (raises the value)"),
@@ -115,7 +116,7 @@ def initiative_scores(org_id: int, initiative_id: int) -> Any:
     errors: dict[str, list[str]] = {}
     try:
         changes = InitiativeSchema(partial=True, only=("criteria", "version")).load(
-            {"criteria": {code: raw for code, raw in values.items() if raw},
+            {"criteria": {code: form_number(raw) for code, raw in values.items() if raw},
              **({"version": version} if version else {})})
         initiatives.update_initiative(org, current_user, initiative_id, changes)
     except ValidationError as invalid:
@@ -157,10 +158,10 @@ def _saved(org: Organization, criterion: ScorecardCriterion | None,
     form again with every error beside its field (422)."""
     values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
     try:
-        save(CriterionFormSchema().load(values))
+        save(CriterionFormSchema().load(form_numbers(values, ("weight",))))
     except ValidationError as invalid:
         return _page(org, editing=criterion, values=values, status=422,
-                     errors=_messages(invalid.messages))
+                     errors=_messages(number_errors(invalid.messages, {"weight": _("Weight")})))
     except InvalidInput as invalid:
         return _page(org, editing=criterion, values=values, status=422,
                      errors=_messages(invalid.errors))
@@ -195,11 +196,13 @@ def _messages(errors: Any) -> dict[str, list[str]]:
 def _score_errors(criteria: list[ScorecardCriterion], messages: Any) -> dict[str, list[str]]:
     """The schema's errors on the scores, under each criterion's field (`score-<id>`)."""
     by_code = {c.code: c.id for c in criteria}
+    names = {c.code: c.name for c in criteria}
     errors: dict[str, list[str]] = {}
     scores = messages.get("criteria", {})
     for code, problem in (scores.items() if isinstance(scores, dict) else []):
         lines = problem.get("value", problem) if isinstance(problem, dict) else problem
-        errors[f"score-{by_code.get(code, '')}"] = [str(line) for line in lines]
+        named = number_errors({code: list(lines)}, names)[code]
+        errors[f"score-{by_code.get(code, '')}"] = [str(line) for line in named]
     if "version" in messages:
         errors["scores"] = [str(line) for line in messages["version"]]
     return errors

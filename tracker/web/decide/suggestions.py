@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.domain.errors import InvalidInput
 from tracker.models import Organization
 from tracker.services.decide import initiatives, suggestions
+from tracker.services.frame import frameworks, playbook
 from tracker.services.observe import assessments
 from tracker.web.base import bp, org_page
 from tracker.web.decide.reasons import why_it_applies
@@ -58,11 +60,16 @@ def _suggestions(org: Organization, assessment_id: int, checked: list[str],
     g.active_nav = "diagnostic"
     assessment = assessments.get_assessment(org, assessment_id)
     result, templates = suggestions.suggest(org, assessment_id)
-    names = {code: d.name for code, d in initiatives.usable_dimensions(org).items()}
+    locale = str(get_locale() or "en")
+    names = {code: frameworks.dimension_name(d, locale)
+             for code, d in initiatives.usable_dimensions(org).items()}
     why = {(item.finding.id, code): why_it_applies(reason, names)
            for item in result for code, reason in item.why.items()}
+    titles = {code: playbook.template_read(template, locale)["title"]
+              for code, template in templates.items()}
     return render_template("decide/suggestions.html", org=org, assessment=assessment,
-                           items=result, templates=templates, checked=set(checked), why=why,
+                           items=result, templates=templates, titles=titles,
+                           checked=set(checked), why=why,
                            adopted=suggestions.adoptions(org, templates),
                            errors=errors, labels=DIAGNOSTIC_LABELS,
                            classes=CLASS_LABELS)

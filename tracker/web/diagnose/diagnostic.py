@@ -14,27 +14,29 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from tracker.adapters.charts import figures
 from tracker.domain.constants import DB_INT_MAX, TENSION_STDEV
 from tracker.domain.errors import InvalidInput
-from tracker.domain.perception import ATTRIBUTES
-from tracker.domain.scoring import RatingPoint
-from tracker.domain.targets import (
+from tracker.domain.frame.targets import (
     axis_targets,
     dimension_targets,
     percent_to_target,
     score_map,
 )
+from tracker.domain.perception import ATTRIBUTES
+from tracker.domain.scoring import RatingPoint
 from tracker.models import Organization, Respondent
 from tracker.services.diagnose import findings, perception, radar, root_causes
 from tracker.services.diagnose.scores import scored_assessment
+from tracker.services.frame.frameworks import display_names
 from tracker.services.observe import assessments, ratings
 from tracker.web.base import bp, org_page
 from tracker.web.diagnose import root_causes as root_cause_pages
+from tracker.web.forms import form_float
 from tracker.web.labels import DIAGNOSTIC_LABELS, FINDING_STATUSES
 
 GRID_SOURCES = ("interview", "observation")
@@ -156,7 +158,7 @@ def _grid_rows(form: Any) -> tuple[list[dict[str, Any]], list[str], dict[str, st
             errors["_form"] = _("The form holds a field that is not a cell of the grid.")
             continue
         try:
-            value = float(raw.replace(",", "."))
+            value = form_float(raw)
         except ValueError:
             errors[name] = _("Enter a number, or leave the cell blank.")
             continue
@@ -188,7 +190,8 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     """The diagnostic page; `status_errors` and `status_form` refill a refused status
     move (a reopening without a reason) with its errors."""
     g.active_nav = "diagnostic"
-    scored = scored_assessment(org, assessment_id)
+    locale = str(get_locale() or "en")
+    scored = scored_assessment(org, assessment_id, locale)
     assessment, framework = scored.assessment, scored.framework
     scale = (framework.scale_min, framework.scale_max)
     by = request.args.get("by", "role")
@@ -236,6 +239,7 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     ordered_findings, finding_links = root_causes.order_root_causes_first(org, finding_page.items)
     return render_template(
         "diagnose/diagnostic.html", org=org, assessment=assessment, framework=framework,
+        framework_name=display_names(framework, locale).framework,
         overall=scored.scores.overall, axes=axes, radar=radar_figure, heatmap=heatmap, by=by,
         attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
         evidence=evidence, findings=ordered_findings, finding_links=finding_links,

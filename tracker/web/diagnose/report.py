@@ -1,5 +1,6 @@
 """The diagnostic report page: the same standalone document as the API (HTML, or PDF with
-`?format=pdf`), in the user's language unless `?lang=` asks for another."""
+`?format=pdf`), in the organization's language (DESIGN section 9) unless `?lang=` asks
+for another."""
 
 from __future__ import annotations
 

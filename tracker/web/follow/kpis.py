@@ -25,6 +25,7 @@ from tracker.models import Organization
 from tracker.schemas.follow import KpiSchema, MeasurementSchema
 from tracker.services.follow import kpis
 from tracker.web.base import bp, org_page
+from tracker.web.forms import form_number
 
 #: The least role that creates, edits, archives and measures KPIs.
 WRITER = "ops"
@@ -123,7 +124,7 @@ def kpi_measure(org_id: int, kpi_id: int) -> Any:
     values = {name: request.form.get(name, "").strip() for name in MEASUREMENT_FIELDS}
     try:
         kpis.add_measurement(org, kpi_id, MeasurementSchema().load(
-            {**values, "value": _number(values["value"])}))
+            {**values, "value": form_number(values["value"])}))
     except (ValidationError, InvalidInput) as refused:
         return _kpi_page(org, kpi_id, values, _errors(refused, MEASUREMENT_FIELDS)), 422
     except Conflict:
@@ -216,12 +217,7 @@ def _kpi_values() -> dict[str, Any]:
 def _kpi_data(values: dict[str, Any]) -> dict[str, Any]:
     """Form text to schema input: an empty target is no target; a decimal comma reads as a
     point."""
-    return {**values, "target": _number(values["target"]) or None}
-
-
-def _number(text: str) -> str:
-    """A number as typed (`7,5` or `7.5`) in the schema's notation."""
-    return text.replace(",", ".")
+    return {**values, "target": form_number(values["target"]) or None}
 
 
 def _errors(refused: ValidationError | InvalidInput,

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -61,7 +62,11 @@ def library(org_id: int) -> str:
                                     per_page=LIBRARY_PAGE)
     own = frameworks.org_library(org, owned=True, page=_page("own_page"),
                                  per_page=LIBRARY_PAGE)
-    return render_template("frame/library.html", org=org, shared=shared, own=own)
+    locale = str(get_locale() or "en")
+    names = {entry.framework.id: frameworks.framework_summary(entry.framework, locale)["name"]
+             for entry in [*shared.items, *own.items]}
+    return render_template("frame/library.html", org=org, shared=shared, own=own,
+                           names=names)
 
 
 def _page(name: str) -> int:
@@ -73,16 +78,18 @@ def _page(name: str) -> int:
 @bp.get("/orgs/<int:org_id>/frameworks/<int:framework_id>", endpoint="framework")
 @login_required
 def grid(org_id: int, framework_id: int) -> str:
-    """One grid: scale, axes, dimensions with weights, level descriptors and questions."""
+    """One grid: scale, axes, dimensions with weights, level descriptors and questions,
+    its texts in the user's language where translated (`framework_read`)."""
     org = org_page(org_id)
     g.active_nav = "frameworks"
-    framework = frameworks.org_framework(org, framework_id)
+    stored = frameworks.org_framework(org, framework_id)
+    framework = frameworks.framework_read(stored, str(get_locale() or "en"))
     return render_template("frame/framework.html", org=org, framework=framework,
-                           scale_labels={_key(level.value): level.label
-                                         for level in framework.scale},
-                           levels={d.id: _levels(d.levels) for axis in framework.axes
-                                   for d in axis.dimensions},
-                           own=framework.org_id == org.id)
+                           scale_labels={_key(level["value"]): level["label"]
+                                         for level in framework["scale"]},
+                           levels={d["id"]: _levels(d["levels"]) for axis in framework["axes"]
+                                   for d in axis["dimensions"]},
+                           own=stored.org_id == org.id)
 
 
 def _key(value: float) -> str:

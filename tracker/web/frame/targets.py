@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -17,6 +18,7 @@ from tracker.models import Framework, Organization
 from tracker.services.frame import frameworks, targets
 from tracker.services.observe import assessments
 from tracker.web.base import bp, org_page
+from tracker.web.forms import form_float
 
 
 @bp.route("/orgs/<int:org_id>/targets", methods=["GET", "POST"], endpoint="targets")
@@ -27,8 +29,7 @@ def targets_page(org_id: int) -> Any:
     g.active_nav = "targets"
     framework = _framework(org)
     if framework is None:
-        return render_template("frame/targets.html", org=org, framework=None,
-                               frameworks=assessments.usable_frameworks(org))
+        return _page(org, None)
     values: dict[str, str] = {f"level:{code}": _text(level) for code, level in
                               targets.current_targets(org.id, framework).items()}
     values["valid_from"] = date.today().isoformat()
@@ -40,9 +41,17 @@ def targets_page(org_id: int) -> Any:
             flash(_("Targets saved."), "ok")
             return redirect(url_for("web.targets", org_id=org.id, framework_id=framework.id),
                             code=303)
-    return render_template("frame/targets.html", org=org, framework=framework,
-                           frameworks=assessments.usable_frameworks(org), values=values,
-                           errors=errors), 422 if errors else 200
+    return _page(org, framework, values=values, errors=errors), 422 if errors else 200
+
+
+def _page(org: Organization, framework: Framework | None, **context: Any) -> str:
+    """The targets page, the grids' names in the user's language where translated."""
+    locale = str(get_locale() or "en")
+    choices = assessments.usable_frameworks(org)
+    return render_template(
+        "frame/targets.html", org=org, framework=framework, frameworks=choices,
+        choice_names=frameworks.framework_names([row.id for row in choices], locale),
+        names=frameworks.display_names(framework, locale) if framework else None, **context)
 
 
 def _framework(org: Organization) -> Framework | None:
@@ -83,7 +92,7 @@ def _levels(values: Mapping[str, str]) -> tuple[dict[str, float], dict[str, floa
         if prefix not in found or not code or not raw:
             continue
         try:
-            found[prefix][code] = float(raw.replace(",", "."))
+            found[prefix][code] = form_float(raw)
         except ValueError:
             errors[key] = [_("Enter a number, or leave the field blank.")]
     return found["level"], found["axis"], errors

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from tracker.domain.errors import InvalidInput
 from tracker.services.observe import assessments, ratings_import
 from tracker.web.base import bp, org_page
+from tracker.web.forms import encoding_warning
 
 #: The least role that uploads ratings files (they name respondents).
 UPLOAD_ROLE = "ops"
@@ -49,6 +50,8 @@ def ratings_upload(org_id: int, assessment_id: int) -> Any:
     if upload is None or not upload.filename:
         return _page(assessment, None, None, {"file": [_("Choose a CSV or .xlsx file.")]}), 422
     data = upload.read()
+    if warning := encoding_warning(data, upload.filename):
+        flash(warning, "warning")
     try:
         preview = ratings_import.preview_ratings_records(
             org, assessment_id, ratings_import.upload_records(data, upload.filename))
@@ -90,7 +93,8 @@ def ratings_upload_confirm(org_id: int, assessment_id: int) -> Any:
 def ratings_template(org_id: int, assessment_id: int) -> Response:
     """A CSV to fill in: the respondent columns and the assessment's dimension codes."""
     org = org_page(org_id, UPLOAD_ROLE)
-    return Response(ratings_import.template_csv(org, assessment_id), mimetype="text/csv",
+    return Response(ratings_import.template_csv(org, assessment_id, request.args.get("sep")),
+                    mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="ratings-{assessment_id}.csv"'})
 

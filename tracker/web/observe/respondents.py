@@ -25,6 +25,7 @@ from tracker.schemas.observe import RespondentSchema
 from tracker.services.observe import assessments, respondents
 from tracker.services.observe.ratings_import import MAX_BYTES_SETTING
 from tracker.web.base import bp, org_page
+from tracker.web.forms import encoding_warning
 
 #: The least role of every respondents page.
 ROLE = "ops"
@@ -128,8 +129,10 @@ def respondents_import(org_id: int, assessment_id: int) -> Any:
     try:
         if upload is not None and upload.filename:
             limit = int(current_app.config[MAX_BYTES_SETTING])
-            rows = respondents.read_list(upload.read(limit + 1), upload.filename,
-                                         current_app.config)
+            data = upload.read(limit + 1)
+            if warning := encoding_warning(data, upload.filename):
+                flash(warning, "warning")
+            rows = respondents.read_list(data, upload.filename, current_app.config)
         else:
             rows = respondents.read_list(pasted.encode(), "", current_app.config)
     except TrackerError as refused:

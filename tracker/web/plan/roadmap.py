@@ -26,6 +26,8 @@ from tracker.services.plan import roadmap, trajectory
 from tracker.services.tenancy import organizations
 from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import initiative_link
+from tracker.web.forms import form_float, form_numbers
+from tracker.web.i18n import number
 from tracker.web.labels import PLAN_SETTING_LABELS, UNPLANNED_REASON_LABELS
 
 #: The query arguments a plan is computed with.
@@ -102,7 +104,8 @@ def use_as_plan(org_id: int) -> Any:
     org = org_page(org_id, "ops")
     try:
         changes = OrganizationSchema(only=PLAN_SETTINGS).load(
-            {key: request.form.get(key) or None for key in PLAN_SETTINGS})
+            form_numbers({key: request.form.get(key) or None for key in PLAN_SETTINGS},
+                         ("plan_points",)))
     except ValidationError as invalid:
         flash(_("The plan was not saved: %(reason)s", reason="; ".join(
             f"{PLAN_SETTING_LABELS[key]}: {' '.join(messages)}" for key, messages
@@ -130,7 +133,7 @@ def _what_if(org: Any, form: dict[str, str], args: dict[str, Any]) -> dict[str, 
     data: dict[str, Any] = dict(args)
     try:
         if form["delay_id"] and form["delay_weeks"]:
-            data["delay"] = {int(form["delay_id"]): float(form["delay_weeks"].replace(",", "."))}
+            data["delay"] = {int(form["delay_id"]): form_float(form["delay_weeks"])}
         if form["drop_id"]:
             data["drop"] = [int(form["drop_id"])]
         if form["new_capacity"]:
@@ -157,4 +160,4 @@ def _gantt(org_id: int, plan: roadmap.Roadmap) -> dict[str, Any]:
 
 def _slack(weeks: float) -> str:
     """An initiative's slack, in weeks, as the bar's hover text says it."""
-    return _("slack %(weeks)s w", weeks=f"{weeks:g}")
+    return _("slack %(weeks)s w", weeks=number(weeks, 2))

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from tracker.domain.constants import LOCALES
-from tracker.domain.playbook import GROWTH_OUTLOOKS, SIZE_BANDS
+from tracker.domain.frame.playbook import GROWTH_OUTLOOKS, SIZE_BANDS
 from tracker.models import Organization
 from tracker.schemas.common import flatten_messages
 from tracker.schemas.frame import ProfileSchema
@@ -29,17 +29,21 @@ from tracker.schemas.tenancy import METHODS, OrganizationSchema
 from tracker.services.frame import playbook
 from tracker.services.tenancy import organizations
 from tracker.web.base import bp, org_page
+from tracker.web.forms import form_numbers, number_errors
 from tracker.web.labels import METHOD_LABELS, ROLE_LABELS
 
 #: The organization's settings on the form, in order (the plan's are the roadmap page's).
 SETTING_FIELDS: tuple[str, ...] = ("name", "locale", "timezone", "min_group_size",
                                    "perception_gap_threshold", "default_method",
                                    "quick_win_max_weeks", "structural_min_weeks")
+#: The settings that hold a number with decimals.
+NUMBER_FIELDS: tuple[str, ...] = ("perception_gap_threshold", "quick_win_max_weeks",
+                                  "structural_min_weeks")
 #: The profile's fields that a blank input leaves unknown.
 PROFILE_OPTIONAL: tuple[str, ...] = ("size_band", "management_levels", "product_tech_people",
                                      "growth_outlook")
 FIELD_LABELS: dict[str, Any] = {
-    "name": _l("Name"), "locale": _l("Language of surveys and emails"),
+    "name": _l("Name"), "locale": _l("Language of surveys, emails and the report"),
     "timezone": _l("Time zone"), "min_group_size": _l("Minimum group size"),
     "perception_gap_threshold": _l("Perception gap threshold"),
     "default_method": _l("Default prioritization method"),
@@ -115,7 +119,7 @@ def organization_settings(org_id: int) -> Any:
 def _load(values: Mapping[str, Any], *, partial: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     """The settings and the profile of the submitted form, both checked before either is
     kept: one ValidationError carries every bad field of the two."""
-    settings = {name: values[name] for name in SETTING_FIELDS}
+    settings = form_numbers({name: values[name] for name in SETTING_FIELDS}, NUMBER_FIELDS)
     profile = {name: values[name] or None for name in PROFILE_OPTIONAL}
     profile["regulatory_constraints"] = [item.strip() for item in
                                          values["regulatory_constraints"].split(",")
@@ -127,7 +131,7 @@ def _load(values: Mapping[str, Any], *, partial: bool) -> tuple[dict[str, Any], 
         try:
             loaded.append(schema.load(data))
         except ValidationError as invalid:
-            errors.update(_by_field(invalid.messages))
+            errors.update(_by_field(number_errors(invalid.messages, FIELD_LABELS)))
     if errors:
         raise ValidationError(errors)
     return loaded[0], loaded[1]
