@@ -6,6 +6,7 @@ reads them in English (its findings, written when generated, in English too)."""
 
 from __future__ import annotations
 
+import json
 from html import unescape
 
 import pytest
@@ -106,3 +107,14 @@ def test_the_suggestions_page_shows_the_templates_and_reasons_in_french(app, fre
     assert len(shown) >= 3  # the suggestions list templates, in French
     assert [en for en, _ in titles if en in page] == []
     assert english_left(page) == []  # the reasons name the dimensions in French
+
+
+def test_the_barometer_names_the_axes_in_french(app, french):
+    page = _page(_browser(app, "fr"), f"/orgs/{french.org_id}/barometer")
+    seed = pom_grid_seed()
+    axes = [(axis["name"], axis["translations"]["fr"]["name"]) for axis in seed["axes"]
+            if axis["name"] != axis["translations"]["fr"]["name"] and "&" not in axis["name"]]
+
+    # the trend's lines, in French (the figure's JSON escapes accents)
+    assert axes and all(json.dumps(fr)[1:-1] in page for _, fr in axes)
+    assert not [en for en, _ in axes if json.dumps(en) in page]  # no English line name

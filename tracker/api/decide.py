@@ -228,7 +228,7 @@ class RankedBacklog(MethodView):
         shown = _shown(args)
         if args["format"] == "csv":
             return _csv(backlog.backlog_csv(g.org, args.get("method"), **shown,
-                                            sep=request.args.get("sep")))
+                                            sep=args.get("sep")))
         return backlog.backlog_page(g.org, args.get("method"), args["page"], args["per_page"],
                                     **shown)
 
@@ -240,7 +240,7 @@ class BacklogCsv(MethodView):
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The whole ranked backlog as CSV."""
         return _csv(backlog.backlog_csv(g.org, args.get("method"), **_shown(args),
-                                        sep=request.args.get("sep")))
+                                        sep=args.get("sep")))
 
 
 def _shown(args: dict[str, Any]) -> dict[str, Any]:
@@ -326,7 +326,7 @@ class DecisionsCsv(MethodView):
     @decisions_blp.response(200, content_type="text/csv")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The filtered log as CSV."""
-        return Response(decisions.decisions_csv(g.org, args, request.args.get("sep")),
+        return Response(decisions.decisions_csv(g.org, args, args.get("sep")),
                         mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="decisions-{org_id}.csv"'})
 

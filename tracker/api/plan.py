@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, g
 from flask.views import MethodView
 
 from tracker.api import Blueprint
@@ -20,6 +20,7 @@ from tracker.schemas.plan import (
     ImpactSchema,
     PhaseSchema,
     PlanArgsSchema,
+    RoadmapCsvArgsSchema,
     RoadmapSchema,
     TrajectoryArgsSchema,
     TrajectorySchema,
@@ -123,12 +124,11 @@ class Trajectory(MethodView):
 
 @roadmap_blp.route(f"{ORG}/roadmap.csv")
 class RoadmapCsv(MethodView):
-    @roadmap_blp.arguments(PlanArgsSchema, location="query")
+    @roadmap_blp.arguments(RoadmapCsvArgsSchema, location="query")
     @roadmap_blp.response(200, content_type="text/csv")
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The roadmap as CSV."""
-        return _download(roadmap.roadmap_csv(g.org, PlanParams.from_args(args),
-                                             request.args.get("sep")),
+        return _download(roadmap.roadmap_csv(g.org, PlanParams.from_args(args), args.get("sep")),
                          "text/csv", f"roadmap-{org_id}.csv")
 
 

@@ -228,6 +228,13 @@ def use_path_converters(url_map: Map) -> None:
     url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter)
 
 
+def csv_separator() -> fields.String:
+    """The `sep` query argument of a CSV export: `,` or `;` (DESIGN section 9)."""
+    return fields.String(validate=validate.OneOf((",", ";")), metadata={
+        "description": "CSV separator: `;` with decimal commas, or `,` with decimal points; "
+                       "default `;` for a French organization, `,` otherwise"})
+
+
 class PageArgsSchema(Schema):
     """`page` (from 1) and `per_page` (1 to 200, default 50) query arguments."""
 

@@ -19,6 +19,7 @@ from tracker.schemas.common import (
     PageArgsSchema,
     Schema,
     WholeNested,
+    csv_separator,
 )
 
 TITLE = validate.Length(min=1, max=300)
@@ -145,6 +146,7 @@ class BacklogArgsSchema(PageArgsSchema):
     method = fields.String(metadata={"description": "wsjf, rice, ice, scorecard or gap; "
                                                     "default: the organization's"})
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    sep = csv_separator()
     include_done = fields.Boolean(load_default=False, metadata={
         "description": "Also rank the done and dropped initiatives (hidden by default)"})
     status = fields.String(validate=validate.OneOf(INITIATIVE_STATUSES), metadata={
@@ -257,6 +259,7 @@ class DecisionEntrySchema(DecisionSchema):
 
 class DecisionListArgsSchema(PageArgsSchema):
     q = fields.String(metadata={"description": "Words searched in title and rationale"})
+    sep = csv_separator()
     committee = fields.String(validate=validate.OneOf(COMMITTEES))
     date_from = fields.Date(data_key="from", metadata={"description": "Decided on or after"})
     date_to = fields.Date(data_key="to", metadata={"description": "Decided on or before"})

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from tracker.domain.constants import DB_INT_MAX, PLAN_SOURCES
 from tracker.domain.roadmap import UNPLANNED_REASONS
-from tracker.schemas.common import WEEKS, Id, Schema
+from tracker.schemas.common import WEEKS, Id, Schema, csv_separator
 
 _POSITIVE = validate.Range(min=0, min_inclusive=False)
 _CAPACITY = validate.Range(min=1, max=DB_INT_MAX)
@@ -22,6 +22,12 @@ class PlanArgsSchema(Schema):
                               metadata={"description": "Initiatives at once; none: unlimited"})
     points = fields.Float(validate=_POSITIVE,
                           metadata={"description": "Capacity points per week against load"})
+
+
+class RoadmapCsvArgsSchema(PlanArgsSchema):
+    """The plan's arguments, and the CSV's separator."""
+
+    sep = csv_separator()
 
 
 class RoadmapItemSchema(Schema):

@@ -6,6 +6,7 @@ small-group rule)."""
 from __future__ import annotations
 
 from flask import g, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -35,10 +36,10 @@ def barometer_page(org_id: int) -> str:
     trend, dimension_names = None, {}
     if report.assessments and report.framework_id is not None:  # assessments have one
         framework = frameworks.load_framework(report.framework_id)
-        trend = figures.lines(_series(report), (framework.scale_min, framework.scale_max),
-                             _("Score"))
-        dimension_names = {code: d.name for code, d in
-                           frameworks.dimensions_by_code(framework).items()}
+        names = frameworks.display_names(framework, str(get_locale() or "en"))
+        trend = figures.lines(_series(report, names), (framework.scale_min,
+                                                       framework.scale_max), _("Score"))
+        dimension_names = names.dimensions
     org_pilots = pilots.org_pilots(org)
     return render_template(
         "follow/barometer.html", org=org, report=report, trend=trend, baselines=baselines,
@@ -51,13 +52,15 @@ def barometer_page(org_id: int) -> str:
         groups=barometer.GROUP_LABELS)
 
 
-def _series(report: barometer.Barometer) -> list[tuple[str, list[str], list, bool]]:
+def _series(report: barometer.Barometer, names: frameworks.DisplayNames,
+            ) -> list[tuple[str, list[str], list, bool]]:
     """Measured overall and axis lines, then the projected ones (dashed) from the last
-    measured point, so the projection continues the measured line."""
+    measured point, so the projection continues the measured line; axes named in the
+    page's language."""
     points = report.assessments
     dates = [p.closed_at.date().isoformat() if p.closed_at else "" for p in points]
     measured = [(_("Overall"), dates, [p.overall for p in points], False)]
-    axes = [(axis.code, axis.name) for axis in points[-1].axes]
+    axes = [(axis.code, names.axis(axis.code, axis.name)) for axis in points[-1].axes]
     for code, name in axes:
         measured.append((name, dates, [_axis_score(p, code) for p in points], False))
     if not report.projected:
