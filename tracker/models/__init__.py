@@ -13,10 +13,10 @@ from tracker.models.backlog import (
     ScorecardCriterion,
     Uplift,
 )
-from tracker.models.decisions import Decision
+from tracker.models.decisions import Committee, Decision
 from tracker.models.findings import Finding, Target
 from tracker.models.frameworks import Axis, Dimension, Framework, Question, ScaleLevel
-from tracker.models.kpis import Kpi, Measurement
+from tracker.models.kpis import Kpi, Measurement, Objective
 from tracker.models.organizations import Invitation, Membership, Organization
 from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.models.playbook import OrganizationProfile, PlaybookTemplate
@@ -31,6 +31,7 @@ __all__ = [
     "AuditEvent",
     "Axis",
     "BaselineItem",
+    "Committee",
     "CriterionScore",
     "Decision",
     "Dependency",
@@ -42,6 +43,7 @@ __all__ = [
     "Invitation",
     "Kpi",
     "Measurement",
+    "Objective",
     "Membership",
     "Organization",
     "OrganizationProfile",

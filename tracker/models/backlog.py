@@ -32,6 +32,7 @@ class Initiative(OrgScoped, Timestamped, Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="proposed")
+    #: who carries it: a member's name (the form offers the members) or free text
     owner: Mapped[str | None] = mapped_column(String(200))
     duration_weeks: Mapped[float | None]
     load: Mapped[float | None]
@@ -163,6 +164,8 @@ class Pilot(OrgScoped, Timestamped, Model):
     success_criteria: Mapped[str] = mapped_column(Text, default="")
     kpi: Mapped[str | None] = mapped_column(String(200))
     threshold: Mapped[float | None]
+    #: success criteria as KPI thresholds: `[{"kpi_id": int, "threshold": float}]`
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     start: Mapped[date | None] = mapped_column(Date)
     end: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="planned")

@@ -1,15 +1,16 @@
-"""Schedules: an organization's recurring jobs (pulse, reminder, close, barometer)."""
+"""Schedules: an organization's recurring jobs (pulse, reminder, close, barometer,
+committee pack)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Model, OrgScoped, Timestamped, UTCDateTime
 
-SCHEDULE_KINDS: tuple[str, ...] = ("pulse", "reminder", "close", "barometer")
+SCHEDULE_KINDS: tuple[str, ...] = ("pulse", "reminder", "close", "barometer", "committee_pack")
 
 
 class Schedule(OrgScoped, Timestamped, Model):
@@ -26,6 +27,9 @@ class Schedule(OrgScoped, Timestamped, Model):
     timezone: Mapped[str | None] = mapped_column(String(64))
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
     close_after_days: Mapped[int | None]
+    #: for `committee_pack`: the committee whose next meeting's pack is emailed to its members
+    committee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("committee.id", ondelete="CASCADE"), index=True)
     paused: Mapped[bool] = mapped_column(default=False)
     last_period: Mapped[str | None] = mapped_column(String(20))
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
