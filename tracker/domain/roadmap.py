@@ -714,6 +714,26 @@ def schedule(graph: nx.DiGraph[int], items: Items, start: date,
     return plan
 
 
+class ListScheduler:
+    """The roadmap's list scheduling (see `schedule`), prepared once and run many times with
+    other durations: the forecast's runs. Validation and the left-out initiatives are
+    settled here, once; each run only schedules, without the slack search."""
+
+    def __init__(self, graph: nx.DiGraph[int], items: Items, start: date,
+                 capacity: Capacity = Capacity()) -> None:
+        indexed = _index(items)
+        _validate(graph, indexed, capacity)
+        self.graph, self.items, self.unplanned = _plannable(graph, indexed)
+        self.start, self.capacity = start, capacity
+
+    def end_weeks(self, extend: Mapping[int, float] | None = None) -> dict[int, float]:
+        """Each planned initiative's end, in weeks from the start, when the initiatives of
+        `extend` last that many weeks more (or less, when negative) than their
+        `duration_weeks`."""
+        return _simulate(self.graph, self.items, self.start, self.capacity, {},
+                         extend or {}).end_week
+
+
 def pin_conflicts(graph: nx.DiGraph[int], items: Items, start: date,
                   capacity: Capacity = Capacity()) -> list[dict[str, Any]]:
     """Every pinned initiative whose prerequisite ends (plus lag) after its pinned date, in
@@ -881,3 +901,81 @@ def compare_to_baseline(baseline: Mapping[int, tuple[date, date]], current: Plan
         status = "late" if weeks > 0 else "early" if weeks < 0 else "on_time"
         slips.append(Slip(node, base_end, end, weeks, status))
     return slips
+
+
+# Owner load --------------------------------------------------------------------------------
+
+#: An owner is overloaded in a phase when the weeks of work they carry in it exceed this
+#: many times the phase's length: more than one and a half initiatives at once on average
+#: (the POMA article's saturated leadership). One initiative over the whole phase is a full
+#: load; a second one half the time is the most before the flag.
+OVERLOAD_FACTOR = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerLoad:
+    """The weeks of work one owner has in flight during one phase: `weeks` is the sum, over
+    the owner's planned initiatives, of the overlap of `[start, end)` with the phase;
+    `phase_weeks` the phase's length; `overloaded` when `weeks > OVERLOAD_FACTOR ·
+    phase_weeks` (the factor a call chose)."""
+
+    owner: str
+    phase: str
+    weeks: float
+    phase_weeks: float
+    overloaded: bool
+
+
+def overlap_weeks(start: date, end: date, window_start: date, window_end: date) -> float:
+    """The weeks `[start, end)` and `[window_start, window_end)` share (0 when disjoint).
+
+    >>> overlap_weeks(date(2025, 1, 6), date(2025, 2, 3), date(2025, 1, 20), date(2025, 3, 3))
+    2.0
+    >>> overlap_weeks(date(2025, 1, 6), date(2025, 1, 20), date(2025, 1, 20), date(2025, 3, 3))
+    0.0
+    """
+    return _overlap_days(start, end, window_start, window_end) / 7
+
+
+def _overlap_days(start: date, end: date, window_start: date, window_end: date) -> int:
+    return max(0, (min(end, window_end) - max(start, window_start)).days)
+
+
+def owner_load(work: Sequence[tuple[str | None, date, date]], phases: Sequence[Phase],
+               factor: float = OVERLOAD_FACTOR) -> list[OwnerLoad]:
+    """Each owner's weeks of work in flight per phase, from `(owner, start, end)` of the
+    planned initiatives: phase by phase in the given order, owners by name (case
+    ignored). Owners are trimmed and grouped case-insensitively, shown as first written;
+    work without an owner is left out. Every owner with work in some phase gets a row for
+    every phase (zero where they have none), so the rows fill an owner × phase table.
+
+    >>> phases = [Phase("P1", date(2025, 1, 6), date(2025, 2, 3)),     # 4 weeks
+    ...           Phase("P2", date(2025, 2, 3), date(2025, 3, 3))]     # 4 weeks
+    >>> work = [("Ana", date(2025, 1, 6), date(2025, 2, 3)),           # all of P1
+    ...         ("ana ", date(2025, 1, 6), date(2025, 2, 17)),         # P1, 2 weeks of P2
+    ...         ("Bo", date(2025, 2, 3), date(2025, 2, 10)), (None, date(2025, 1, 6),
+    ...         date(2025, 3, 3))]
+    >>> [(r.owner, r.phase, r.weeks, r.overloaded) for r in owner_load(work, phases)]
+    [('Ana', 'P1', 8.0, True), ('Bo', 'P1', 0.0, False), ('Ana', 'P2', 2.0, False), \
+('Bo', 'P2', 1.0, False)]
+    """
+    names: dict[str, str] = {}
+    days: dict[tuple[str, int], int] = {}   # summed in days, so the weeks stay exact
+    for owner, start, end in work:
+        name = (owner or "").strip()
+        if not name:
+            continue
+        key = names.setdefault(name.casefold(), name).casefold()
+        for index, phase in enumerate(phases):
+            shared = _overlap_days(start, end, phase.start, phase.end)
+            if shared > 0:
+                days[key, index] = days.get((key, index), 0) + shared
+    loaded = sorted({key for key, _ in days})
+    rows = []
+    for index, phase in enumerate(phases):
+        length = (phase.end - phase.start).days / 7
+        for key in loaded:
+            carried = days.get((key, index), 0) / 7
+            rows.append(OwnerLoad(names[key], phase.name, carried, length,
+                                  carried > factor * length))
+    return rows
