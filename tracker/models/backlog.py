@@ -35,6 +35,10 @@ class Initiative(OrgScoped, Timestamped, Model):
     #: who carries it: a member's name (the form offers the members) or free text
     owner: Mapped[str | None] = mapped_column(String(200))
     duration_weeks: Mapped[float | None]
+    #: a three-point estimate in weeks (optimistic ≤ likely ≤ pessimistic) for the forecast
+    estimate_optimistic: Mapped[float | None]
+    estimate_likely: Mapped[float | None]
+    estimate_pessimistic: Mapped[float | None]
     load: Mapped[float | None]
     business_value: Mapped[float | None]
     time_criticality: Mapped[float | None]

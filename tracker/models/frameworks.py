@@ -30,6 +30,12 @@ class Framework(Timestamped, Model):
     # texts in other languages, by language: {"fr": {"name": ..., ...}} (DESIGN section 9)
     translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
         JSON, default=dict, server_default=sql_text("'{}'"))
+    #: the version of the same code this one follows, whose scores `crosswalk` carries over
+    previous_version: Mapped[int | None]
+    #: how the previous version's dimensions map onto this one's:
+    #: `[{"from": old code, "to": new code, "weight": w}]` (rename, split or merge)
+    crosswalk: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default=sql_text("'[]'"))
 
     scale: Mapped[list[ScaleLevel]] = relationship(
         order_by="ScaleLevel.value", cascade="all, delete-orphan", back_populates="framework")

@@ -19,10 +19,13 @@ continued fraction, inverted by bisection), so the domain needs no numerical lib
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+
+from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
 
 #: The two-sided 95 % interval's quantile.
 CONFIDENCE_QUANTILE = 0.975
@@ -217,3 +220,41 @@ def change_per_quarter(points: Sequence[tuple[datetime, float]]) -> float | None
         return None
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
+
+
+@dataclass(frozen=True)
+class AssessmentIntervals:
+    """The 95 % intervals of an assessment's scores: by dimension code, by axis code, and
+    overall (none where a score has too few ratings or respondents)."""
+
+    dimensions: dict[str, Interval | None] = field(default_factory=dict)
+    axes: dict[str, Interval | None] = field(default_factory=dict)
+    overall: Interval | None = None
+
+
+def assessment_intervals(axes: Sequence[AxisSpec], points: Sequence[RatingPoint],
+                         source_weights: Mapping[str, float],
+                         scores: AssessmentScores) -> AssessmentIntervals:
+    """Every interval of an assessment: a dimension's from its weighted ratings; an axis's
+    and the overall's from each respondent's own axis and overall scores (the same
+    formulas over the dimensions they rated), centred on the published `scores`."""
+    by_dimension: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    by_respondent: dict[int, list[RatingPoint]] = defaultdict(list)
+    for point in points:
+        if point.value is not None:
+            by_dimension[point.dimension].append(
+                (point.value, source_weights.get(point.source, 1.0)))
+            by_respondent[point.respondent_id].append(point)
+    own = [score_assessment(axes, ratings, source_weights)
+           for _, ratings in sorted(by_respondent.items())]
+    dimensions = {dim.code: dimension_interval(by_dimension.get(dim.code, ()))
+                  for axis in axes for dim in axis.dimensions}
+    axis_intervals: dict[str, Interval | None] = {}
+    for position, axis in enumerate(scores.axes):
+        values = [s.axes[position].score for s in own if s.axes[position].score is not None]
+        axis_intervals[axis.code] = (None if axis.score is None else respondent_interval(
+            [v for v in values if v is not None], axis.score))
+    overall_values = [s.overall for s in own if s.overall is not None]
+    overall = (None if scores.overall is None else respondent_interval(
+        [v for v in overall_values if v is not None], scores.overall))
+    return AssessmentIntervals(dimensions=dimensions, axes=axis_intervals, overall=overall)
