@@ -131,3 +131,14 @@ def test_draws_stay_within_the_estimate():
     draws = [Estimate(2, 3, 9).draw(rng) for _ in range(2000)]
     assert min(draws) >= 2 and max(draws) <= 9
     assert statistics.fmean(draws) == pytest.approx((2 + 12 + 9) / 6, abs=0.1)
+
+
+@pytest.mark.parametrize(("estimate", "share"), [((2, 4, 12), 0.85), ((1, 1, 5), 0.5),
+                                                 ((3, 9, 9), 0.95)])
+def test_the_pert_quantile_matches_scipy_beta(estimate: tuple[float, float, float],
+                                              share: float):
+    from scipy import stats
+    a, m, b = estimate
+    alpha, beta = 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
+    expected = a + (b - a) * stats.beta.ppf(share, alpha, beta)
+    assert Estimate(*estimate).quantile(share) == pytest.approx(expected, abs=1e-9)
