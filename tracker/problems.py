@@ -1,22 +1,26 @@
 """Every API error as RFC 9457 problem+json, translated in this one place.
 
-The `title` is given in French when the request's Accept-Language prefers French over
-English; `detail` and the field `errors` stay in English (the services' own messages).
+Everything a person may read is in the request's language (`tracker.web.i18n.select_locale`:
+the Accept-Language header when it names English or French, else the signed-in user's
+language, else English): the `title` (translated here), the `detail` and the field `errors`
+(our services' messages are translated where they are raised, marshmallow's own by
+`tracker.schemas.common.Schema`). Keys, types and the shape of the body never change.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, json, request
-from flask_babel import force_locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import INCLUDE, fields
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from tracker.domain.constants import LOCALES
 from tracker.domain.errors import TrackerError
-from tracker.schemas.common import Schema, flatten_messages
+from tracker.schemas.common import Patterns, Schema, flatten_messages, translate_known
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
@@ -37,6 +41,33 @@ TITLES: dict[str, Any] = {
     "Service Unavailable": _l("Service unavailable"),
 }
 
+#: The pure domain's messages (`tracker.domain` knows no language), translated here, at the
+#: edge, for the API and for the pages that show a domain refusal (`domain_message`).
+DOMAIN_MESSAGES: dict[str, Any] = {
+    "An initiative cannot depend on itself.": lambda: _("An initiative cannot depend on itself."),
+    "must differ from the prerequisite": lambda: _("must differ from the prerequisite"),
+    "The lag must be a number of weeks ≥ 0.": lambda: _("The lag must be a number of weeks ≥ 0."),
+    "must be a number ≥ 0": lambda: _("must be a number ≥ 0"),
+    "Some dependencies are invalid.": lambda: _("Some dependencies are invalid."),
+    "Some durations are missing or invalid.": lambda: _("Some durations are missing or invalid."),
+    "Capacity must be positive.": lambda: _("Capacity must be positive."),
+    "Invalid prioritization inputs.": lambda: _("Invalid prioritization inputs."),
+    "Invalid scorecard criteria.": lambda: _("Invalid scorecard criteria."),
+}
+DOMAIN_PATTERNS: Patterns = (
+    (re.compile(r"^This link would close a cycle: (?P<path>.+)$"),
+     lambda p: _("This link would close a cycle: %(path)s", **p)),
+    (re.compile(r"^Initiative (?P<dependent>\d+) already depends on initiative "
+                r"(?P<prerequisite>\d+)\.$"),
+     lambda p: _("Initiative %(dependent)s already depends on initiative %(prerequisite)s.",
+                 **p)),
+)
+
+
+def domain_message(message: Any) -> Any:
+    """A message of the domain in the request's language; any other message as it is."""
+    return translate_known(message, DOMAIN_MESSAGES, DOMAIN_PATTERNS)
+
 
 class ProblemSchema(Schema):
     """The body `problem` answers, as the OpenAPI document shows it: RFC 9457 members, field
@@ -47,11 +78,14 @@ class ProblemSchema(Schema):
 
     type = fields.String(required=True, metadata={"description": "A URI naming the problem type"})
     title = fields.String(required=True, metadata={
-        "description": "Short, in the language of Accept-Language (English or French)"})
+        "description": "Short, in the language of Accept-Language (English or French), else "
+                       "the user's"})
     status = fields.Integer(required=True)
-    detail = fields.String(required=True, metadata={"description": "What went wrong, in English"})
+    detail = fields.String(required=True, metadata={
+        "description": "What went wrong, in the same language as `title`"})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
-        "description": "Validation messages per field (`axes[0].code`, `_schema`)"})
+        "description": "Validation messages per field (`axes[0].code`, `_schema`), in the "
+                       "language of `title`"})
 
 
 def problem(status: int, title: str, detail: str = "", *, errors: dict[str, Any] | None = None,
@@ -68,13 +102,12 @@ def problem(status: int, title: str, detail: str = "", *, errors: dict[str, Any]
 
 
 def problem_title(title: str) -> str:
-    """`title` in the language the client prefers (Accept-Language, English or French):
-    clients may show titles to people, while `detail` stays English for logs and support."""
-    if (not has_request_context() or title not in TITLES
-            or request.accept_languages.best_match(LOCALES) != "fr"):
+    """`title` in the request's language (`select_locale`), since clients may show titles
+    to people; as given (English) outside a request, in English, or for a title not in
+    `TITLES`."""
+    if not has_request_context() or title not in TITLES or str(get_locale() or "en") == "en":
         return title
-    with force_locale("fr"):
-        return str(TITLES[title])
+    return str(TITLES[title])
 
 
 def is_api_request() -> bool:
@@ -83,16 +116,20 @@ def is_api_request() -> bool:
 
 
 def tracker_error(error: TrackerError) -> Response:
-    """Our own exceptions keep their status, message, field errors and extras."""
-    return problem(error.status, error.title, error.detail, errors=error.errors or None,
-                   **error.extra)
+    """Our own exceptions keep their status, message, field errors and extras (the domain's
+    messages translated, `domain_message`)."""
+    errors = {key: [domain_message(line) for line in lines] if isinstance(lines, list)
+              else lines for key, lines in error.errors.items()}
+    return problem(error.status, error.title, domain_message(error.detail),
+                   errors=errors or None, **error.extra)
 
 
 def http_error(error: HTTPException) -> Response:
     """werkzeug and webargs errors (404, 405, 422 validation...) as problems."""
     data = getattr(error, "data", None) or {}
     errors = _location_messages(data.get("messages")) if "messages" in data else None
-    detail = ("The request is not valid; see errors." if errors else error.description or "")
+    detail = (_("The request is not valid; see errors.") if errors
+              else error.description or "")
     headers = dict(data.get("headers") or {})
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)

@@ -27,7 +27,7 @@ ESTIMATES = ('estimate_optimistic', 'estimate_likely', 'estimate_pessimistic')
 def upgrade():
     """Add the nullable estimates and the framework's version link and crosswalk."""
     for column in ESTIMATES:
-        op.add_column('initiative', sa.Column(column, sa.Float(), nullable=True))
+        op.add_column('initiative', sa.Column(column, sa.Double(), nullable=True))
     op.add_column('framework', sa.Column('previous_version', sa.Integer(), nullable=True))
     op.add_column('framework', sa.Column('crosswalk', sa.JSON(), nullable=False,
                                          server_default=sa.text("'[]'")))

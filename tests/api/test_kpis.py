@@ -79,7 +79,9 @@ def test_the_demo_loads_the_three_kpis_of_the_story(app):
     assert result.exit_code == 0, result.output
     org_id = int(result.output.split("organization id ")[1].split(")")[0])
     reports = {k.name: k for k in kpis.kpis_of(db.session.get(Organization, org_id))}
-    assert {name: (k.current, k.gap, k.on_target) for name, k in reports.items()} == {
+    story = ("Incident cycle time", "Internal satisfaction", "Lead time of stories")
+    assert {name: (k.current, k.gap, k.on_target) for name, k in reports.items()
+            if name in story} == {
         "Incident cycle time": (36, 12, False),
         "Internal satisfaction": (78, -7, False),
         "Lead time of stories": (7, 2, False),

@@ -119,7 +119,8 @@ def test_the_demo_organization_survives_a_round_trip(app, admin):
     document = exported.json
     assert document["format_version"] == 1
     assert document["organization"]["name"] == "NovaTechna"
-    assert len(document["assessment"]) == 2 and len(document["rating"]) >= 12 * 32
+    # the pom-grid diagnostic and pulse, and the tom-layers self-assessment
+    assert len(document["assessment"]) == 3 and len(document["rating"]) >= 12 * 32
     assert document["rating"][0]["dimension_id"].startswith("dimension:pom-grid@1:")
     assert "survey_token" not in document["respondent"][0]
     empty = {t.name for t in portability.exported_tables() if not document[t.name]}
@@ -223,3 +224,30 @@ def test_an_import_checks_time_zones_and_value_types(lead):
     assert set(too_long.json["errors"]) == {"kpi.name"}
     assert set(naive.json["errors"]) == {"initiative.archived_at"}
     assert db.session.scalar(select(func.count(Organization.id))) == 0
+
+
+def test_pilot_criteria_travel_as_references_and_a_forged_kpi_id_is_refused(lead, admin):
+    scenario = Scenario(lead, admin)
+    base = scenario.url()
+    kpi = lead.post(f"{base}/kpis", json={"name": "Lead time", "unit": "days",
+                                           "direction": "lower_is_better", "target": 5}).json
+    initiative = lead.post(f"{base}/initiatives", json={"title": "Autonomy"}).json
+    pilot = lead.post(f"{base}/initiatives/{initiative['id']}/pilots", json={
+        "teams": ["pricing"], "criteria": [{"kpi_id": kpi["id"], "threshold": 5}]})
+    assert pilot.status_code == 201, pilot.json
+    document = lead.get(scenario.url("/export")).json
+    assert document["pilot"][0]["criteria"] == [{"kpi_id": "kpi#1", "threshold": 5}]
+
+    created = lead.post("/api/v1/orgs/import", json=document)
+    assert created.status_code == 201, created.json
+    copy = created.json["id"]
+    copied_kpi = lead.get(f"/api/v1/orgs/{copy}/kpis").json["items"][0]["id"]
+    copied_pilot = lead.get(f"/api/v1/orgs/{copy}/initiatives").json["items"][0]["id"]
+    pilots = lead.get(f"/api/v1/orgs/{copy}/initiatives/{copied_pilot}/pilots").json["items"]
+    assert pilots[0]["criteria"][0]["kpi_id"] == copied_kpi != kpi["id"]
+
+    # an id of the original organization's KPI is not a reference of the document
+    document["pilot"][0]["criteria"] = [{"kpi_id": kpi["id"], "threshold": 5}]
+    forged = lead.post("/api/v1/orgs/import", json=document)
+    assert forged.status_code == 422
+    assert "pilot.criteria" in forged.json["errors"]

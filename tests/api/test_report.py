@@ -18,11 +18,14 @@ from tracker.adapters import pdf
 from tracker.extensions import db
 from tracker.models import Assessment, Finding, Respondent
 
+# issue 17 adds the cross self-assessment and the readiness checks
 SECTIONS = {
-    "en": ["Maturity scores", "Perceptions", "Qualitative synthesis", "Ambition",
-           "Prioritized backlog", "Pilot scopes", "Trajectory"],
-    "fr": ["Scores de maturité", "Perceptions", "Synthèse qualitative", "Ambition",
-           "Backlog priorisé", "Périmètres pilotes", "Trajectoire"],
+    "en": ["Maturity scores", "Perceptions", "Cross self-assessment: consultant and client",
+           "Qualitative synthesis", "Ambition", "Not yet ready", "Prioritized backlog",
+           "Pilot scopes", "Trajectory"],
+    "fr": ["Scores de maturité", "Perceptions", "Auto-évaluation croisée : consultant et client",
+           "Synthèse qualitative", "Ambition", "Pas encore prêt", "Backlog priorisé",
+           "Périmètres pilotes", "Trajectoire"],
 }
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

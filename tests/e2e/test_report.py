@@ -13,8 +13,9 @@ from tracker.adapters import pdf
 from tracker.extensions import db
 from tracker.models import Assessment
 
-SECTIONS = ["Maturity scores", "Perceptions", "Qualitative synthesis", "Ambition",
-            "Prioritized backlog", "Pilot scopes", "Trajectory"]
+SECTIONS = ["Maturity scores", "Perceptions", "Cross self-assessment: consultant and client",
+            "Qualitative synthesis", "Ambition", "Not yet ready", "Prioritized backlog",
+            "Pilot scopes", "Trajectory"]
 
 
 def seed(app) -> tuple[int, int]:

@@ -18,12 +18,14 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def seed_demo() -> tuple[int, int]:
-    """The demo organization and its latest assessment, with a hostile finding on it."""
+    """The demo organization and its latest closed assessment (the pom-grid pulse: the
+    Target Operating Model self-assessment closed before it), with a hostile finding on it."""
     seeds.seed_frameworks()
     org_id = demo.load_demo().org_id
     org = db.session.get(Organization, org_id)
-    latest = max(db.session.scalars(db.select(Assessment).where(Assessment.org_id == org_id)),
-                 key=lambda a: a.id)
+    latest = max(db.session.scalars(db.select(Assessment).where(
+        Assessment.org_id == org_id, Assessment.closed_at.is_not(None))),
+        key=lambda a: (a.closed_at, a.id))
     db.session.add(Finding(org_id=org.id, assessment_id=latest.id, kind="gap", title=HOSTILE,
                            description=HOSTILE, status="suggested", metrics={}))
     db.session.commit()

@@ -46,7 +46,8 @@ def test_seeding_is_idempotent_and_the_demo_tells_its_story(app):
     assert db.session.scalar(select(func.count(Organization.id))) == 2
     assert {f.code for f in db.session.scalars(select(Framework))} >= {"pom-grid", "tom-layers"}
     assessments = db.session.scalars(select(Assessment).order_by(Assessment.id)).all()
-    assert [a.kind for a in assessments] == ["diagnostic", "pulse"] * 2
+    # per demo: the pom-grid diagnostic and pulse, then the tom-layers diagnostic
+    assert [a.kind for a in assessments] == ["diagnostic", "pulse", "diagnostic"] * 2
     assert all(a.status == "closed" for a in assessments)
     assert db.session.scalar(select(func.count(Rating.id))) >= 12 * 32
 

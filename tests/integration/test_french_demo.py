@@ -1,5 +1,6 @@
 """The two demo organizations: NovaTechna in English and "NovaTechna (FR)" in French, the same
-people, numbers and history, every text of the French one written in French."""
+people, numbers and history, every text of the French one written in French; the French one
+has French-speaking accounts of its own besides the English ones."""
 
 from __future__ import annotations
 
@@ -35,9 +36,16 @@ from tracker.services.diagnose.scores import assessment_scores
 COUNTED = (Assessment, Finding, Initiative, Pilot, Kpi, Phase, Decision, Dependency)
 #: Fields of the demo files that a reader reads: they must differ between the languages.
 TEXT_FIELDS = {"text", "title", "description", "hypothesis", "success_criteria",
-               "decision_rationale", "value_stream", "kpi"}
-#: Fields that are names or labels, translated or not (people keep their names).
-LABELS = {"name", "locale", "team", "perimeter", "unit"}
+               "decision_rationale", "value_stream", "kpi", "rationale", "context", "options",
+               "risks", "portfolio_impact", "success_indicators"}
+#: Fields that are names or labels, translated or not (people keep their names); KPIs are
+#: named by their (translated) names; emails are each demo's own accounts.
+LABELS = {"name", "locale", "team", "perimeter", "unit", "kpis", "committee_name", "members",
+          "recipients"}
+#: The English demo's accounts, members of both demos.
+ENGLISH_ROLES = {"lead@novatechna.example": "lead", "ops@novatechna.example": "ops",
+                 "sponsor@novatechna.example": "viewer",
+                 "contributor@novatechna.example": "contributor"}
 
 
 @pytest.fixture
@@ -59,8 +67,9 @@ def _per_assessment(model: Any, org: Organization) -> int:
 
 
 def _assessment(org: Organization, kind: str) -> Assessment:
+    """The pom-grid assessment of this kind (the demo also has a `tom-layers` diagnostic)."""
     return db.session.scalars(select(Assessment).where(
-        Assessment.org_id == org.id, Assessment.kind == kind)).one()
+        Assessment.org_id == org.id, Assessment.kind == kind).order_by(Assessment.id)).first()
 
 
 def test_both_demos_load_the_french_one_in_french(demos):
@@ -78,12 +87,15 @@ def test_the_demo_users_are_members_of_both_with_the_same_roles(demos):
             Membership.org_id == org.id))
         return {email: role for email, role in rows}
 
-    expected = {"lead@novatechna.example": "lead", "ops@novatechna.example": "ops",
-                "sponsor@novatechna.example": "viewer",
-                "contributor@novatechna.example": "contributor"}
-    assert roles(demos["fr"]) == roles(demos["en"]) == expected
+    french = {email.replace("@", "@fr."): role for email, role in ENGLISH_ROLES.items()}
+    assert roles(demos["en"]) == ENGLISH_ROLES
+    assert roles(demos["fr"]) == {**ENGLISH_ROLES, **french}
     assert db.session.scalar(select(func.count(User.id)).where(
         User.email.like("%@novatechna.example"))) == 4
+    # the French demo's own accounts read the pages in French, the English ones in English
+    locales = dict(db.session.execute(select(User.email, User.locale)).all())
+    assert {locales[email] for email in ENGLISH_ROLES} == {"en"}
+    assert {locales[email] for email in french} == {"fr"}
 
 
 def test_the_french_demo_has_the_same_counts(demos):
@@ -92,13 +104,15 @@ def test_the_french_demo_has_the_same_counts(demos):
         assert _count(model, french) == _count(model, english) > 0, model.__name__
     for model in (Respondent, Rating, Evidence):
         assert _per_assessment(model, french) == _per_assessment(model, english) > 0
-    # 12 respondents in each of the 2 assessments; 17 initiatives, 3 decisions
-    assert _per_assessment(Respondent, french) == 24
+    # 12 respondents in each of the 3 assessments (2 pom-grid, 1 tom-layers); 17 initiatives,
+    # 3 decisions
+    assert _per_assessment(Respondent, french) == 36
     assert _count(Initiative, french) == 17
     assert _count(Decision, french) == 3
     measurements = select(func.count()).select_from(Measurement).join(Kpi)
+    # 16 of the first 3 KPIs, then 6 + 5 + 3 + 3 + 3 + 3 = 23 of the 6 others
     assert db.session.scalar(measurements.where(Kpi.org_id == french.id)) == db.session.scalar(
-        measurements.where(Kpi.org_id == english.id)) == 16
+        measurements.where(Kpi.org_id == english.id)) == 16 + 23
 
 
 def _dimension_scores(scores: dict[str, Any]) -> dict[str, tuple[float | None, int]]:
@@ -133,11 +147,13 @@ def test_the_french_demo_reads_french(demos):
             "maintenant »"} <= titles
     assert "Continuous discovery routine" not in titles
     assert diagnostic.title == "Diagnostic initial"
-    assert set(db.session.scalars(select(Kpi.name).where(Kpi.org_id == french.id))) == {
-        "Lead time des stories", "Délai de résolution des incidents", "Satisfaction interne"}
+    assert {"Lead time des stories", "Délai de résolution des incidents",
+            "Satisfaction interne", "Délai de livraison des stories"} <= set(db.session.scalars(
+                select(Kpi.name).where(Kpi.org_id == french.id)))
     assert set(db.session.scalars(select(Phase.name).where(Phase.org_id == french.id))) == {
-        "Phase 1 — Gains rapides et pilotes", "Phase 2 — Généraliser et restructurer",
-        "Phase 3 — Piloter par les résultats et la valeur"}
+        "Phase 1 — Gains rapides et pilotes (Delivery et Support)",
+        "Phase 2 — Généraliser et restructurer (Innovation)",
+        "Phase 3 — Piloter par les résultats et la valeur (Consolidation)"}
     decision = db.session.scalars(select(Decision).where(
         Decision.org_id == french.id).order_by(Decision.decided_on)).first()
     assert decision.title == "Lancer la transformation du modèle opérationnel produit"
@@ -167,12 +183,15 @@ def test_the_demo_files_differ_only_in_their_texts():
         elif key not in LABELS:
             assert en == fr, (key, en, fr)
 
-    french_only = {key: french.pop(key) for key in ("decisions",)}
+    members = {language: document.pop("members") for language, document in
+               (("en", english), ("fr", french))}
     walk(english, french, "document")
-    # 2 assessment titles + 25 verbatims + 12 findings × 2 + 17 initiatives × 2 + 2 pilots × 4
-    # (value stream, hypothesis, criteria, KPI) + 1 decision rationale = 94 texts
-    assert len(texts) == 94 and all(en != fr for en, fr in texts)
-    assert len(french_only["decisions"]) == 3
+    # 3 assessment titles + 28 verbatims + 12 findings × 2 + 17 initiatives × 2 + 2 pilots × 6
+    # (value stream, hypothesis, criteria, KPI, 2 criteria KPIs) + 1 pilot decision rationale
+    # + 9 KPI descriptions + 4 objectives × 2 + 3 decisions × 7 (title, rationale and the 5
+    # dossier fields) = 31 + 24 + 34 + 13 + 9 + 8 + 21 = 140
+    assert len(texts) == 140 and all(en != fr for en, fr in texts)
+    assert members["fr"][4:] == [{**m, "locale": "en"} for m in members["en"]]
 
 
 def test_loading_the_demos_again_changes_nothing(demos):
@@ -188,5 +207,5 @@ def test_the_seed_command_loads_both_and_names_the_french_one(app):
     lines = result.output.splitlines()
     assert lines[0].startswith("NovaTechna: loaded (organization id ")
     assert lines[1].startswith("NovaTechna (FR): loaded (organization id ")
-    assert lines[2] == ("Sign in as lead@novatechna.example / novatechna-demo "
+    assert lines[2] == ("Sign in as lead@fr.novatechna.example / novatechna-demo "
                         "and open NovaTechna (FR).")

@@ -16,9 +16,11 @@ def test_the_demo_has_three_phases_and_a_plan_of_record_matching_the_plan(app):
     org = db.session.get(Organization, demo.load_demo().org_id)
     phases = db.session.scalars(select(Phase).where(Phase.org_id == org.id)
                                 .order_by(Phase.position)).all()
-    assert [p.name for p in phases] == ["Phase 1 — Quick wins and pilots",
-                                        "Phase 2 — Generalize and restructure",
-                                        "Phase 3 — Steer by outcomes and value"]
+    # the Target Operating Model article's transition phases, in brackets
+    assert [p.name for p in phases] == [
+        "Phase 1 — Quick wins and pilots (Delivery and Support)",
+        "Phase 2 — Generalize and restructure (Innovation)",
+        "Phase 3 — Steer by outcomes and value (Consolidation)"]
     baseline = db.session.scalar(select(RoadmapBaseline).where(RoadmapBaseline.org_id == org.id))
     assert (baseline.name, baseline.params["start"]) == ("Plan of record", "2026-06-01")
     planned = roadmap.get_roadmap(org, roadmap.PlanParams(start=phases[0].start))

@@ -77,9 +77,10 @@ def test_a_3000_person_group_with_weak_leadership_clarifies_roles_and_aligns_lea
     assert "product-ops-role" not in codes
     # align-leadership: 1/32·min(1, 1) = 1/32; leadership-mirror: 1/32·min(0.5, 1) = 1/64;
     # clarify-product-roles and product-career-paths: 1/32·min(·, 0.5) = 1/64; user research
-    # ops lifts product ops by 0.5: 1/64. Ties by code.
-    assert codes == ["align-leadership", "clarify-product-roles", "leadership-mirror",
-                     "product-career-paths", "user-research-ops"]
+    # ops lifts product ops by 0.5: 1/64; distinct-product-roles (a large group's variant)
+    # lifts roles by 1: 1/32·min(1, 0.5) = 1/64. Ties by code.
+    assert codes == ["align-leadership", "clarify-product-roles", "distinct-product-roles",
+                     "leadership-mirror", "product-career-paths", "user-research-ops"]
     assert {"three-level-governance", "platform-team", "data-governance"} <= _applicable(
         GROUP, WEAK_LEADERSHIP)
 
@@ -93,7 +94,7 @@ def test_the_same_group_after_leadership_improved_gets_the_product_ops_role_firs
     assert suggestions[0].dimensions == ["data.product_ops"]
     assert "management_levels ≥ 2" in suggestions[0].reason
     assert "organisation.leadership score ≥ 3" in suggestions[0].reason
-    assert [s.value for s in suggestions[1:]] == [1 / 32] + [1 / 64] * 4
+    assert [s.value for s in suggestions[1:]] == [1 / 32] + [1 / 64] * 5
 
 
 def test_strong_growth_also_opens_product_ops_with_one_management_level():

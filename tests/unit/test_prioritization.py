@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.prioritization import (
+    CLASSES,
+    ENABLER_MIN_DEPENDENTS,
     METHODS,
+    QUADRANTS,
     Criterion,
     MethodInputs,
     Priority,
@@ -400,63 +403,104 @@ def test_median_helper_ignores_nulls():
 
 # ---------------------------------------------------------------------------- classes
 
-# A hand-made backlog: id → (value, duration_weeks, lifted_axes). Values 2, 4, 6, 8, 10, 10:
-# the median value is (6 + 8) / 2 = 7.
-BACKLOG = {1: (8, 4, 1), 2: (4, 4, 1), 3: (6, 6, 1), 4: (10, 13, 1), 5: (10, 3, 2),
-           6: (2, 12, 1)}
+# A hand-made backlog: id → (value, effort, duration_weeks, lifted_axes). Values 2, 4, 6, 8,
+# 8, 10, 10: the median value is the fourth, 8; efforts 1, 2, 3, 3, 4, 4, 9: the median
+# effort is 3.
+BACKLOG = {1: (8, 2, 4, 1), 2: (4, 1, 4, 1), 3: (6, 3, 6, 1), 4: (10, 9, 13, 1),
+           5: (10, 3, 3, 2), 6: (2, 4, 12, 1), 7: (8, 4, 4, 1)}
 
 
-def computed_classes(dependents=frozenset(), **thresholds):
-    median_value = median(value for value, _, _ in BACKLOG.values())
-    return {iid: classify(duration_weeks=weeks, value=value, median_value=median_value,
-                          lifted_axes=axes, has_min_dependents=iid in dependents,
-                          **thresholds)
-            for iid, (value, weeks, axes) in BACKLOG.items()}
+def computed_classes(**thresholds):
+    median_value = median(value for value, _, _, _ in BACKLOG.values())
+    median_effort = median(effort for _, effort, _, _ in BACKLOG.values())
+    return {iid: classify(duration_weeks=weeks,
+                          quadrant=quadrant(value, effort, median_value, median_effort),
+                          lifted_axes=axes, **thresholds)
+            for iid, (value, effort, weeks, axes) in BACKLOG.items()}
 
 
 def test_classes_of_a_hand_made_backlog():
-    assert median(value for value, _, _ in BACKLOG.values()) == 7
+    assert median(value for value, _, _, _ in BACKLOG.values()) == 8
+    assert median(effort for _, effort, _, _ in BACKLOG.values()) == 3
     assert computed_classes() == {
-        1: "quick_win",          # 4 weeks, value 8 ≥ 7
-        2: "standard",           # short but value 4 < 7
-        3: "standard",           # 6 weeks but value 6 < 7
+        1: "quick_win",          # 4 weeks; value 8 ≥ 8, effort 2 ≤ 3: quick-win quadrant
+        2: "standard",           # short and cheap but value 4 < 8 (fill-in)
+        3: "standard",           # 6 weeks but value 6 < 8
         4: "structural_lever",   # 13 weeks > 12
-        5: "structural_lever",   # short and valuable, but lifts two axes: structural wins
+        5: "quick_win",          # 3 weeks, value 10, effort 3: a quick win though it spans
+                                 # two axes (the quick-win rule comes first)
         6: "standard",           # 12 weeks is not more than 12
+        7: "standard",           # short and valuable, but effort 4 > 3 (big bet)
     }
 
 
 def test_quick_win_bounds_are_inclusive():
-    assert classify(duration_weeks=6, value=7, median_value=7, lifted_axes=1,
-                    has_min_dependents=False) == "quick_win"
+    assert classify(duration_weeks=6, quadrant="quick_win", lifted_axes=1) == "quick_win"
 
 
 def test_thresholds_are_settings():
     classes = computed_classes(quick_win_max_weeks=3, structural_min_weeks=11)
 
-    assert classes[1] == "standard"
-    assert classes[6] == "structural_lever"
+    assert classes[1] == "standard"           # 4 weeks > 3
+    assert classes[5] == "quick_win"          # 3 weeks ≤ 3
+    assert classes[6] == "structural_lever"   # 12 weeks > 11
 
 
-def test_an_initiative_three_others_wait_for_is_a_structural_lever():
-    graph = nx.DiGraph([(1, 2), (2, 3), (2, 6)])   # 3 initiatives wait for 1, two for 2
-    dependents = {node for node, enough in has_min_descendants(graph, 3).items() if enough}
-
-    classes = computed_classes(dependents)
-
-    assert dependents == {1}
-    assert classes[1] == "structural_lever"
-    assert classes[2] == "standard"
+def test_a_long_or_cross_axis_initiative_outside_the_quick_win_quadrant_is_a_lever():
+    assert classify(duration_weeks=4, quadrant="big_bet", lifted_axes=2) == "structural_lever"
+    assert classify(duration_weeks=13, quadrant="quick_win", lifted_axes=1) == \
+        "structural_lever"
+    assert classify(duration_weeks=8, quadrant="quick_win", lifted_axes=1) == "standard"
 
 
-def test_null_duration_or_value_is_never_a_quick_win():
-    common = {"median_value": 5, "lifted_axes": 1, "has_min_dependents": False}
+def test_role_cards_is_a_quick_win_and_an_enabler():
+    # The method's own example: 4 weeks, high value, low effort, five initiatives wait on
+    # it (two directly, three behind those). Quick win by class; enabler by its dependents.
+    graph = nx.DiGraph([(1, 2), (1, 3), (2, 4), (3, 5), (3, 6)])
+    assert classify(duration_weeks=4, quadrant="quick_win", lifted_axes=1) == "quick_win"
+    assert has_min_descendants(graph, ENABLER_MIN_DEPENDENTS)[1]
+    assert ENABLER_MIN_DEPENDENTS == 3
 
-    assert classify(duration_weeks=None, value=9, **common) == "standard"
-    assert classify(duration_weeks=2, value=None, **common) == "standard"
-    assert classify(duration_weeks=2, value=9, **{**common, "median_value": None}) == "standard"
-    assert classify(duration_weeks=None, value=None, median_value=None, lifted_axes=3,
-                    has_min_dependents=False) == "structural_lever"
+
+def test_null_duration_or_quadrant_is_never_a_quick_win():
+    assert classify(duration_weeks=None, quadrant="quick_win", lifted_axes=1) == "standard"
+    assert classify(duration_weeks=2, quadrant=None, lifted_axes=1) == "standard"
+    assert classify(duration_weeks=None, quadrant=None, lifted_axes=3) == "structural_lever"
+
+
+durations = st.one_of(st.none(), st.floats(0.5, 40, allow_nan=False))
+quadrants = st.one_of(st.none(), st.sampled_from(QUADRANTS))
+
+
+@given(durations, quadrants, st.integers(0, 4), st.floats(1, 12), st.floats(6, 30))
+def test_a_row_is_a_quick_win_only_in_the_quick_win_quadrant(weeks, placed, axes, short, long):
+    klass = classify(duration_weeks=weeks, quadrant=placed, lifted_axes=axes,
+                     quick_win_max_weeks=short, structural_min_weeks=long)
+
+    assert klass in CLASSES
+    if klass == "quick_win":
+        assert placed == "quick_win" and weeks is not None and weeks <= short
+    elif placed == "quick_win" and weeks is not None and weeks <= short:
+        raise AssertionError("a short quick-win-quadrant row must be a quick win")
+    if klass == "structural_lever":
+        assert axes >= 2 or (weeks is not None and weeks > long)
+
+
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=14),
+       durations, quadrants, st.integers(0, 4))
+def test_the_enabler_flag_is_independent_of_the_class(edges, weeks, placed, axes):
+    # The class reads no graph, so the same row gets the same class whatever waits on it;
+    # the enabler flag reads only the graph.
+    graph = nx.DiGraph([(a, b) for a, b in edges if a < b])
+    graph.add_node(0)
+    alone = nx.DiGraph()
+    alone.add_node(0)
+    klass = classify(duration_weeks=weeks, quadrant=placed, lifted_axes=axes)
+    enabler = has_min_descendants(graph, ENABLER_MIN_DEPENDENTS)[0]
+
+    assert enabler == (len(nx.descendants(graph, 0)) >= ENABLER_MIN_DEPENDENTS)
+    assert not has_min_descendants(alone, ENABLER_MIN_DEPENDENTS)[0]
+    assert classify(duration_weeks=weeks, quadrant=placed, lifted_axes=axes) == klass
 
 
 # ---------------------------------------------------------------------------- quadrants

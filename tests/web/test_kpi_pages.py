@@ -53,8 +53,10 @@ def rows(page: str) -> dict[str, list[str]]:
     assert table, page
     found = {}
     for row in re.findall(r'<tr data-id="\d+">(.*?)</tr>', table.group(0), re.S):
+        # family and perimeter (issue 17) are left out: tests/web/test_kpi_family_pages.py
         cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
-                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+                 for attrs, c in re.findall(r"<t[hd]([^>]*)>(.*?)</t[hd]>", row, re.S)
+                 if 'class="family"' not in attrs and 'class="perimeter"' not in attrs]
         found[cells[0]] = cells[1:]
     return found
 
@@ -64,7 +66,11 @@ def test_the_list_shows_each_kpi_with_its_gap_and_status(client, demo_org):
 
     assert page.status_code == 200
     # unit, direction, target, current, gap, on target, last measured; gap = current - target
-    assert rows(page.text) == {
+    # (the three KPIs of the diagnostic's story; the demo's TOM view adds six more)
+    shown = rows(page.text)
+    assert len(shown) == 9
+    assert {name: shown[name] for name in ("Incident cycle time", "Internal satisfaction",
+                                          "Lead time of stories")} == {
         # 36 - 24 = 12: above the target while lower is better, off target
         "Incident cycle time": ["h", "lower is better", "24", "36", "12", "no", "Oct 31, 2026"],
         # 78 - 85 = -7: below the target while higher is better, off target
@@ -80,17 +86,19 @@ def test_the_list_shows_each_kpi_with_its_gap_and_status(client, demo_org):
 
 def test_with_every_kpi_archived_the_list_says_what_to_do_and_links_the_form(client,
                                                                              demo_org):
-    for name in ("Incident cycle time", "Internal satisfaction", "Lead time of stories"):
+    names = list(rows(client.get(f"/orgs/{demo_org}/kpis").text))
+    for name in names:
         kpis.archive_kpi(org_of(demo_org), kpi_id(name))
 
     page = client.get(f"/orgs/{demo_org}/kpis").text
 
     assert 'id="no-kpi"' in page and f'href="/orgs/{demo_org}/kpis/new"' in page
-    assert "3 archived KPIs" in page
+    assert f"{len(names)} archived KPIs" in page
     archived = client.get(f"/orgs/{demo_org}/kpis/archived").text
-    assert set(rows(archived)) == {"Incident cycle time", "Internal satisfaction",
-                                   "Lead time of stories"}
-    assert archived.count(">Restore<") == 3
+    assert set(rows(archived)) == set(names) >= {"Incident cycle time",
+                                                 "Internal satisfaction",
+                                                 "Lead time of stories"}
+    assert archived.count(">Restore<") == len(names)
 
 
 def test_a_kpi_with_bad_fields_reports_each_beside_it_and_keeps_the_input(client, demo_org):

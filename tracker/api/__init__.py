@@ -83,11 +83,13 @@ def init_app(app: Flask) -> None:
     """Register the API blueprints, the docs assets and the request checks."""
     from tracker.api import (
         accounts,
+        committees,
         decide,
         diagnose,
         follow,
         frame,
         health,
+        objectives,
         observe,
         plan,
         tenancy,
@@ -104,7 +106,8 @@ def init_app(app: Flask) -> None:
                       observe.ratings_import_blp, tenancy.portability_blp, frame.targets_blp,
                       diagnose.findings_blp, plan.roadmap_blp, follow.barometer_blp,
                       decide.backlog_blp, frame.playbook_blp, decide.decisions_blp,
-                      follow.schedules_blp, diagnose.report_blp):
+                      follow.schedules_blp, diagnose.report_blp, objectives.objectives_blp,
+                      committees.committees_blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)
     app.add_url_rule(f"{API_PREFIX}/docs/assets/<path:filename>", "swagger_ui_assets",

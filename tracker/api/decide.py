@@ -58,19 +58,23 @@ IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"t
                            "body, the change applies to the current initiative."}
 
 
-def view(initiative: Initiative) -> dict[str, Any]:
+def view(initiative: Initiative, enablers: set[int] | None = None) -> dict[str, Any]:
     """An initiative as the API shows it: columns plus links, uplifts, scores and raters. The
     method inputs are the ones the methods read (the raters' median, else the owner's value);
-    `own_inputs` are the owner's."""
+    `own_inputs` are the owner's. `enablers` (the organization's `backlog.enabler_ids`, loaded
+    once for a list) sets `enabler`; without it, it is loaded."""
+    if enablers is None:
+        enablers = backlog.enabler_ids(g.org)
     data = {name: getattr(initiative, name) for name in (
-        "id", "created_at", "template_code", "version", "archived_at",
+        "id", "created_at", "template_code", "version", "archived_at", "estimate",
         *initiatives.PLAIN_FIELDS)}
     data.update(asdict(initiatives.effective_inputs(initiative)),
                 own_inputs=asdict(initiatives.own_inputs(initiative)),
                 finding_ids=initiatives.finding_ids(initiative),
                 uplifts=initiatives.uplifts(initiative),
                 criteria=initiatives.criteria_scores(initiative),
-                raters=initiative.rater_inputs, spread=initiatives.spread(initiative))
+                raters=initiative.rater_inputs, spread=initiatives.spread(initiative),
+                enabler=initiative.id in enablers)
     return data
 
 
@@ -98,7 +102,8 @@ class Initiatives(MethodView):
         page = initiatives.list_initiatives(g.org, args["page"], args["per_page"],
                                             args.get("finding_id"), args.get("status"),
                                             args.get("archived"))
-        return {"items": [view(i) for i in page.items], "total": page.total,
+        enablers = backlog.enabler_ids(g.org)
+        return {"items": [view(i, enablers) for i in page.items], "total": page.total,
                 "page": page.page, "per_page": page.per_page}
 
     @backlog_blp.arguments(InitiativeSchema)
@@ -281,14 +286,16 @@ class Pilots(MethodView):
     @backlog_blp.arguments(PageArgsSchema, location="query")
     @backlog_blp.response(200, page_schema(PilotSchema))
     def get(self, args: dict[str, Any], org_id: int, initiative_id: int) -> Any:
-        """The initiative's pilots."""
-        return pilots.list_pilots(g.org, initiative_id, args["page"], args["per_page"])
+        """The initiative's pilots, each criterion with its verdict and the suggested decision."""
+        return pilots.judged_page(g.org, pilots.list_pilots(g.org, initiative_id, args["page"],
+                                                            args["per_page"]))
 
     @backlog_blp.arguments(PilotSchema)
     @backlog_blp.response(201, PilotSchema)
     def post(self, data: dict[str, Any], org_id: int, initiative_id: int) -> Any:
-        """Start a pilot on a perimeter."""
-        return pilots.create_pilot(g.org, current_user, initiative_id, data)
+        """Start a pilot on a perimeter, with success criteria as KPI thresholds."""
+        return pilots.judged_one(g.org, pilots.create_pilot(g.org, current_user, initiative_id,
+                                                            data))
 
 
 @backlog_blp.route(f"{ORG}/pilots/<int:pilot_id>")
@@ -297,7 +304,8 @@ class PilotById(MethodView):
     @backlog_blp.response(200, PilotSchema)
     def patch(self, changes: dict[str, Any], org_id: int, pilot_id: int) -> Any:
         """Change a pilot or record its decision (generalize, adjust, stop)."""
-        return pilots.update_pilot(g.org, current_user, pilot_id, changes)
+        return pilots.judged_one(g.org, pilots.update_pilot(g.org, current_user, pilot_id,
+                                                            changes))
 
 
 decisions_blp = Blueprint("decisions", __name__, description="Decision log of the committees")
@@ -316,7 +324,9 @@ class Decisions(MethodView):
     @decisions_blp.arguments(DecisionSchema)
     @decisions_blp.response(201, DecisionSchema)
     def post(self, data: dict[str, Any], org_id: int) -> Any:
-        """Log a committee decision with the initiatives, pilots and findings it concerns."""
+        """Log a committee decision with the initiatives, pilots and findings it concerns,
+        its committee (`committee_id`, whose level is the default `committee`) and its
+        dossier (context, options, risks, portfolio impact, success indicators)."""
         return decisions.create_decision(g.org, data)
 
 

@@ -29,7 +29,8 @@ from tracker.schemas.follow import (
     ScheduleSchema,
     UpliftReportSchema,
 )
-from tracker.services.follow import barometer, kpis, schedules
+from tracker.schemas.trend import AlignmentSchema, CalibrationSchema
+from tracker.services.follow import alignment, barometer, kpis, schedules
 
 barometer_blp = Blueprint("barometer", __name__,
                           description="Maturity over time and closing the loop")
@@ -43,7 +44,8 @@ class Barometer(MethodView):
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """Scores of every closed assessment of a framework in time order, with deltas,
         and the projection under the plan in use (or the baseline named `baseline`)."""
-        return barometer.barometer(g.org, args["framework_id"], args.get("baseline"))
+        return barometer.barometer(g.org, args["framework_id"], args.get("baseline"),
+                                   args.get("framework"))
 
 
 @barometer_blp.route(f"{BASE}/uplifts")
@@ -62,6 +64,26 @@ class PilotEffects(MethodView):
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """Each pilot's perimeter versus the rest at every re-assessment since it started."""
         return barometer.pilot_effects(g.org, args["framework_id"])
+
+
+@barometer_blp.route(f"{BASE}/alignment")
+class AlignmentView(MethodView):
+    @barometer_blp.arguments(BarometerArgsSchema, location="query")
+    @barometer_blp.response(200, AlignmentSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """For every dimension, the leaders–teams gap in each closed assessment, its change
+        per quarter, and the initiatives that target it: is the mirror closing?"""
+        return alignment.alignment(g.org, args["framework_id"], args.get("framework"))
+
+
+@barometer_blp.route(f"{BASE}/calibration")
+class CalibrationView(MethodView):
+    @barometer_blp.arguments(BarometerArgsSchema, location="query")
+    @barometer_blp.response(200, CalibrationSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """Realized against expected uplift of the finished initiatives, overall and per
+        playbook template, with the factor that tempers the calibrated projection."""
+        return barometer.calibration(g.org, args["framework_id"], args.get("framework"))
 
 
 kpis_blp = Blueprint("kpis", __name__, description="KPIs: target, current value, gap, history")

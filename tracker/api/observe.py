@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import validate
 
@@ -26,11 +27,11 @@ from tracker.schemas.observe import (
     EvidenceListArgsSchema,
     EvidenceSchema,
     RatingSchema,
+    RatingsImportResultSchema,
     RespondentSchema,
     ScoresSchema,
     UpsertResultSchema,
 )
-from tracker.schemas.tenancy import CsvImportResultSchema
 from tracker.services.diagnose.scores import assessment_scores
 from tracker.services.observe import assessments, ratings, ratings_import
 
@@ -152,7 +153,7 @@ CSV_BODY = {"content": {
 class RatingsImport(MethodView):
     @requires("contributor")
     @ratings_import_blp.doc(requestBody=CSV_BODY)
-    @ratings_import_blp.response(201, CsvImportResultSchema)
+    @ratings_import_blp.response(201, RatingsImportResultSchema)
     def post(self, org_id: int, assessment_id: int) -> Any:
         """Import respondents and ratings from a CSV file: all are saved, or none.
 
@@ -160,14 +161,16 @@ class RatingsImport(MethodView):
         `email`), then one column per dimension code; an empty cell is no rating, `?` or
         `n/a` is "cannot say". Errors are keyed `row N.COLUMN` (the header is row 1).
         A file beyond `TRACKER_RATINGS_IMPORT_MAX_ROWS` respondent rows (5,000) or
-        `TRACKER_RATINGS_IMPORT_MAX_BYTES` (5 MiB) answers 413: split it.
+        `TRACKER_RATINGS_IMPORT_MAX_BYTES` (5 MiB) answers 413: split it. A file that is
+        not UTF-8 is read as Windows-1252, and `warnings` says so. Messages follow
+        Accept-Language (English or French), else the user's language.
         """
-        return ratings_import.import_ratings_csv(g.org, assessment_id, _csv_text())
+        return ratings_import.import_ratings_upload(g.org, assessment_id, _csv_bytes())
 
 
-def _csv_text() -> str:
+def _csv_bytes() -> bytes:
     if request.mimetype not in ("text/csv", "multipart/form-data"):
-        raise InvalidInput("Send the CSV as a text/csv body or as the multipart field `file`.",
-                           errors={"file": ["Missing CSV."]})
-    return ratings_import.decode_csv(body_bytes(
-        ratings_import.MAX_BYTES_SETTING, what="CSV", hint=ratings_import.split_advice()))
+        raise InvalidInput(_("Send the CSV as a text/csv body or as the multipart field "
+                             "`file`."), errors={"file": [_("Missing CSV.")]})
+    return body_bytes(ratings_import.MAX_BYTES_SETTING, what="CSV",
+                      hint=ratings_import.split_advice())

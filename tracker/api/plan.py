@@ -27,7 +27,8 @@ from tracker.schemas.plan import (
     WhatIfResultSchema,
     WhatIfSchema,
 )
-from tracker.services.plan import roadmap, trajectory
+from tracker.schemas.trend import ForecastArgsSchema, ForecastSchema
+from tracker.services.plan import forecast, roadmap, trajectory
 from tracker.services.plan.roadmap import PlanParams
 
 roadmap_blp = Blueprint("roadmap", __name__, description="Roadmap, phases, baselines and exports")
@@ -49,6 +50,21 @@ class RoadmapView(MethodView):
         """The plan: dates, waves, slack, critical path, makespan and phases, and the
         initiatives it leaves out (`unplanned`, with their reasons) instead of failing."""
         return roadmap.get_roadmap(g.org, PlanParams.from_args(args))
+
+
+@roadmap_blp.route(f"{BASE}/forecast")
+class ForecastView(MethodView):
+    @roadmap_blp.arguments(ForecastArgsSchema, location="query")
+    @roadmap_blp.response(200, ForecastSchema)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """A Monte Carlo forecast of the plan (PERT draws of the three-point estimates):
+        the makespan's P50/P85/P95, each initiative's P50 and P85 end, each phase's
+        probability of ending on time and, with `level` and `by`, the probability of that
+        overall score by that date. Seeded: the same inputs and seed, the same answer."""
+        target = (forecast.Target(args["level"], args["by"])
+                  if args.get("level") is not None and args.get("by") is not None else None)
+        return forecast.roadmap_forecast(g.org, PlanParams.from_args(args), runs=args["runs"],
+                                         seed=args["seed"], target=target)
 
 
 @roadmap_blp.route(f"{ORG}/phases")

@@ -1,5 +1,6 @@
 """Prioritization of the transformation backlog: the five methods, several raters, quick win /
-structural lever classes and the value/effort quadrant (DESIGN section 3).
+structural lever classes, the enabler threshold and the value/effort quadrant (DESIGN
+section 3).
 
 Each method gives a `value`, an `effort` and a `score`. Nothing is rounded here. A missing
 input never counts as zero: it makes the score null and is named in `Priority.missing`, so
@@ -36,6 +37,9 @@ STRUCTURAL_LEVER = "structural_lever"
 STANDARD = "standard"
 CLASSES: tuple[str, ...] = (QUICK_WIN, STRUCTURAL_LEVER, STANDARD)
 QUADRANTS: tuple[str, ...] = ("quick_win", "big_bet", "fill_in", "money_pit")
+#: An initiative is an `enabler` when at least this many initiatives depend on it, directly
+#: or indirectly: work that others wait on, whatever its class (DESIGN section 3, "Class").
+ENABLER_MIN_DEPENDENTS = 3
 
 _POSITIVE = ("job_size", "effort")
 _NON_NEGATIVE = ("reach", "impact", "business_value", "time_criticality", "risk_reduction")
@@ -347,36 +351,37 @@ def _first_given(*values: float | None) -> float | None:
     return next((value for value in values if value is not None), None)
 
 
-def classify(*, duration_weeks: float | None, value: float | None,
-             median_value: float | None, lifted_axes: int, has_min_dependents: bool,
+def classify(*, duration_weeks: float | None, quadrant: str | None, lifted_axes: int,
              quick_win_max_weeks: float = 6, structural_min_weeks: float = 12) -> str:
-    """The computed class of an initiative: `quick_win`, `structural_lever` or `standard`.
+    """The computed class of an initiative: `quick_win`, `structural_lever` or `standard`
+    (DESIGN section 3, "Class").
 
-    - `structural_lever` when the duration exceeds `structural_min_weeks`, or it lifts
-      dimensions of two axes or more (`lifted_axes`), or `has_min_dependents` (at least 3
-      initiatives depend on it, directly or indirectly: see `ranking.has_min_descendants`);
-    - else `quick_win` when the duration is at most `quick_win_max_weeks` and the value is at
-      least the backlog's median value;
+    - `quick_win` when the duration is at most `quick_win_max_weeks` and the initiative
+      sits in the `quick_win` quadrant (value at least the backlog's median, effort at most
+      its median: see `quadrant`);
+    - else `structural_lever` when the duration exceeds `structural_min_weeks`, or it lifts
+      dimensions of two axes or more (`lifted_axes`);
     - else `standard`.
 
-    Structural wins when both apply: a short, valuable initiative that many others wait for,
-    or that spans several axes, is a lever to plan, not a win to grab. A null duration, value
-    or median value is never a quick win (the rule cannot be checked); a null duration is not
-    long either, but the axes and dependents rules still apply.
+    So the class never contradicts the quadrant: only a row of the quick-win quadrant can be
+    a quick win. How many initiatives wait on this one does not change its class: that is
+    the separate `enabler` flag (`ENABLER_MIN_DEPENDENTS`, `ranking.has_min_descendants`).
+    A null duration or quadrant is never a quick win (the rule cannot be checked); a null
+    duration is not long either, but the axes rule still applies.
 
-    >>> classify(duration_weeks=4, value=8, median_value=5, lifted_axes=1,
-    ...          has_min_dependents=False)
+    >>> classify(duration_weeks=4, quadrant="quick_win", lifted_axes=2)
     'quick_win'
-    >>> classify(duration_weeks=4, value=8, median_value=5, lifted_axes=2,
-    ...          has_min_dependents=False)
+    >>> classify(duration_weeks=4, quadrant="big_bet", lifted_axes=2)
     'structural_lever'
+    >>> classify(duration_weeks=8, quadrant="quick_win", lifted_axes=1)
+    'standard'
     """
-    long = duration_weeks is not None and duration_weeks > structural_min_weeks
-    if long or lifted_axes >= 2 or has_min_dependents:
-        return STRUCTURAL_LEVER
-    if (duration_weeks is not None and value is not None and median_value is not None
-            and duration_weeks <= quick_win_max_weeks and value >= median_value):
+    if (duration_weeks is not None and quadrant == QUICK_WIN
+            and duration_weeks <= quick_win_max_weeks):
         return QUICK_WIN
+    long = duration_weeks is not None and duration_weeks > structural_min_weeks
+    if long or lifted_axes >= 2:
+        return STRUCTURAL_LEVER
     return STANDARD
 
 

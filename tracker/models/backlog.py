@@ -72,6 +72,15 @@ class Initiative(OrgScoped, Timestamped, Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def estimate(self) -> dict[str, float] | None:
+        """The three-point estimate as the API shows it, or none while a point is missing."""
+        points = {"optimistic": self.estimate_optimistic, "likely": self.estimate_likely,
+                  "pessimistic": self.estimate_pessimistic}
+        if any(value is None for value in points.values()):
+            return None
+        return {name: float(value) for name, value in points.items() if value is not None}
+
 
 class Uplift(Model):
     """The expected uplift of an initiative on one dimension (in scale levels)."""

@@ -8,8 +8,8 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import Model, OrgScoped, Timestamped, UTCDateTime
 from tracker.models.backlog import Initiative
+from tracker.models.base import Model, OrgScoped, Timestamped, UTCDateTime
 from tracker.models.frameworks import Dimension
 
 #: What a KPI measures, as the method groups them (DESIGN section 5, KPI fields).

@@ -8,17 +8,24 @@ never sees a NUL character (PostgreSQL refuses them in text) or an id it cannot 
 obey the same rules through the converters: an `<int:...>` segment is an id from 1 to
 2^31 − 1 and a text segment holds no NUL, otherwise no route matches and the answer is 404,
 as for any record that does not exist (the OpenAPI document shows the bounds).
+
+marshmallow's own messages ("Not a valid number.", "Missing data for required field.",
+"Must be one of: ...") are English; `Schema.load` gives them in the request's language
+(`translate_messages`, through `tracker.web.i18n.select_locale`), for the API and the pages
+alike, keeping their shape (the same keys, the same lists).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
 import marshmallow
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 from marshmallow.error_store import merge_errors
 from marshmallow.types import UnknownOption
@@ -57,13 +64,111 @@ class Schema(marshmallow.Schema):
         try:
             result = super().load(data, many=many, partial=partial, unknown=unknown)
         except ValidationError as error:
-            if not nul_errors:
-                raise
-            raise ValidationError(merge_errors(error.messages, nul_errors),
-                                  data=data, valid_data=error.valid_data) from error
+            messages = merge_errors(error.messages, nul_errors) if nul_errors else error.messages
+            raise ValidationError(translate_messages(messages), data=data,
+                                  valid_data=error.valid_data) from error
         if nul_errors:
-            raise ValidationError(nul_errors, data=data)
+            raise ValidationError(translate_messages(nul_errors), data=data)
         return result
+
+
+#: marshmallow's messages without a value, by their English text, as `gettext` reads them
+#: (each literal here is in the catalogue).
+BUILT_IN: dict[str, Callable[[], str]] = {
+    "Not a valid number.": lambda: _("Not a valid number."),
+    "Not a valid integer.": lambda: _("Not a valid integer."),
+    "Not a valid string.": lambda: _("Not a valid string."),
+    "Not a valid boolean.": lambda: _("Not a valid boolean."),
+    "Not a valid date.": lambda: _("Not a valid date."),
+    "Not a valid datetime.": lambda: _("Not a valid datetime."),
+    "Not a valid time.": lambda: _("Not a valid time."),
+    "Not a valid list.": lambda: _("Not a valid list."),
+    "Not a valid mapping type.": lambda: _("Not a valid mapping type."),
+    "Not a valid email address.": lambda: _("Not a valid email address."),
+    "Not a valid URL.": lambda: _("Not a valid URL."),
+    "Not a valid tuple.": lambda: _("Not a valid tuple."),
+    "Missing data for required field.": lambda: _("Missing data for required field."),
+    "Field may not be null.": lambda: _("Field may not be null."),
+    "Unknown field.": lambda: _("Unknown field."),
+    "Invalid input type.": lambda: _("Invalid input type."),
+    "Invalid value.": lambda: _("Invalid value."),
+    "Invalid type.": lambda: _("Invalid type."),
+    "Number too large.": lambda: _("Number too large."),
+    "Special numeric values (nan or infinity) are not permitted.":
+        lambda: _("Special numeric values (nan or infinity) are not permitted."),
+    "String does not match expected pattern.":
+        lambda: _("String does not match expected pattern."),
+    NUL_MESSAGE: lambda: _("NUL characters are not allowed."),
+}
+_NUMBER = r"(?P<{}>.+?)"
+#: marshmallow's validators' messages with values (`{min}`, `{choices}`), by their pattern.
+PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], str]], ...] = tuple(
+    (re.compile("^" + pattern.format(min=_NUMBER.format("min"), max=_NUMBER.format("max"),
+                                     equal=_NUMBER.format("equal")) + "$"), message)
+    for pattern, message in (
+        (r"Length must be between {min} and {max}\.",
+         lambda p: _("Length must be between %(min)s and %(max)s.", **p)),
+        (r"Shorter than minimum length {min}\.",
+         lambda p: _("Shorter than minimum length %(min)s.", **p)),
+        (r"Longer than maximum length {max}\.",
+         lambda p: _("Longer than maximum length %(max)s.", **p)),
+        (r"Length must be {equal}\.", lambda p: _("Length must be %(equal)s.", **p)),
+        (r"Must be greater than or equal to {min} and less than or equal to {max}\.",
+         lambda p: _("Must be greater than or equal to %(min)s and less than or equal to "
+                     "%(max)s.", **p)),
+        (r"Must be greater than {min} and less than or equal to {max}\.",
+         lambda p: _("Must be greater than %(min)s and less than or equal to %(max)s.", **p)),
+        (r"Must be greater than or equal to {min}\.",
+         lambda p: _("Must be greater than or equal to %(min)s.", **p)),
+        (r"Must be greater than {min}\.", lambda p: _("Must be greater than %(min)s.", **p)),
+        (r"Must be less than or equal to {max}\.",
+         lambda p: _("Must be less than or equal to %(max)s.", **p)),
+        (r"Must be less than {max}\.", lambda p: _("Must be less than %(max)s.", **p)),
+        (r"Must be one of: (?P<choices>.+)\.", lambda p: _("Must be one of: %(choices)s.", **p)),
+    ))
+
+
+def translate_message(message: Any) -> Any:
+    """One of marshmallow's English messages in the request's language (English outside a
+    request); any other message (ours are translated where they are raised) as it is.
+
+    >>> translate_message("Must be one of: en, fr."), translate_message("Ours.")
+    ('Must be one of: en, fr.', 'Ours.')
+    """
+    return translate_known(message, BUILT_IN, PATTERNS)
+
+
+Patterns = tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], str]], ...]
+
+
+def translate_known(message: Any, fixed: Mapping[str, Callable[[], str]],
+                    patterns: Patterns) -> Any:
+    """`message` translated when it is one of the English texts of `fixed`, or matches one
+    of `patterns` (whose named groups fill the translation's placeholders); else as it is."""
+    if not isinstance(message, str):
+        return message
+    known = fixed.get(message)
+    if known is not None:
+        return known()
+    for pattern, translated in patterns:
+        found = pattern.match(message)
+        if found:
+            return translated(found.groupdict())
+    return message
+
+
+def translate_messages(messages: Any) -> Any:
+    """marshmallow's messages (nested by field, index and `_schema`) with each of its own
+    English texts in the request's language, the shape unchanged.
+
+    >>> translate_messages({"a": ["Not a valid number."], "b": {0: ["Unknown field."]}})
+    {'a': ['Not a valid number.'], 'b': {0: ['Unknown field.']}}
+    """
+    if isinstance(messages, dict):
+        return {key: translate_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translate_messages(value) for value in messages]
+    return translate_message(messages)
 
 
 def nul_messages(data: Any, schema: marshmallow.Schema) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from tracker.domain.constants import DB_INT_MAX
 from tracker.domain.prioritization import CLASSES, CRITERION_KINDS, INPUT_FIELDS
@@ -44,6 +44,32 @@ class RaterSchema(Schema.from_dict(_input_fields())):  # type: ignore[misc]
 _InputsBase: Any = Schema.from_dict(_input_fields(), name="InitiativeInputs")
 
 
+class EstimateSchema(Schema):
+    """A three-point estimate in weeks, for the forecast (DESIGN section 3, "Forecast")."""
+
+    optimistic = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
+    likely = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
+    pessimistic = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        """optimistic ≤ likely ≤ pessimistic (all three are required, also in a partial
+        change: the field is a `WholeNested`)."""
+        if not data["optimistic"] <= data["likely"] <= data["pessimistic"]:
+            raise ValidationError("Give optimistic ≤ likely ≤ pessimistic weeks.", "likely")
+
+    @post_load
+    def _columns(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The estimate as the initiative's three columns."""
+        return {f"estimate_{name}": value for name, value in data.items()}
+
+
+#: What the read-only `enabler` flag of an initiative means (DESIGN section 3, "Class").
+ENABLER_DESCRIPTION = ("True when at least 3 initiatives depend on it, directly or "
+                       "indirectly (archived and dropped ones left out): work others wait "
+                       "on, whatever its class")
+
+
 class InitiativeSchema(_InputsBase):
     id = Id(dump_only=True)
     title = fields.String(required=True, validate=TITLE)
@@ -51,6 +77,10 @@ class InitiativeSchema(_InputsBase):
     status = fields.String(load_default="proposed", validate=validate.OneOf(INITIATIVE_STATUSES))
     owner = fields.String(allow_none=True, validate=NAME)
     duration_weeks = fields.Float(allow_none=True, validate=POSITIVE_WEEKS)
+    estimate = WholeNested(EstimateSchema, allow_none=True, metadata={
+        "description": "Optimistic, most likely and pessimistic weeks; the forecast draws "
+                       "the duration from them (PERT); null: the forecast uses "
+                       "duration_weeks"})
     # named `load` in the data; not as an attribute, which would hide `Schema.load`
     load_value = fields.Float(data_key="load", attribute="load", allow_none=True,
                               validate=validate.Range(min=0))
@@ -76,6 +106,7 @@ class InitiativeSchema(_InputsBase):
         "readOnly": True, "description": "Counts the initiative's writes (its `ETag`); send "
         "it back with a change (or as `If-Match`) to have a stale change refused (412)"})
     raters = fields.List(fields.Nested(RaterSchema), dump_only=True)
+    enabler = fields.Boolean(dump_only=True, metadata={"description": ENABLER_DESCRIPTION})
     spread = fields.Dict(keys=fields.String(), values=fields.Float(), dump_only=True,
                          metadata={"description": "max − min of the raters' inputs per field"})
     created_at = fields.DateTime(dump_only=True)
@@ -166,6 +197,7 @@ class BacklogItemSchema(Schema):
     class_ = fields.String(data_key="class")
     computed_class = fields.String()
     quadrant = fields.String(allow_none=True)
+    enabler = fields.Boolean(metadata={"description": ENABLER_DESCRIPTION})
     actionable = fields.Boolean()
     blocked_by = fields.List(Id())
 
@@ -180,6 +212,22 @@ class BacklogSchema(Schema):
     per_page = fields.Integer()
 
 
+class PilotCriterionSchema(Schema):
+    kpi_id = Id(required=True, metadata={"description": "A KPI of the organization, not archived"})
+    threshold = fields.Float(required=True, allow_nan=False, metadata={
+        "description": "Met when the KPI's latest measurement in the pilot's window is ≥ it "
+                       "(higher_is_better) or ≤ it (lower_is_better)"})
+
+
+class PilotVerdictSchema(Schema):
+    kpi_id = Id()
+    threshold = fields.Float()
+    status = fields.String(metadata={"description": "`met`, `not_met` or `no_data`"})
+    value = fields.Float(allow_none=True, metadata={
+        "description": "The latest measurement dated within [start, end + 14 days]"})
+    measured_at = fields.Date(allow_none=True)
+
+
 class PilotSchema(Schema):
     id = Id(dump_only=True)
     initiative_id = Id(dump_only=True)
@@ -187,9 +235,20 @@ class PilotSchema(Schema):
                         load_default=list)
     value_stream = fields.String(allow_none=True, validate=NAME)
     hypothesis = fields.String(load_default="")
-    success_criteria = fields.String(load_default="")
-    kpi = fields.String(allow_none=True, validate=NAME)
-    threshold = fields.Float(allow_none=True, allow_nan=False)
+    success_criteria = fields.String(load_default="", metadata={
+        "description": "Free-text note; `criteria` is the form that is judged"})
+    kpi = fields.String(allow_none=True, validate=NAME, metadata={
+        "description": "Free-text note kept readable; `criteria` is the form that is judged"})
+    threshold = fields.Float(allow_none=True, allow_nan=False, metadata={
+        "description": "Free-text note's threshold, never judged; see `criteria`"})
+    criteria = fields.List(WholeNested(PilotCriterionSchema), load_default=list,
+                           validate=validate.Length(max=20), metadata={
+        "description": "Success criteria as KPI thresholds, judged on the measurements"})
+    verdicts = fields.List(fields.Nested(PilotVerdictSchema), dump_only=True, metadata={
+        "description": "Each criterion's verdict (DESIGN section 3, \"Pilot criteria\")"})
+    suggested_decision = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "generalize (all met), stop (none met), adjust (some); null while a "
+                       "verdict is no_data or without a criterion"})
     start = fields.Date(allow_none=True)
     end = fields.Date(allow_none=True)
     status = fields.String(load_default="planned", validate=validate.OneOf(PILOT_STATUSES))
@@ -237,11 +296,27 @@ class DecisionSchema(Schema):
     kind = fields.String(dump_only=True, metadata={
         "description": "`decision` (logged here) or `pilot` (a pilot's go/no-go, read-only)"})
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    committee = fields.String(required=True, validate=validate.OneOf(COMMITTEES))
+    committee = fields.String(validate=validate.OneOf(COMMITTEES), metadata={
+        "description": "The level of the committee that decided; default: the level of "
+                       "`committee_id`'s committee (one of the two is required)"})
+    committee_id = Id(allow_none=True, load_default=None, metadata={
+        "description": "The committee (of the organization) that took the decision"})
     decided_on = fields.Date(required=True, allow_none=False)
     participants = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
                                load_default=list)
     rationale = fields.String(load_default="")
+    context = fields.String(load_default="", validate=validate.Length(max=20000), metadata={
+        "description": "Dossier: the situation that calls for a decision"})
+    options = fields.String(load_default="", validate=validate.Length(max=20000), metadata={
+        "description": "Dossier: the options considered"})
+    risks = fields.String(load_default="", validate=validate.Length(max=20000), metadata={
+        "description": "Dossier: the risks of the decision"})
+    portfolio_impact = fields.String(load_default="", validate=validate.Length(max=20000),
+                                     metadata={"description": "Dossier: what it changes in "
+                                                              "the portfolio and the plan"})
+    success_indicators = fields.String(load_default="", validate=validate.Length(max=20000),
+                                       metadata={"description": "Dossier: how the committee "
+                                                                "will know it worked"})
     initiative_ids = fields.List(Id(), load_default=list)
     pilot_ids = fields.List(Id(), load_default=list)
     finding_ids = fields.List(Id(), load_default=list)
@@ -261,6 +336,7 @@ class DecisionListArgsSchema(PageArgsSchema):
     q = fields.String(metadata={"description": "Words searched in title and rationale"})
     sep = csv_separator()
     committee = fields.String(validate=validate.OneOf(COMMITTEES))
+    committee_id = Id(metadata={"description": "Only the decisions of this committee"})
     date_from = fields.Date(data_key="from", metadata={"description": "Decided on or after"})
     date_to = fields.Date(data_key="to", metadata={"description": "Decided on or before"})
     include_pilots = fields.Boolean(load_default=True)

@@ -12,24 +12,48 @@ from marshmallow import fields, validate
 
 from tracker.domain.constants import RESEND_TO
 from tracker.domain.follow.effects import DIRECTIONS
+from tracker.models.kpis import KPI_FAMILIES, PERIMETER_KINDS
 from tracker.models.schedules import SCHEDULE_KINDS
 from tracker.schemas.common import Email, Id, PageArgsSchema, Schema, TimeZone
 from tracker.schemas.plan import PlanChoiceArgsSchema, PlanUsedSchema, UnplannedSchema
+from tracker.schemas.trend import CalibrationSchema
 
 SCORE: dict[str, Any] = {"allow_none": True}  # keyword arguments of a nullable score
 
 
 class BarometerArgsSchema(Schema):
     framework_id = Id(
-        load_default=None, metadata={"description": "Default: the framework of the latest "
-                                                    "closed assessment"})
+        load_default=None, metadata={"description": "One framework version alone. Default: "
+                                                    "every version of the latest closed "
+                                                    "assessment's framework code"})
+    framework = fields.String(load_default=None, validate=validate.Length(min=1, max=100),
+                              metadata={"description": (
+        "A framework code: the series across its versions, older ones carried onto the "
+        "newest assessed grid through their crosswalks")})
 
 
 class BarometerReadArgsSchema(BarometerArgsSchema, PlanChoiceArgsSchema):
     """The barometer's framework, and the baseline its projection may use."""
 
 
-class DimensionPointSchema(Schema):
+class ScoreMovesSchema(Schema):
+    """A score's 95 % margin and the significance of its deltas (DESIGN section 3,
+    "Significant change"); null where an interval is unknown."""
+
+    margin = fields.Float(attribute="moves.margin", allow_none=True, metadata={
+        "description": "Half-width of the score's 95 % interval"})
+    delta_previous_margin = fields.Float(
+        attribute="moves.delta_previous_margin", allow_none=True, metadata={
+            "description": "The margin delta_previous must exceed (Welch–Satterthwaite, 95 %)"})
+    delta_previous_significant = fields.Boolean(
+        attribute="moves.delta_previous_significant", allow_none=True, metadata={
+            "description": "|delta_previous| > delta_previous_margin"})
+    delta_first_margin = fields.Float(attribute="moves.delta_first_margin", allow_none=True)
+    delta_first_significant = fields.Boolean(attribute="moves.delta_first_significant",
+                                             allow_none=True)
+
+
+class DimensionPointSchema(ScoreMovesSchema):
     code = fields.String()
     name = fields.String()
     score = fields.Float(**SCORE)
@@ -41,10 +65,21 @@ class AxisPointSchema(DimensionPointSchema):
     dimensions = fields.List(fields.Nested(DimensionPointSchema))
 
 
-class BarometerPointSchema(Schema):
+class BreaksSchema(Schema):
+    new = fields.List(fields.String(), metadata={
+        "description": "Dimension codes of the current grid with no counterpart in this "
+                       "assessment's version"})
+    gone = fields.List(fields.String(), metadata={
+        "description": "Dimension codes of this assessment's version mapped nowhere"})
+
+
+class BarometerPointSchema(ScoreMovesSchema):
     id = Id()
     title = fields.String()
     kind = fields.String()
+    framework_id = Id(allow_none=True, metadata={"description": "The grid version it ran on"})
+    version = fields.Integer(allow_none=True)
+    breaks = fields.Nested(BreaksSchema)
     closed_at = fields.DateTime(allow_none=True)
     overall = fields.Float(**SCORE)
     delta_previous = fields.Float(**SCORE)
@@ -71,7 +106,8 @@ class ProjectedPointSchema(Schema):
 
 
 class BarometerSchema(Schema):
-    framework_id = Id(allow_none=True)
+    framework_id = Id(allow_none=True, metadata={
+        "description": "The current grid: older versions' scores are carried onto it"})
     assessments = fields.List(fields.Nested(BarometerPointSchema))
     projected = fields.List(fields.Nested(ProjectedPointSchema), metadata={
         "description": "The roadmap's projected trajectory, per phase end"})
@@ -81,6 +117,11 @@ class BarometerSchema(Schema):
         "description": "Initiatives the plan leaves out: their uplifts are not projected"})
     projection_error = fields.String(allow_none=True, metadata={
         "description": "Why there is no projection when the plan cannot be computed"})
+    calibrated = fields.List(fields.Nested(ProjectedPointSchema), metadata={
+        "description": "The projection with every expected uplift multiplied by the "
+                       "calibration factor; empty under three known (realized, expected) "
+                       "pairs"})
+    calibration = fields.Nested(CalibrationSchema, allow_none=True)
 
 
 class DimensionUpliftSchema(Schema):
@@ -165,7 +206,34 @@ class KpiListArgsSchema(PageArgsSchema):
                        "archived ones left out"})
 
 
-class KpiSchema(Schema):
+class PerimeterSchema(Schema):
+    kind = fields.String(load_default="organization", validate=validate.OneOf(PERIMETER_KINDS),
+                         metadata={"description": "organization, team or value_stream"})
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
+                         metadata={"description": "The team's or value stream's name; "
+                                                  "required for them, refused for the "
+                                                  "organization"})
+
+
+class KpiLinksSchema(Schema):
+    """What a KPI is and where it applies: family, owner, perimeter, links."""
+
+    family = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(KPI_FAMILIES), metadata={
+                               "description": "What it measures: " + ", ".join(KPI_FAMILIES)
+                               + "; null while unclassified"})
+    owner = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
+                          metadata={"description": "Who answers for it (a name or an email)"})
+    perimeter = fields.Nested(PerimeterSchema, load_default=lambda: {"kind": "organization"},
+                              metadata={"description": "Where it is measured (default: the "
+                                                       "whole organization)"})
+    initiative_ids = fields.List(Id(), load_default=list, metadata={
+        "description": "The organization's initiatives it follows"})
+    objective_ids = fields.List(Id(), load_default=list, metadata={
+        "description": "The organization's objectives it measures"})
+
+
+class KpiSchema(KpiLinksSchema):
     id = Id(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="")
@@ -193,6 +261,13 @@ class KpiPatchSchema(Schema):
     direction = fields.String(validate=validate.OneOf(DIRECTIONS))
     target = fields.Float(allow_none=True, allow_nan=False)
     dimensions = fields.List(fields.String(validate=validate.Length(min=1)))
+    family = fields.String(allow_none=True, validate=validate.OneOf(KPI_FAMILIES))
+    owner = fields.String(allow_none=True, validate=validate.Length(max=200))
+    perimeter = fields.Nested(PerimeterSchema, metadata={
+        "description": "Replaced as a whole: send its kind and, for a team or value stream, "
+                       "its name"})
+    initiative_ids = fields.List(Id())
+    objective_ids = fields.List(Id())
 
 
 class ScheduleSchema(Schema):
@@ -209,6 +284,9 @@ class ScheduleSchema(Schema):
     close_after_days = fields.Integer(load_default=None, allow_none=True,
                                       validate=validate.Range(min=1, max=366))
     paused = fields.Boolean(load_default=False)
+    committee_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "For `committee_pack`: the committee whose next meeting's pack is "
+                       "emailed to its members (and the recipients)"})
     last_period = fields.String(dump_only=True, allow_none=True)
     next_run_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
         "description": "ISO 8601 with the offset of the schedule's time zone"})
@@ -234,6 +312,7 @@ class SchedulePatchSchema(Schema):
     recipients = fields.List(Email())
     close_after_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=366))
     paused = fields.Boolean(metadata={"description": "true pauses, false resumes"})
+    committee_id = Id(allow_none=True)
 
 
 class RunResultSchema(Schema):

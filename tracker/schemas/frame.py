@@ -156,6 +156,20 @@ class AxisSchema(Schema):
     translations = Translations("axis")
 
 
+class CrosswalkLinkSchema(Schema):
+    """One line of a crosswalk: the previous version's dimension `from` counts toward this
+    version's dimension `to` with `weight` (a rename: one line; a split: several lines
+    from one code; a merge: several lines into one)."""
+
+    source = fields.String(data_key="from", attribute="from", required=True,
+                           validate=validate.Length(min=1),
+                           metadata={"description": "A dimension code of the previous version"})
+    target = fields.String(data_key="to", attribute="to", required=True,
+                           validate=validate.Length(min=1),
+                           metadata={"description": "A dimension code of this version"})
+    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
+
+
 class FrameworkSchema(Schema):
     """A whole framework; `org_id` set means owned by that organization, else shared."""
 
@@ -174,11 +188,20 @@ class FrameworkSchema(Schema):
                                  load_default=dict)
     question_rule = fields.String(load_default="mean", validate=validate.OneOf(["mean", "samm"]))
     axes = fields.List(fields.Nested(AxisSchema), required=True, validate=validate.Length(min=1))
+    previous_version = fields.Integer(load_default=None, allow_none=True,
+                                      validate=validate.Range(min=1, max=DB_INT_MAX), metadata={
+        "description": "The version of the same code this one follows; with a crosswalk, "
+                       "the barometer keeps one series across them (default: the version "
+                       "before, when a crosswalk is given)"})
+    crosswalk = fields.List(fields.Nested(CrosswalkLinkSchema), load_default=list, metadata={
+        "description": "How the previous version's dimensions map onto this one's; a code "
+                       "present in both and named by no line maps onto itself"})
     created_at = fields.DateTime(dump_only=True)
 
     @validates_schema
     def _check_grid(self, data: dict[str, Any], **_: Any) -> None:
-        """Scale ascending, codes unique, level descriptors on scale values."""
+        """Scale ascending, codes unique, level descriptors on scale values, crosswalk
+        targets among the grid's dimensions, the previous version below this one."""
         errors: dict[str, list[str]] = {}
         values = [level["value"] for level in data.get("scale", [])]
         if any(b <= a for a, b in pairwise(values)):
@@ -187,6 +210,16 @@ class FrameworkSchema(Schema):
             errors.setdefault(path, []).append(message)
         for path, message in _grid_problems(data.get("axes", []), set(values)):
             errors.setdefault(path, []).append(message)
+        codes = {dim.get("code") for axis in data.get("axes", [])
+                 for dim in axis.get("dimensions", [])}
+        for index, link in enumerate(data.get("crosswalk", [])):
+            if link["to"] not in codes:
+                errors.setdefault(f"crosswalk.{index}.to", []).append(
+                    f"{link['to']} is not a dimension of this version.")
+        if data.get("previous_version") is not None and data["previous_version"] >= data.get(
+                "version", 1):
+            errors.setdefault("previous_version", []).append(
+                "The previous version must be lower than this one.")
         if errors:
             raise ValidationError(errors)
 
@@ -416,9 +449,52 @@ class FindingSuggestionsSchema(Schema):
     templates = fields.List(fields.Nested(SuggestedTemplateSchema))
 
 
+class ReadinessConditionSchema(Schema):
+    kind = fields.String(metadata={"description": "`profile` or `score`"})
+    name = fields.String(metadata={"description": "The profile field or dimension code"})
+    op = fields.String()
+    value = fields.Raw(metadata={"description": "The rule's value"})
+    actual = fields.Raw(allow_none=True, metadata={
+        "description": "The organization's value (profile field or dimension score in the "
+                       "assessment); null when unknown, which fails the condition"})
+    holds = fields.Boolean()
+    negated = fields.Boolean(metadata={"description": "Under a `not`: it must not hold"})
+    text = fields.String(metadata={
+        "description": "The condition with the organization's value, in its language "
+                       "(`organisation.roles 2.08 < 3`)"})
+
+
+class ReadinessTemplateSchema(Schema):
+    code = fields.String()
+    title = fields.String()
+    ready = fields.Boolean(metadata={"description": "Whether its rule holds (false here)"})
+    reason = fields.String(metadata={
+        "description": "Why not yet, in the organization's language: the failed conditions "
+                       "with the organization's values and what to do first"})
+    conditions = fields.List(fields.Nested(ReadinessConditionSchema), metadata={
+        "description": "Every condition of its rule with its outcome"})
+    unmet = fields.List(fields.List(fields.Nested(ReadinessConditionSchema)), metadata={
+        "description": "What stands in the way: meeting one condition of each group "
+                       "makes the rule hold"})
+    finding_ids = fields.List(Id(), metadata={
+        "description": "The findings it would answer once its rule holds"})
+    answered_by = fields.List(fields.Dict(), metadata={
+        "description": "Initiatives `{id, title, status}` (not archived) already traced to "
+                       "those findings: work started before the organization is ready"})
+    lifted_by_findings = fields.List(fields.Nested(AdoptedBySchema), metadata={
+        "description": "Findings on the dimensions of its unmet conditions: answer them first"})
+    lifted_by_templates = fields.List(fields.Dict(), metadata={
+        "description": "Its prerequisite templates `{code, title, adopted_by}`"})
+    adopted_by = fields.Nested(AdoptedBySchema, allow_none=True, metadata={
+        "description": "An initiative adopted from it anyway (by hand or earlier), if any"})
+
+
 class SuggestionsSchema(Schema):
     assessment_id = Id()
     findings = fields.List(fields.Nested(FindingSuggestionsSchema))
+    readiness = fields.List(fields.Nested(ReadinessTemplateSchema), metadata={
+        "description": "Templates that lift the findings' dimensions but whose rule does "
+                       "not hold: the readiness check with its reasons"})
 
 
 class AdoptSchema(Schema):

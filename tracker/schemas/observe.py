@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from tracker.models.assessments import KINDS, PERSPECTIVES, SOURCES, STATUSES, TONES
 from tracker.schemas.common import Email, Id, PageArgsSchema, Schema
+from tracker.schemas.tenancy import CsvImportResultSchema
 
 SHORT = validate.Length(max=100)
 OPENED_AT = ("When the campaign opened; leads may set it (back-entry). Without a time zone, "
@@ -102,6 +103,15 @@ class UpsertResultSchema(Schema):
     updated = fields.Integer()
 
 
+class RatingsImportResultSchema(CsvImportResultSchema):
+    """What a ratings import created, and what to know about the file."""
+
+    warnings = fields.List(fields.String(), metadata={
+        "description": "What to check in the file, in the language of Accept-Language (else "
+                       "the user's): that a file which is not UTF-8 was read as Windows-1252 "
+                       "(French Excel's CSV), so accents may be wrong. Empty for a UTF-8 file"})
+
+
 class EvidenceSchema(Schema):
     id = Id(dump_only=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
@@ -123,6 +133,13 @@ class EvidenceListArgsSchema(PageArgsSchema):
     dimension = fields.String(metadata={"description": "Only verbatims on this dimension code"})
 
 
+MARGIN: dict[str, Any] = {"allow_none": True, "metadata": {
+    "description": "Half-width of the 95 % interval (Student's t, DESIGN section 3 "
+                   "\"Uncertainty\"); null under two (effective) ratings or respondents"}}
+CI95: dict[str, Any] = {"allow_none": True, "metadata": {
+    "description": "[score - margin, score + margin]"}}
+
+
 class DimensionScoreSchema(Schema):
     code = fields.String()
     name = fields.String()
@@ -135,17 +152,23 @@ class DimensionScoreSchema(Schema):
     target_gap = fields.Float(allow_none=True, metadata={"description": "max(0, target - score)"})
     share = fields.Float(metadata={"description": "The dimension's share of the overall score"})
     weighted_gap = fields.Float(allow_none=True, metadata={"description": "share · target gap"})
+    margin = fields.Float(**MARGIN)
+    ci95 = fields.List(fields.Float(), **CI95)
 
 
 class AxisScoreSchema(Schema):
     code = fields.String()
     name = fields.String()
     score = fields.Float(allow_none=True)
+    margin = fields.Float(**MARGIN)
+    ci95 = fields.List(fields.Float(), **CI95)
     dimensions = fields.List(fields.Nested(DimensionScoreSchema))
 
 
 class ScoresSchema(Schema):
     overall = fields.Float(allow_none=True)
+    margin = fields.Float(**MARGIN)
+    ci95 = fields.List(fields.Float(), **CI95)
     axes = fields.List(fields.Nested(AxisScoreSchema))
     percent_to_target = fields.Float(allow_none=True, metadata={
         "description": "1 - Σ target gaps / Σ targets; null without targets"})

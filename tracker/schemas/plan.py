@@ -86,6 +86,21 @@ def _unplanned() -> fields.List:
                        "others as if these did not exist"})
 
 
+class OwnerLoadSchema(Schema):
+    """One owner's weeks of work in flight during one phase of the plan."""
+
+    owner = fields.String(metadata={
+        "description": "The initiatives' owner as written (trimmed; grouped case-insensitively)"})
+    phase = fields.String(metadata={"description": "The phase's name"})
+    weeks = fields.Float(metadata={
+        "description": "Sum over the owner's planned initiatives of the weeks their "
+                       "[start, end) shares with the phase"})
+    phase_weeks = fields.Float(metadata={"description": "The phase's length in weeks"})
+    overloaded = fields.Boolean(metadata={
+        "description": "weeks > 1.5 × phase_weeks: more than one and a half initiatives at "
+                       "once on average"})
+
+
 class RoadmapSchema(Schema):
     start = fields.Date()
     end = fields.Date()
@@ -96,6 +111,10 @@ class RoadmapSchema(Schema):
     pin_delays = fields.List(fields.Dict(), metadata={
         "description": "Pinned initiatives that waited for capacity past their date"})
     unplanned = _unplanned()
+    owner_load = fields.List(fields.Nested(OwnerLoadSchema), metadata={
+        "description": "Per phase (in order) and per owner (by name): every owner with "
+                       "planned work has a row for every phase; initiatives without an owner "
+                       "are left out"})
 
 
 class BaselineCreateSchema(PlanArgsSchema):
@@ -224,6 +243,9 @@ class TrajectorySchema(Schema):
     measured_overall = fields.Float(allow_none=True)
     scale_max = fields.Float()
     checkpoints = fields.List(fields.Nested(CheckpointSchema))
+    calibrated = fields.List(fields.Nested(CheckpointSchema), metadata={
+        "description": "The same with every expected uplift times the calibration factor; "
+                       "empty when the trajectory is asked for alone"})
     plan = fields.Nested(PlanUsedSchema)
     unplanned = fields.List(fields.Nested(UnplannedSchema), metadata={
         "description": "Initiatives the plan leaves out: their uplifts are not projected"})

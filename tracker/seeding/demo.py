@@ -1,13 +1,21 @@
 """The demo organizations: NovaTechna in French (`seeds/demo/novatechna-fr.yaml`, named
 "NovaTechna (FR)", the one to show a French client) and in English (`seeds/demo/novatechna.yaml`,
-"NovaTechna"): the same people, ratings and history written in each language, with the same
-demo users as members of both.
+"NovaTechna"): the same people, ratings and history written in each language. The English
+demo's users (locale `en`) are members of both; the French demo also has French-speaking
+users of its own (`@fr.novatechna.example`, locale `fr`), so its pages show in French.
+
+Besides its `pom-grid` diagnostic and pulse, the demo has the Target Operating Model
+article's view of the same company: a cross self-assessment on `tom-layers`, its value
+streams as teams, KPIs with families and perimeters, objectives, committees whose decisions
+carry a dossier, and pilots judged on KPI criteria.
 
 The demo is entered through the services, as its people would have entered it (the lead
 creating the organization, the backlog and its dependencies...), so every rule a user obeys
 holds for it too: a dependency cycle, an unknown dimension or a rating off the scale is
-refused. The whole load is one transaction, which the services' own units of work join: the
-demo is there completely or not at all, and loading it again changes nothing.
+refused; objectives, committees, pilot criteria and decision dossiers are written on the
+demo organization's own records. The whole load is one transaction, which the services' own
+units of work join: the demo is there completely or not at all, and loading it again changes
+nothing (an organization already there is left as it is).
 """
 
 from __future__ import annotations
@@ -22,9 +30,14 @@ import yaml
 from tracker.config import resource_dir
 from tracker.domain.errors import InvalidInput
 from tracker.models import Assessment, Organization, User
-from tracker.seeding.demo_decide import load_initiatives, load_pilots
+from tracker.seeding.demo_decide import (
+    load_committees,
+    load_initiatives,
+    load_pilot_criteria,
+    load_pilots,
+)
 from tracker.seeding.demo_diagnose import load_findings, load_targets
-from tracker.seeding.demo_follow import load_kpis, load_schedules
+from tracker.seeding.demo_follow import load_kpis, load_objectives, load_schedules
 from tracker.seeding.demo_plan import load_roadmap
 from tracker.seeding.demo_playbook import load_playbook
 from tracker.services.frame import frameworks
@@ -39,7 +52,7 @@ DEMO_FILES = {"en": "novatechna.yaml", "fr": "novatechna-fr.yaml"}
 PRIMARY_LANGUAGE = "fr"
 ORG_SETTINGS = ("min_group_size", "perception_gap_threshold", "default_method",
                 "quick_win_max_weeks", "structural_min_weeks", "timezone")
-RESPONDENT_FIELDS = ("name", "email", "role", "team", "level", "source")
+RESPONDENT_FIELDS = ("name", "email", "role", "team", "level", "source", "perspective")
 
 
 @dataclass
@@ -57,6 +70,8 @@ class DemoContext:
     findings: dict[str, int] = field(default_factory=dict)
     initiatives: dict[str, int] = field(default_factory=dict)
     pilots: dict[str, int] = field(default_factory=dict)
+    kpis: dict[str, int] = field(default_factory=dict)
+    committees: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,8 +107,7 @@ def load_demo(password: str = DEMO_PASSWORD, language: str = "en") -> DemoResult
     name = document["organization"]["name"]
     login = next(m["email"] for m in document["members"] if m["role"] == "lead")
     with transaction():
-        users = {m["email"]: accounts.ensure_user(m["email"], password, name=m.get("name", ""))
-                 for m in document["members"]}
+        users = {m["email"]: _user(m, password) for m in document["members"]}
         existing = organizations.find_organization(name)
         if existing is not None:
             return DemoResult(name, existing.id, False, login)
@@ -103,6 +117,15 @@ def load_demo(password: str = DEMO_PASSWORD, language: str = "en") -> DemoResult
         for step in STEPS:
             step(context)
     return DemoResult(name, context.org.id, True, login)
+
+
+def _user(member: Mapping[str, Any], password: str) -> User:
+    """The demo user of this member entry, created in the member's `locale` (default `en`)
+    when missing; an existing user keeps the language they chose."""
+    existing = accounts.find_user(member["email"])
+    return existing or accounts.create_user(member["email"], password,
+                                            name=member.get("name", ""),
+                                            locale=member.get("locale", "en"))
 
 
 def _framework_id(code: str) -> int:
@@ -135,12 +158,16 @@ def _moment(day: date | None) -> datetime | None:
 
 
 def load_assessments(context: DemoContext) -> None:
-    """Each assessment as it was run: created and opened on its first day, its respondents,
-    ratings and verbatims added, then closed on its last day."""
+    """Each assessment as it was run, on the demo's framework unless it names another
+    (`framework`: the Target Operating Model view is rated on `tom-layers`): created and
+    opened on its first day, its respondents, ratings and verbatims added, then closed on its
+    last day."""
     for spec in context.document["assessments"]:
         opened = _moment(spec.get("opened_at"))
+        framework_id = (_framework_id(spec["framework"]) if spec.get("framework")
+                        else context.framework_id)
         assessment = assessments.create_assessment(context.org, {
-            "framework_id": context.framework_id, "title": spec["title"],
+            "framework_id": framework_id, "title": spec["title"],
             "kind": spec["kind"]}, now=opened)
         assessments.update_assessment(context.org, assessment.id, {"status": "open"},
                                       now=opened)
@@ -184,5 +211,6 @@ def _load_evidence(context: DemoContext, spec: Mapping[str, Any],
 
 STEPS: list[Callable[[DemoContext], None]] = [load_assessments, load_targets, load_findings,
                                               load_initiatives, load_pilots,
-                                              load_kpis, load_schedules, load_roadmap,
+                                              load_kpis, load_pilot_criteria, load_objectives,
+                                              load_schedules, load_roadmap, load_committees,
                                               load_playbook]

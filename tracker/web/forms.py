@@ -15,8 +15,9 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import fields
 
-from tracker.adapters.importers.ratings_csv import FALLBACK_ENCODING, decode_text
 from tracker.domain.errors import InvalidInput
+from tracker.schemas.common import translate_message
+from tracker.services.observe import ratings_import
 
 # Spaces people and spreadsheets put between thousands: plain, no-break, narrow no-break.
 _GROUPING = re.compile(r"[ \u00a0\u202f\u2009]")
@@ -58,16 +59,18 @@ def number_message(label: str) -> str:
 
 
 def number_errors(messages: Any, labels: Mapping[str, str]) -> Any:
-    """The schema's messages with its English "Not a valid number." under a labelled
-    field replaced by `number_message` (nested messages of list fields walked)."""
+    """The schema's messages with its "Not a valid number." (English, or as `Schema.load`
+    translated it) under a labelled field replaced by `number_message` (nested messages of
+    list fields walked)."""
     if not isinstance(messages, dict):
         return messages
+    not_a_number = {*_NOT_A_NUMBER, *(translate_message(line) for line in _NOT_A_NUMBER)}
     named: dict[Any, Any] = {}
     for key, problems in messages.items():
         if isinstance(problems, dict):
             named[key] = number_errors(problems, labels)
         elif isinstance(problems, list) and key in labels:
-            named[key] = [number_message(labels[key]) if str(line) in _NOT_A_NUMBER else line
+            named[key] = [number_message(labels[key]) if str(line) in not_a_number else line
                           for line in problems]
         else:
             named[key] = problems
@@ -78,14 +81,10 @@ def encoding_warning(data: bytes, filename: str) -> str | None:
     """What the preview of an uploaded CSV tells when the file was not UTF-8 and was read
     as Windows-1252 (French Excel's "CSV (semicolon-separated)"); None for a UTF-8 file, a
     workbook, or a file the import refuses anyway (it says why)."""
-    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+    if filename.lower().endswith(".xlsx"):
         return None
     try:
-        encoding = decode_text(data).encoding
+        warnings = ratings_import.encoding_warnings(data)
     except InvalidInput:
         return None
-    if encoding != FALLBACK_ENCODING:
-        return None
-    return _("The file is not UTF-8: it was read as Windows-1252, the encoding of French "
-             "Excel's \u201cCSV (semicolon-separated)\u201d. Check the accents in the preview; "
-             "saving the file as \u201cCSV UTF-8\u201d avoids this.")
+    return warnings[0] if warnings else None

@@ -1,12 +1,21 @@
-"""Languages of the web pages (Flask-Babel): English and French, chosen per user.
+"""Languages of the pages and the API (Flask-Babel): English and French.
 
-A signed-in user's language is `User.locale`; a visitor's is kept in the session, else
-taken from the browser's Accept-Language. Numbers, scores and dates are formatted for
-that language by the Jinja filters registered here.
+One rule, `select_locale`, gives every request its language, and with it every message
+(`gettext`), problem title, validation message and formatted number of the answer:
+
+- a page follows a signed-in user's language (`User.locale`), else the visitor's choice kept
+  in the session, else the browser's Accept-Language;
+- an API call follows its Accept-Language header when it names English or French (a client
+  asks per request, as HTTP intends), else the signed-in user's language, else English.
+
+Outside a request (a command, a job) the default, English, applies. Numbers, scores and
+dates are formatted for that language by the Jinja filters registered here; `input_number`
+writes a number into a form's `value` with the language's decimal mark.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,11 +31,21 @@ babel = Babel()
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
 
 
+API_PREFIX = "/api/"
+#: A number as Python writes it with decimals (`2.5`, `-0.25`), which `input_number` rewrites.
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
+
+
 def select_locale() -> str | None:
-    """The language of this request: the user's, the session's, or the browser's (outside
-    a request, as in a command, the default)."""
+    """The language of this request (see the module's rule): on the API the Accept-Language
+    header's (English or French), else the user's; on pages the user's, the session's, or the
+    browser's; outside a request the default (None)."""
     if not has_request_context():
         return None
+    if request.path.startswith(API_PREFIX):
+        asked = request.accept_languages.best_match(LOCALES)
+        if asked:
+            return asked
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")
@@ -65,10 +84,27 @@ def moment(value: datetime | None, zone: str | None = None) -> str:
     return f"{format_datetime(local, format='short', rebase=False)} {zone}"
 
 
+def input_number(value: float | int | str | None) -> str:
+    """A number as a form's input shows it for editing, in the page's language: its decimal
+    mark (`3,5` in French), every significant digit, no grouping of thousands (the forms read
+    it back, `tracker.web.forms.form_float`). A text written the way Python writes a number
+    (`"2.5"`, as a view may pre-format it) is shown the same way, since the form reads both
+    marks alike; any other text (the user's own input shown again) and an absent value
+    (`""`) as they are."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if isinstance(value, str):
+        if not _PLAIN_DECIMAL.fullmatch(value):
+            return value
+        value = float(value)
+    return format_decimal(value, format="0.##########")
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the formatting filters."""
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(score=score, number=number, day=day, moment=moment)
+    app.jinja_env.filters.update(score=score, number=number, day=day, moment=moment,
+                                 input_number=input_number)
     app.jinja_env.globals["TARGET_MEASURE_HELP"] = TARGET_MEASURE_HELP
 
     @app.context_processor

@@ -23,7 +23,10 @@ FIELD_LABELS = {"title": _l("Title"), "description": _l("Description"), "status"
                 "effort": _l("Effort"), "ease": _l("Ease"),
                 "class_override": _l("Class override"), "pinned_start": _l("Pinned start"),
                 "actual_start": _l("Actual start"), "actual_end": _l("Actual end"),
-                "uplifts": _l("Expected uplifts")}
+                "uplifts": _l("Expected uplifts"),
+                "estimate_optimistic": _l("Optimistic (weeks)"),
+                "estimate_likely": _l("Most likely (weeks)"),
+                "estimate_pessimistic": _l("Pessimistic (weeks)")}
 PILOT_STATUS_LABELS = {"planned": _l("planned"), "running": _l("running"),
                        "succeeded": _l("succeeded"), "failed": _l("failed")}
 DECISION_LABELS = {"generalize": _l("generalize"), "adjust": _l("adjust"), "stop": _l("stop")}
@@ -68,7 +71,8 @@ AUDIT_ACTION_LABELS = {
 AUDIT_ENTITY_LABELS = {
     "initiative": _l("initiative"), "pilot": _l("pilot"), "dependency": _l("dependency"),
     "assessment": _l("assessment"), "member": _l("member"), "invitation": _l("invitation"),
-    "organization": _l("organization"), "user": _l("user"), "finding": _l("finding")}
+    "organization": _l("organization"), "user": _l("user"), "finding": _l("finding"),
+    "objective": _l("objective")}
 #: A verbatim's tone and source, as the evidence pages show them.
 EVIDENCE_LABELS = {
     "tone": {"strength": _l("strength"), "pain": _l("pain"), "neutral": _l("neutral")},
@@ -101,3 +105,28 @@ INPUT_HINTS = {
     "effort": _l("RICE and target gap: person-months of work, above 0."),
     "ease": _l("ICE: ease of doing it, from 1 (very hard) to 10 (trivial)."),
 }
+
+#: What a KPI measures, its perimeter's kind and an objective's status, as pages, the
+#: barometer's email and the report show them (issue 17).
+KPI_FAMILY_LABELS = {"adoption": _l("adoption"), "business": _l("business"),
+                     "quality": _l("quality"), "flow": _l("flow"), "planning": _l("planning"),
+                     "maturity": _l("maturity"), "people": _l("people")}
+PERIMETER_KIND_LABELS = {"organization": _l("whole organization"), "team": _l("team"),
+                         "value_stream": _l("value stream")}
+OBJECTIVE_STATUS_LABELS = {"on_track": _l("on track"), "at_risk": _l("at risk"),
+                           "off_track": _l("off track"), "no_data": _l("no data")}
+#: A pilot criterion's verdict (`tracker.domain.follow.pilot_criteria.VERDICTS`).
+VERDICT_LABELS = {"met": _l("met"), "not_met": _l("not met"), "no_data": _l("no data")}
+#: The sections of a committee's meeting pack (`tracker.services.follow.committee_pack`).
+PACK_SECTION_LABELS = {"pilots_awaiting_decision": _l("Pilots awaiting a decision"),
+                       "blocked_initiatives": _l("Blocked initiatives"),
+                       "stalled_initiatives": _l("Stalled initiatives"),
+                       "kpis_off_target": _l("KPIs off target"),
+                       "slips": _l("Slips against the baseline"),
+                       "findings_without_initiative": _l("Findings no initiative answers"),
+                       "decisions_since": _l("Decisions since the last meeting"),
+                       "owner_overloads": _l("Overloaded owners")}
+#: The dossier of a decision (`tracker.services.decide.decisions.DOSSIER`).
+DOSSIER_LABELS = {"context": _l("Context"), "options": _l("Options considered"),
+                  "risks": _l("Risks"), "portfolio_impact": _l("Portfolio impact"),
+                  "success_indicators": _l("Success indicators")}

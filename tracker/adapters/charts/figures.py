@@ -115,18 +115,25 @@ def heatmap(rows: Sequence[str], columns: Sequence[str],
 
 
 def lines(series: Sequence[tuple[str, Sequence[str], Sequence[float | None], bool]],
-          y_range: tuple[float, float], y_title: str) -> dict[str, Any]:
-    """Lines over dates: (name, ISO dates, values, dashed) per series."""
+          y_range: tuple[float, float], y_title: str,
+          margins: Sequence[Sequence[float | None] | None] = ()) -> dict[str, Any]:
+    """Lines over dates: (name, ISO dates, values, dashed) per series; where `margins`
+    gives a series' ± margin per point (the 95 % interval), error bars of that size."""
     data = []
     seen = {False: 0, True: 0}  # a dashed series takes the colour of the solid one of its rank
-    for name, xs, ys, dashed in series:
+    for index, (name, xs, ys, dashed) in enumerate(series):
         color = PALETTE[seen[dashed] % len(PALETTE)]
         seen[dashed] += 1
-        data.append({"type": "scatter", "mode": "lines+markers", "name": text(name),
-                     "x": list(xs), "y": list(ys), "connectgaps": False,
-                     "line": {"color": color, "dash": "dash" if dashed else "solid"},
-                     "hovertemplate": "%{x|%Y-%m-%d}: %{y:.2f}<extra>" + text(name)
-                     + "</extra>"})
+        line: dict[str, Any] = {
+            "type": "scatter", "mode": "lines+markers", "name": text(name),
+            "x": list(xs), "y": list(ys), "connectgaps": False,
+            "line": {"color": color, "dash": "dash" if dashed else "solid"},
+            "hovertemplate": "%{x|%Y-%m-%d}: %{y:.2f}<extra>" + text(name) + "</extra>"}
+        margin = margins[index] if index < len(margins) else None
+        if margin is not None and any(m is not None for m in margin):
+            line["error_y"] = {"type": "data", "array": [m or 0.0 for m in margin],
+                               "visible": True, "color": color, "thickness": 1, "width": 4}
+        data.append(line)
     return {"data": data, "layout": _layout(yaxis={"range": list(y_range),
                                                    "title": {"text": text(y_title)}},
                                             xaxis={"type": "date"})}

@@ -1,6 +1,8 @@
 """The roadmap's timeline as a Plotly figure: horizontal bars from start to end (critical
 ones in red), one row per initiative in the order given, over translucent phase bands;
-clicking a bar opens the initiative."""
+clicking a bar opens the initiative. The hover text gives the dates in the reader's language
+(Babel's medium format: `Mar 3, 2027`, `3 mars 2027`); the axis and shapes keep ISO dates,
+which Plotly reads."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, Protocol
 
+from babel.dates import format_date
+
 from tracker.adapters.charts.figures import CRITICAL, INITIATIVE, Legend, layout, text
+from tracker.adapters.charts.numbers import chart_locale
 
 PHASE_FILLS = ("rgba(31,95,191,0.07)", "rgba(21,128,61,0.07)", "rgba(194,65,12,0.07)")
 #: Row labels keep this many characters of the title.
@@ -73,11 +78,20 @@ def _bars(chosen: Sequence[tuple[str, Bar]], critical: bool, legend: Legend,
             "base": [e.start.isoformat() for _r, e in chosen],
             "x": [_millis(e.start, e.end) for _r, e in chosen],
             "customdata": [link(e.initiative_id) for _r, e in chosen],
-            "text": [text(f"{e.title} — {e.start.isoformat()} → "
-                          f"{(e.end - timedelta(days=1)).isoformat()} · "
+            "text": [text(f"{e.title} — {hover_date(e.start)} → "
+                          f"{hover_date(e.end - timedelta(days=1))} · "
                           + slack(e.slack_weeks)) for _r, e in chosen],
             "textposition": "none", "hovertemplate": "%{text}<extra></extra>",
             "marker": {"color": CRITICAL if critical else INITIATIVE}}
+
+
+def hover_date(day: date, locale: str | None = None) -> str:
+    """A date as the hover text writes it, in `locale` (else the request's, else English).
+
+    >>> hover_date(date(2027, 3, 3), "fr"), hover_date(date(2027, 3, 3), "en")
+    ('3 mars 2027', 'Mar 3, 2027')
+    """
+    return format_date(day, format="medium", locale=chart_locale(locale))
 
 
 def _band(index: int, phase: Band) -> dict[str, Any]:

@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 
 from tracker.adapters.email.compose import bodies
 from tracker.domain.constants import LOCALES
 
 TREND_CID = "trend@tracker"
 RADAR_CID = "radar@tracker"
+#: An objective's status and a KPI's family, in the reader's words.
+STATUS_NAMES = {"on_track": _l("on track"), "at_risk": _l("at risk"),
+                "off_track": _l("off track"), "no_data": _l("no data")}
+FAMILY_NAMES = {"adoption": _l("adoption"), "business": _l("business"),
+                "quality": _l("quality"), "flow": _l("flow"), "planning": _l("planning"),
+                "maturity": _l("maturity"), "people": _l("people"), None: _l("not classified")}
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,18 @@ class KpiLine:
     current: float | None
     target: float | None
     gap: float | None
+    family: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectiveLine:
+    """An objective with its status and how many of its KPIs are on target."""
+
+    title: str
+    status: str
+    kpis_on_target: int
+    kpis_total: int
+    horizon: date | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,25 @@ class Milestone:
 
     title: str
     day: date
+
+
+@dataclass(frozen=True)
+class GapLine:
+    """A dimension whose leaders–teams gap closes or widens: its latest gap and its change
+    per quarter (negative when closing)."""
+
+    name: str
+    latest_gap: float
+    change_per_quarter: float
+
+
+@dataclass(frozen=True)
+class StallLine:
+    """An initiative in progress beyond its limit: weeks in progress and the limit."""
+
+    title: str
+    weeks_in_progress: float
+    limit_weeks: float
 
 
 @dataclass(frozen=True)
@@ -77,6 +115,16 @@ class Digest:
     finished: list[Milestone] = field(default_factory=list)
     started: list[Milestone] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
+    #: the objectives with their status (the email says so when there is none)
+    objectives: list[ObjectiveLine] = field(default_factory=list)
+    #: the overall score's 95 % margin, and the change's margin and verdict since the
+    #: previous assessment (DESIGN section 3, "Significant change")
+    overall_margin: float | None = None
+    delta_previous_margin: float | None = None
+    delta_previous_significant: bool | None = None
+    #: the dimensions whose gap closes or widens the most, and the stalled initiatives
+    alignment: list[GapLine] = field(default_factory=list)
+    stalls: list[StallLine] = field(default_factory=list)
 
 
 def number(value: float | None) -> str:
@@ -101,6 +149,15 @@ def delta(value: float | None) -> str:
     return f"▲ +{value:.2f}" if value > 0 else f"▼ {value:.2f}"
 
 
+def signed(value: float | None) -> str:
+    """A signed delta without an arrow.
+
+    >>> signed(0.0833), signed(-0.5), signed(None)
+    ('+0.08', '-0.50', '–')
+    """
+    return "–" if value is None else f"{value:+.2f}"
+
+
 def percent(value: float | None) -> str:
     """A ratio as a percentage.
 
@@ -112,13 +169,15 @@ def percent(value: float | None) -> str:
 
 #: The Jinja filters of the barometer templates, registered on the app's environment.
 FILTERS: dict[str, Callable[[float | None], str]] = {
-    "mail_number": number, "mail_delta": delta, "mail_percent": percent}
+    "mail_number": number, "mail_delta": delta, "mail_percent": percent,
+    "mail_signed": signed}
 
 
 def render(digest: Digest, locale: str) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the barometer email in `locale` (en if unknown)."""
     lang = locale if locale in LOCALES else "en"
-    context = {"d": digest, "lang": lang, "trend_cid": TREND_CID, "radar_cid": RADAR_CID}
+    context = {"d": digest, "lang": lang, "trend_cid": TREND_CID, "radar_cid": RADAR_CID,
+               "statuses": STATUS_NAMES, "families": FAMILY_NAMES}
     with force_locale(lang):
         subject = gettext("%(org)s: maturity barometer %(period)s", org=digest.org_name,
                           period=digest.period)

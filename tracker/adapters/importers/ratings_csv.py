@@ -9,6 +9,12 @@ line), a UTF-8 byte order mark, decimal commas (`3,5`), or the same layout as th
 an `.xlsx` workbook (`xlsx_records`). A file that is not UTF-8 is read as Windows-1252, the
 encoding of French Excel's "CSV (séparateur: point-virgule)" (`decode_text` says so, for the
 preview to tell).
+
+Every message is translatable (`gettext`, named placeholders such as `line`, `column`,
+`value`): it is rendered in the language of the request that reads the file (see
+`tracker.web.i18n.select_locale`), English outside a request. The error keys stay as they
+are (`row 3.products.vision`), since API clients read them; `cell_label` gives a page the
+same place in its reader's language.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from tracker.domain.errors import InvalidInput, TooLarge
@@ -59,6 +66,26 @@ def cell_key(row: int, column: str) -> str:
     return f"row {row}.{column}"
 
 
+_CELL_KEY = re.compile(r"^row (\d+)(?:\.(.+))?$")
+
+
+def cell_label(key: str) -> str:
+    """An error key (`cell_key`, or `row N` for a whole row) as a person reads it, in the
+    request's language (`row 3.products.vision`, `ligne 3, colonne products.vision`); any
+    other key (`file`) as it is.
+
+    >>> cell_label("row 3.products.vision"), cell_label("row 4"), cell_label("file")
+    ('row 3.products.vision', 'row 4', 'file')
+    """
+    found = _CELL_KEY.match(key)
+    if found is None:
+        return key
+    line, column = int(found.group(1)), found.group(2)
+    if column is None:
+        return _("row %(line)d", line=line)
+    return _("row %(line)d.%(column)s", line=line, column=column)
+
+
 def parse_cell(text: str, low: float, high: float) -> tuple[bool, float | None]:
     """A rating cell: `(False, None)` if empty, `(True, None)` for "cannot say", else the value.
 
@@ -79,9 +106,11 @@ def parse_cell(text: str, low: float, high: float) -> tuple[bool, float | None]:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a number (use ? or n/a for cannot say)") from None
+        raise ValueError(_("'%(value)s' is not a number (use ? or n/a for cannot say)",
+                           value=text)) from None
     if value != value or not low <= value <= high:
-        raise ValueError(f"{value:g} is outside the scale {low:g}–{high:g}")
+        raise ValueError(_("%(value)s is outside the scale %(low)s–%(high)s",
+                           value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"))
     return True, value
 
 
@@ -112,8 +141,8 @@ def parse_ratings_records(lines: Iterable[list[str]], dimension_codes: Collectio
     errors: dict[str, list[str]] = {}
     _check_header(header, dimension_codes, errors)
     if errors:
-        raise InvalidInput("The CSV header is not valid; nothing was saved.", errors=errors)
-    taken = {name.casefold(): "the assessment" for name in existing_names}
+        raise InvalidInput(_("The CSV header is not valid; nothing was saved."), errors=errors)
+    taken = {name.casefold(): _("the assessment") for name in existing_names}
     respondents = []
     count = 0
     for row_number, cells in enumerate(reader, start=2):
@@ -123,19 +152,26 @@ def parse_ratings_records(lines: Iterable[list[str]], dimension_codes: Collectio
         check_row_count(count, row_number, max_rows)
         if len(cells) > len(header):
             errors.setdefault(f"row {row_number}", []).append(
-                f"{len(cells)} cells for {len(header)} columns.")
+                _("%(cells)d cells for %(columns)d columns.", cells=len(cells),
+                  columns=len(header)))
         values = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=False))
         respondent = _respondent(row_number, values, dimension_codes, scale, sources, errors)
         if respondent is not None:
-            where = taken.setdefault(respondent.name.casefold(), f"row {row_number}")
-            if where != f"row {row_number}":
+            here = _("row %(line)d", line=row_number)
+            where = taken.setdefault(respondent.name.casefold(), here)
+            if where != here:
                 errors[cell_key(row_number, "name")] = [
-                    f"{respondent.name} is already a respondent in {where}."]
+                    _("%(name)s is already a respondent in %(where)s.", name=respondent.name,
+                      where=where)]
             respondents.append(respondent)
     if errors:
-        raise InvalidInput(f"{len(errors)} cell(s) of the CSV are not valid; nothing was saved.",
-                           errors=errors)
+        raise InvalidInput(invalid_cells(len(errors)), errors=errors)
     return respondents
+
+
+def invalid_cells(count: int) -> str:
+    """The detail of a refused file: how many cells are wrong, nothing saved."""
+    return _("%(count)d cell(s) of the CSV are not valid; nothing was saved.", count=count)
 
 
 #: The encoding a file that is not UTF-8 is read in: what Excel writes in Western Europe.
@@ -168,9 +204,10 @@ def decode_text(data: bytes) -> DecodedText:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise InvalidInput(
-            f"The CSV file is neither UTF-8 nor Windows-1252 text (line {line}, byte "
-            f"{error.start}): save it as \"CSV UTF-8\".",
-            errors={"file": [f"Line {line}: byte {error.start} is not UTF-8 text."]},
+            _("The CSV file is neither UTF-8 nor Windows-1252 text (line %(line)d, byte "
+              "%(byte)d): save it as \"CSV UTF-8\".", line=line, byte=error.start),
+            errors={"file": [_("Line %(line)d: byte %(byte)d is not UTF-8 text.", line=line,
+                               byte=error.start)]},
         ) from error
 
 
@@ -191,7 +228,8 @@ def records(text: str) -> Iterator[list[str]]:
             read += 1
             yield cells
     except csv.Error as error:
-        raise InvalidInput(f"Row {read + 1} of the CSV cannot be read: {error}.",
+        raise InvalidInput(_("Row %(line)d of the CSV cannot be read: %(reason)s.",
+                             line=read + 1, reason=error),
                            errors={f"row {read + 1}": [f"{str(error).capitalize()}."]}) from None
 
 
@@ -214,8 +252,9 @@ def xlsx_records(data: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises zipfile, KeyError or its own errors
-        raise InvalidInput("The file is not an Excel workbook (.xlsx).",
-                           errors={"file": [f"Not an .xlsx workbook: {error}."]}) from None
+        raise InvalidInput(_("The file is not an Excel workbook (.xlsx)."),
+                           errors={"file": [_("Not an .xlsx workbook: %(reason)s.",
+                                              reason=error)]}) from None
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield [_cell_text(value) for value in row]
@@ -249,8 +288,9 @@ over the limit, TRACKER_RATINGS_IMPORT_MAX_ROWS). Split it into files of at most
 with the header row, and import them one after the other.
     """
     if count > max_rows:
-        raise TooLarge(f"The CSV file has more than {max_rows:,} respondent rows (row {row} is "
-                       f"over the limit, {ROWS_SETTING}). {split_hint(max_rows)}",
+        raise TooLarge(_("The CSV file has more than %(limit)s respondent rows (row %(line)d "
+                         "is over the limit, %(setting)s). %(hint)s", limit=f"{max_rows:,}",
+                         line=row, setting=ROWS_SETTING, hint=split_hint(max_rows)),
                        limit=max_rows)
 
 
@@ -261,8 +301,8 @@ def split_hint(max_rows: int) -> str:
     'Split it into files of at most 5,000 rows, each with the header row, and import them \
 one after the other.'
     """
-    return (f"Split it into files of at most {max_rows:,} rows, each with the header row, "
-            "and import them one after the other.")
+    return _("Split it into files of at most %(limit)s rows, each with the header row, and "
+             "import them one after the other.", limit=f"{max_rows:,}")
 
 
 def _check_header(header: list[str], dimension_codes: Collection[str],
@@ -270,14 +310,14 @@ def _check_header(header: list[str], dimension_codes: Collection[str],
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(dimension_codes)
     for column in REQUIRED_COLUMNS:
         if column not in header:
-            errors[cell_key(1, column)] = ["Missing required column."]
+            errors[cell_key(1, column)] = [_("Missing required column.")]
     seen: set[str] = set()
     for column in header:
         if column not in known:
-            errors[cell_key(1, column)] = ["Unknown column: neither a respondent attribute "
-                                           "nor a dimension code of this framework."]
+            errors[cell_key(1, column)] = [_("Unknown column: neither a respondent attribute "
+                                             "nor a dimension code of this framework.")]
         elif column in seen:
-            errors[cell_key(1, column)] = ["Column given twice."]
+            errors[cell_key(1, column)] = [_("Column given twice.")]
         seen.add(column)
 
 
@@ -288,12 +328,14 @@ def _respondent(row: int, values: Mapping[str, str], dimension_codes: Collection
                   for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
     for column, value in attributes.items():
         if value is not None and len(value) > MAX_LENGTHS[column]:
-            errors[cell_key(row, column)] = [f"Longer than {MAX_LENGTHS[column]} characters."]
+            errors[cell_key(row, column)] = [_("Longer than %(limit)d characters.",
+                                               limit=MAX_LENGTHS[column])]
     if attributes["name"] is None:
-        errors[cell_key(row, "name")] = ["A respondent needs a name."]
+        errors[cell_key(row, "name")] = [_("A respondent needs a name.")]
     source = attributes["source"] or "survey"
     if source not in sources:
-        errors[cell_key(row, "source")] = [f"{source!r} is not one of {', '.join(sources)}."]
+        errors[cell_key(row, "source")] = [_("'%(value)s' is not one of %(choices)s.",
+                                             value=source, choices=", ".join(sources))]
     ratings: dict[str, float | None] = {}
     for code in dimension_codes:
         if code not in values:

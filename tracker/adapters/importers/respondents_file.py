@@ -6,12 +6,18 @@ mark and use `;` or `,` as its separator (the header line decides); a workbook i
 its first sheet, in read-only mode. Rows are numbered as a spreadsheet does (the header is
 row 1), so an error can name its cell (`row 3, email`). Reading stops past `max_rows` rows
 (TooLarge). The service checks the values and writes them.
+
+Every message, and the name of a cell (`cell_key`: `row 3, email`, `ligne 3, email`), is in
+the language of the request that reads the list (`tracker.web.i18n.select_locale`), English
+outside a request; the keys of the list's errors are those names, since only pages show them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+from flask_babel import gettext as _
 
 from tracker.adapters.importers.ratings_csv import records, xlsx_records
 from tracker.domain.errors import InvalidInput, TooLarge
@@ -31,12 +37,12 @@ class FileRow:
 
 
 def cell_key(row: int, column: str) -> str:
-    """The error key of a cell, as the pages show it.
+    """The error key of a cell, as the pages show it, in the request's language.
 
     >>> cell_key(3, "email")
     'row 3, email'
     """
-    return f"row {row}, {column}"
+    return _("row %(line)d, %(column)s", line=row, column=column)
 
 
 def read_csv(text: str, *, max_rows: int = MAX_ROWS) -> list[FileRow]:
@@ -72,8 +78,9 @@ def read_rows(records: Iterable[Sequence[str]], *, max_rows: int = MAX_ROWS) -> 
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) >= max_rows:
-            raise TooLarge(f"The list has more than {max_rows:,} respondents (row {number}). "
-                           "Split it and add the parts one after the other.", limit=max_rows)
+            raise TooLarge(_("The list has more than %(limit)s respondents (row %(line)d). "
+                             "Split it and add the parts one after the other.",
+                             limit=f"{max_rows:,}", line=number), limit=max_rows)
         rows.append(FileRow(number, {column: cell.strip() for column, cell
                                      in zip(header, cells, strict=False) if column}))
     return rows
@@ -84,13 +91,15 @@ def _check_header(header: Sequence[str]) -> None:
     errors: dict[str, list[str]] = {}
     for column in REQUIRED:
         if column not in header:
-            errors[cell_key(1, column)] = [f"Missing column (the header is {','.join(COLUMNS)})."]
+            errors[cell_key(1, column)] = [_("Missing column (the header is %(columns)s).",
+                                             columns=",".join(COLUMNS))]
     seen: set[str] = set()
     for column in header:
         if column and column not in COLUMNS:
-            errors[cell_key(1, column)] = [f"Unknown column; use {', '.join(COLUMNS)}."]
+            errors[cell_key(1, column)] = [_("Unknown column; use %(columns)s.",
+                                             columns=", ".join(COLUMNS))]
         elif column in seen:
-            errors[cell_key(1, column)] = ["Column given twice."]
+            errors[cell_key(1, column)] = [_("Column given twice.")]
         seen.add(column)
     if errors:
-        raise InvalidInput("The header row is not valid; nothing was added.", errors=errors)
+        raise InvalidInput(_("The header row is not valid; nothing was added."), errors=errors)

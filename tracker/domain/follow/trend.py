@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.domain.forecast import Estimate
 from tracker.domain.scoring import DimensionSpec, RatingPoint, score_dimension
 
 LEADER = "leader"
@@ -18,6 +19,8 @@ CALIBRATION_MIN_PAIRS = 3
 CALIBRATION_BOUNDS = (0.0, 2.0)
 #: Without an estimate, an initiative is stalled past this many times its duration.
 STALL_FACTOR = 1.5
+#: With an estimate, past this quantile of its PERT distribution (P85).
+STALL_QUANTILE = 0.85
 
 
 def _group_size(ratings: Iterable[RatingPoint]) -> int:
@@ -136,6 +139,18 @@ def calibrate(pairs: Iterable[tuple[float | None, float | None]]) -> Calibration
     ratio = (sum(realized for realized, _ in known) / expected_total
              if known and expected_total != 0 else None)
     return Calibration(ratio=ratio, n=len(known))
+
+
+def stall_limit(estimate: Estimate | None, duration_weeks: float | None) -> float | None:
+    """The weeks past which work under way is stalled: the estimate's P85, or
+    `STALL_FACTOR` times the duration without an estimate; none without either.
+
+    >>> stall_limit(None, 4), round(stall_limit(Estimate(0, 5, 10), 4), 3)
+    (6.0, 7.101)
+    """
+    if estimate is not None:
+        return estimate.quantile(STALL_QUANTILE)
+    return None if duration_weeks is None else STALL_FACTOR * duration_weeks
 
 
 def is_stalled(actual_start: date | None, today: date, *, p85_weeks: float | None,

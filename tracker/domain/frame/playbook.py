@@ -281,3 +281,78 @@ def _reason(template: TemplateSpec, dims: Sequence[str], shares: Mapping[str, fl
                  else f"{describe(template.rules)} holds")
     return (f"Lifts {', '.join(dims)} named by the finding; closes a gap of {value:.4g} "
             f"({closes}); applies because {condition}.")
+
+
+# --- readiness ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a rule with the value it was checked against: `kind` is `profile`
+    or `score`, `name` the profile field or dimension code, `actual` the organization's
+    value (`None` when unknown), `negated` when it sits under an odd number of `not`."""
+
+    kind: str
+    name: str
+    op: str
+    expected: Any
+    actual: Any
+    holds: bool
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """A readiness check of a template's rule: `ready` exactly when the rule holds;
+    `conditions` every condition with its outcome, in the rule's order; `unmet` what stands
+    in the way, as groups: meeting any one condition of each group would make the rule
+    hold (a group of one for a plain condition, a failed `any` gives one group with the
+    failed conditions of its branches)."""
+
+    ready: bool
+    conditions: tuple[Condition, ...]
+    unmet: tuple[tuple[Condition, ...], ...]
+
+
+def check_readiness(rule: Mapping[str, Any] | None, profile: Profile,
+                    scores: Mapping[str, float | None]) -> Readiness:
+    """The rule as a check with its reasons: which conditions pass or fail, with the
+    organization's values. `ready` is `applies(rule, profile, scores)`.
+
+    >>> rule = {"all": [{"score": "o.leadership", "op": ">=", "value": 3},
+    ...                 {"score": "o.roles", "op": ">=", "value": 3}]}
+    >>> check = check_readiness(rule, Profile(), {"o.leadership": 2.67, "o.roles": 3.5})
+    >>> check.ready, [(c.name, c.actual) for group in check.unmet for c in group]
+    (False, [('o.leadership', 2.67)])
+    >>> check_readiness(None, Profile(), {}).ready
+    True
+    """
+    if not rule:
+        return Readiness(True, (), ())
+    holds, conditions, unmet = _check(rule, profile, scores, False)
+    return Readiness(holds, tuple(conditions), tuple(unmet))
+
+
+def _check(rule: Mapping[str, Any], profile: Profile, scores: Mapping[str, float | None],
+           negated: bool) -> tuple[bool, list[Condition], list[tuple[Condition, ...]]]:
+    """(holds, conditions, unmet groups) of `rule`, read under `negated` (De Morgan: a
+    negated `all` is an `any` of negated parts and the other way round)."""
+    if "not" in rule:
+        return _check(rule["not"], profile, scores, not negated)
+    for key in ("all", "any"):
+        if key in rule:
+            parts = [_check(part, profile, scores, negated) for part in rule[key]]
+            conditions = [c for _, found, _ in parts for c in found]
+            if (key == "all") != negated:
+                holds = all(p[0] for p in parts)
+                return holds, conditions, [g for _, _, groups in parts for g in groups]
+            holds = any(p[0] for p in parts)
+            merged = tuple(c for _, _, groups in parts for g in groups for c in g)
+            return holds, conditions, [] if holds else [merged]
+    kind = "profile" if "profile" in rule else "score"
+    name = rule[kind]
+    actual: Any = getattr(profile, name) if kind == "profile" else scores.get(name)
+    if kind == "profile" and name in LIST_FIELDS:
+        actual = list(actual or ())
+    holds = applies(rule, profile, scores) != negated
+    condition = Condition(kind, name, rule["op"], rule["value"], actual, holds, negated)
+    return holds, [condition], [] if holds else [(condition,)]

@@ -14,6 +14,7 @@ trails (`dependencies.delete_dependency`). Anything else answers 409 and says to
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker.domain.errors import Conflict
@@ -34,7 +35,7 @@ def archive_initiative(org: Organization, actor: User | None,
     """Archive an initiative (audited); 409 if it already is."""
     initiative = get_initiative(org, initiative_id)
     if initiative.archived_at is not None:
-        raise Conflict(f"Initiative {initiative.id} is already archived.")
+        raise Conflict(_("Initiative %(id)d is already archived.", id=initiative.id))
     with transaction():
         initiative.archived_at = utcnow()
         audit(org, actor, "initiative", initiative.id, initiative.id, "archive",
@@ -48,7 +49,7 @@ def restore_initiative(org: Organization, actor: User | None,
     not archived."""
     initiative = get_initiative(org, initiative_id)
     if initiative.archived_at is None:
-        raise Conflict(f"Initiative {initiative.id} is not archived.")
+        raise Conflict(_("Initiative %(id)d is not archived.", id=initiative.id))
     with transaction():
         audit(org, actor, "initiative", initiative.id, initiative.id, "restore",
               {"archived_at": [initiative.archived_at.isoformat(), None]})
@@ -80,9 +81,10 @@ def delete_initiative(org: Organization, actor: User | None, initiative_id: int)
     had = history(org, initiative.id)
     if had:
         counts = ", ".join(f"{name}: {count}" for name, count in had.items())
-        raise Conflict(f"Initiative {initiative.id} has history ({counts}): archive it "
-                       "instead; an archived initiative leaves the backlog and the plan and "
-                       "keeps its pilots, decisions and audit trail.", history=had)
+        raise Conflict(_("Initiative %(id)d has history (%(counts)s): archive it instead; an "
+                         "archived initiative leaves the backlog and the plan and keeps its "
+                         "pilots, decisions and audit trail.", id=initiative.id, counts=counts),
+                       history=had)
     links = db.session.scalars(select(Dependency.id).where(
         Dependency.org_id == org.id, (Dependency.prerequisite_id == initiative.id)
         | (Dependency.dependent_id == initiative.id)).order_by(Dependency.id)).all()

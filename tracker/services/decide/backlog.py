@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import networkx as nx
 from sqlalchemy import select
 
 from tracker.adapters.exporters import csv
 from tracker.domain.errors import InvalidInput
+from tracker.domain.follow.trend import is_stalled, stall_limit
 from tracker.domain.graph import drop_nodes
 from tracker.domain.prioritization import (
+    ENABLER_MIN_DEPENDENTS,
     INPUT_FIELDS,
     METHODS,
     MethodInputs,
@@ -50,14 +53,14 @@ from tracker.models import (
     Uplift,
 )
 from tracker.services.decide.graph import load_active_graph
-from tracker.services.decide.initiatives import domain_criteria, scorecard
+from tracker.services.decide.initiatives import domain_criteria, estimate_of, scorecard
 from tracker.services.diagnose.scores import latest_gaps_and_shares
 
 #: The statuses the default backlog hides: work that is over.
 CLOSED_STATUSES: frozenset[str] = frozenset({"done", "dropped"})
 CSV_COLUMNS = ("rank", "id", "title", "status", "value", "effort", "score", "missing",
-               "effective_priority", "class", "computed_class", "quadrant", "actionable",
-               "blocked_by")
+               "effective_priority", "class", "computed_class", "quadrant", "enabler",
+               "stalled", "actionable", "blocked_by")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,9 @@ class BacklogItem:
     quadrant: str | None
     actionable: bool
     blocked_by: list[int]
+    enabler: bool = False
+    #: under way past its estimate's P85, or 1.5 times its duration (DESIGN "Stalled")
+    stalled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +160,17 @@ def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[in
     return priorities
 
 
+def enabler_ids(org: Organization) -> set[int]:
+    """The initiatives at least `ENABLER_MIN_DEPENDENTS` others depend on, directly or
+    indirectly, over the graph the backlog ranks (archived and dropped initiatives left
+    out, their precedence kept), in two queries."""
+    active, initiatives = load_active_graph(org)
+    dropped = [n for n, i in initiatives.items() if i.status == "dropped"]
+    graph = drop_nodes(active, dropped) if dropped else active
+    return {n for n, enough in has_min_descendants(graph, ENABLER_MIN_DEPENDENTS).items()
+            if enough}
+
+
 def ranked_backlog(org: Organization, method: str | None = None, *,
                    include_done: bool = False, status: str | None = None) -> Backlog:
     """The initiatives still to do, ranked with `method` (default: the organization's);
@@ -169,7 +186,8 @@ def ranked_backlog(org: Organization, method: str | None = None, *,
     still_to_do = [n for n in graph if initiatives[n].status not in CLOSED_STATUSES]
     median_value = median(priorities[n].value for n in still_to_do)
     median_effort = median(priorities[n].effort for n in still_to_do)
-    many_dependents = has_min_descendants(graph)
+    enablers = has_min_descendants(graph, ENABLER_MIN_DEPENDENTS)
+    today = datetime.now(org.zone).date()
     ranking = (_ranked_with_closed(active, graph, initiatives, priorities)
                if include_done or status in CLOSED_STATUSES
                else _ranked_still_to_do(graph, still_to_do, priorities))
@@ -178,10 +196,9 @@ def ranked_backlog(org: Organization, method: str | None = None, *,
         initiative, priority = initiatives[ranked.id], priorities[ranked.id]
         if status is not None and initiative.status != status:
             continue
-        computed = classify(duration_weeks=initiative.duration_weeks, value=priority.value,
-                            median_value=median_value,
+        placed = quadrant(priority.value, priority.effort, median_value, median_effort)
+        computed = classify(duration_weeks=initiative.duration_weeks, quadrant=placed,
                             lifted_axes=len(axes_of.get(ranked.id, ())),
-                            has_min_dependents=many_dependents.get(ranked.id, False),
                             quick_win_max_weeks=org.quick_win_max_weeks,
                             structural_min_weeks=org.structural_min_weeks)
         items.append(BacklogItem(
@@ -189,9 +206,17 @@ def ranked_backlog(org: Organization, method: str | None = None, *,
             value=priority.value, effort=priority.effort, score=priority.score,
             missing=list(priority.missing), effective_priority=ranked.effective_priority,
             class_=initiative.class_override or computed, computed_class=computed,
-            quadrant=quadrant(priority.value, priority.effort, median_value, median_effort),
-            actionable=ranked.actionable, blocked_by=list(ranked.blocked_by)))
+            quadrant=placed, actionable=ranked.actionable, blocked_by=list(ranked.blocked_by),
+            enabler=enablers.get(ranked.id, False), stalled=stalled(initiative, today)))
     return Backlog(method, median_value, median_effort, items, len(items))
+
+
+def stalled(initiative: Initiative, today: date) -> bool:
+    """Whether an initiative under way has run past its stall limit at `today`."""
+    return initiative.status == "in_progress" and is_stalled(
+        initiative.actual_start, today,
+        p85_weeks=stall_limit(estimate_of(initiative), initiative.duration_weeks),
+        duration_weeks=None)
 
 
 def _ranked_still_to_do(graph: nx.DiGraph, still_to_do: list[int],
@@ -237,5 +262,5 @@ def backlog_csv(org: Organization, method: str | None, *, include_done: bool = F
     return csv.table(CSV_COLUMNS, [
         (item.rank, item.id, item.title, item.status, item.value, item.effort, item.score,
          item.missing, item.effective_priority, item.class_, item.computed_class, item.quadrant,
-         item.actionable, item.blocked_by) for item in shown],
+         item.enabler, item.stalled, item.actionable, item.blocked_by) for item in shown],
         style=csv.CsvStyle.of(org.locale, sep))

@@ -20,11 +20,23 @@ from sqlalchemy import or_, select
 from tracker.adapters.exporters import csv
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.models import AuditEvent, Decision, Finding, Initiative, Organization, Pilot, User
+from tracker.models import (
+    AuditEvent,
+    Committee,
+    Decision,
+    Finding,
+    Initiative,
+    Organization,
+    Pilot,
+    User,
+)
 from tracker.services.pagination import Page
 from tracker.services.unit_of_work import transaction
 
-FIELDS = ("title", "committee", "decided_on", "participants", "rationale")
+#: The dossier a PMO prepares for a decision (free texts).
+DOSSIER = ("context", "options", "risks", "portfolio_impact", "success_indicators")
+FIELDS = ("title", "committee", "decided_on", "participants", "rationale", "committee_id",
+          *DOSSIER)
 LINKS: Mapping[str, type[Initiative] | type[Pilot] | type[Finding]] = {
     "initiative_ids": Initiative, "pilot_ids": Pilot, "finding_ids": Finding}
 CSV_COLUMNS = ("kind", "id", "decided_on", "committee", "title", "participants",
@@ -47,6 +59,12 @@ class LogEntry:
     finding_ids: list[int] = field(default_factory=list)
     decision: str | None = None
     created_at: datetime | None = None
+    committee_id: int | None = None
+    context: str = ""
+    options: str = ""
+    risks: str = ""
+    portfolio_impact: str = ""
+    success_indicators: str = ""
 
 
 def _entry(decision: Decision) -> LogEntry:
@@ -54,7 +72,8 @@ def _entry(decision: Decision) -> LogEntry:
                     decision.decided_on, list(decision.participants or []),
                     decision.rationale or "", list(decision.initiative_ids or []),
                     list(decision.pilot_ids or []), list(decision.finding_ids or []),
-                    None, decision.created_at)
+                    None, decision.created_at, decision.committee_id,
+                    **{key: getattr(decision, key) or "" for key in DOSSIER})
 
 
 def _pilot_entry(pilot: Pilot, initiative_title: str) -> LogEntry:
@@ -78,6 +97,8 @@ def log_entries(org: Organization, filters: Mapping[str, Any]) -> list[LogEntry]
         stmt = stmt.where(or_(Decision.title.ilike(pattern), Decision.rationale.ilike(pattern)))
     if filters.get("committee"):
         stmt = stmt.where(Decision.committee == filters["committee"])
+    if filters.get("committee_id"):
+        stmt = stmt.where(Decision.committee_id == filters["committee_id"])
     if filters.get("date_from"):
         stmt = stmt.where(Decision.decided_on >= filters["date_from"])
     if filters.get("date_to"):
@@ -120,6 +141,7 @@ def _matches(entry: LogEntry, filters: Mapping[str, Any], words: Sequence[str]) 
     day = entry.decided_on
     return (all(w.lower() in text for w in words)
             and filters.get("committee") in (None, entry.committee)
+            and filters.get("committee_id") in (None, entry.committee_id)
             and not (filters.get("date_from") and (day is None or day < filters["date_from"]))
             and not (filters.get("date_to") and (day is None or day > filters["date_to"])))
 
@@ -141,9 +163,30 @@ def get_decision(org: Organization, decision_id: int) -> LogEntry:
     return _entry(decision)
 
 
+def _committee_level(org: Organization, data: Mapping[str, Any],
+                     errors: dict[str, list[str]]) -> str | None:
+    """The decision's committee level: the one given, else the level of its committee
+    (`committee_id`, which must be the organization's); an error by field otherwise."""
+    level = data.get("committee")
+    committee_id = data.get("committee_id")
+    if committee_id is not None:
+        committee = db.session.scalar(select(Committee).where(
+            Committee.id == committee_id, Committee.org_id == org.id))
+        if committee is None:
+            errors["committee_id"] = [f"Committee {committee_id} not found."]
+        else:
+            level = level or committee.level
+    if not level and "committee_id" not in errors:
+        errors["committee"] = ["Give the committee's level, or a committee_id."]
+    return level
+
+
 def create_decision(org: Organization, data: Mapping[str, Any]) -> LogEntry:
-    """Log a decision; the initiatives, pilots and findings it names must be the org's."""
+    """Log a decision; the initiatives, pilots and findings it names, and its committee
+    (`committee_id`), must be the org's. Without `committee`, the level is the
+    committee's."""
     errors: dict[str, list[str]] = {}
+    level = _committee_level(org, data, errors)
     for key, model in LINKS.items():
         wanted = set(data.get(key) or [])
         found = set(db.session.scalars(select(model.id).where(
@@ -153,7 +196,8 @@ def create_decision(org: Organization, data: Mapping[str, Any]) -> LogEntry:
     if errors:
         raise InvalidInput("The decision names unknown records.", errors=errors)
     with transaction() as session:
-        decision = Decision(org_id=org.id, **{k: data[k] for k in FIELDS if k in data},
+        decision = Decision(org_id=org.id, **{k: data[k] for k in FIELDS if k in data}
+                            | {"committee": level},
                             **{k: sorted(set(data.get(k) or [])) for k in LINKS})
         session.add(decision)
     return _entry(decision)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain import prioritization
 from tracker.domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from tracker.domain.forecast import Estimate
 from tracker.domain.prioritization import (
     INPUT_FIELDS,
     Criterion,
@@ -58,10 +60,13 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "done": ("in_progress",),
     "dropped": ("proposed",),
 }
+#: The three columns of a three-point estimate (the API's `estimate`).
+ESTIMATE_FIELDS: tuple[str, ...] = ("estimate_optimistic", "estimate_likely",
+                                    "estimate_pessimistic")
 #: Plain columns written as given (relations are handled apart).
 PLAIN_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
                                  "load", "class_override", "pinned_start", "actual_start",
-                                 "actual_end", *INPUT_FIELDS)
+                                 "actual_end", *INPUT_FIELDS, *ESTIMATE_FIELDS)
 _LOAD_ALL = (selectinload(Initiative.findings), selectinload(Initiative.rater_inputs),
              selectinload(Initiative.uplifts).selectinload(Uplift.dimension),
              selectinload(Initiative.criterion_scores).selectinload(CriterionScore.criterion))
@@ -99,11 +104,30 @@ def _checked(org: Organization, data: Mapping[str, Any],
     errors = initiative_errors(org, data, current)
     if current is not None and set(errors) == {"status"}:
         allowed = list(TRANSITIONS[current.status])
-        raise Conflict(f"An initiative cannot go from {current.status} to {data['status']}; "
-                       f"allowed: {', '.join(allowed)}.", allowed=allowed, errors=errors)
+        raise Conflict(_("An initiative cannot go from %(current)s to %(status)s; allowed: "
+                         "%(allowed)s.", current=current.status, status=data["status"],
+                         allowed=", ".join(allowed)), allowed=allowed, errors=errors)
     if errors:
-        raise InvalidInput("Some fields of the initiative are invalid.", errors=errors)
-    return lifecycle.with_move_dates(org, current, data)
+        raise InvalidInput(_("Some fields of the initiative are invalid."), errors=errors)
+    return _with_estimate(lifecycle.with_move_dates(org, current, data))
+
+
+def estimate_of(initiative: Initiative) -> Estimate | None:
+    """The initiative's three-point estimate, or none while one of its points is missing."""
+    points = (initiative.estimate_optimistic, initiative.estimate_likely,
+              initiative.estimate_pessimistic)
+    if points[0] is None or points[1] is None or points[2] is None:
+        return None
+    return Estimate(float(points[0]), float(points[1]), float(points[2]))
+
+
+def _with_estimate(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` with its `estimate` (the schema's three columns, or null to clear them) spread
+    over `ESTIMATE_FIELDS`."""
+    spread = dict(data)
+    if "estimate" in spread:
+        spread.update(spread.pop("estimate") or dict.fromkeys(ESTIMATE_FIELDS))
+    return spread
 
 
 def _transition_errors(current: Initiative | None, status: str | None) -> dict[str, list[str]]:
@@ -229,9 +253,11 @@ def ensure_version(initiative: Initiative, version: int | None = None,
     if (version is None or version == current) and (if_match is None or current in if_match):
         return
     raise StaleVersion(
-        f"Initiative {initiative.id} has changed since this copy of it was read: it is at "
-        f"version {current}. Nothing was saved; read it again, then apply the change.",
-        current_version=current, errors={"version": [f"The current version is {current}."]})
+        _("Initiative %(id)d has changed since this copy of it was read: it is at version "
+          "%(version)d. Nothing was saved; read it again, then apply the change.",
+          id=initiative.id, version=current),
+        current_version=current, errors={"version": [_("The current version is %(version)d.",
+                                                       version=current)]})
 
 
 def snapshot(initiative: Initiative) -> dict[str, Any]:

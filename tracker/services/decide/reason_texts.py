@@ -10,13 +10,14 @@ the language, to as many significant digits as the arithmetic needs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from tracker.domain.frame.playbook import SYMBOLS, Suggestion
+from tracker.domain.frame.playbook import SYMBOLS, Condition, Readiness, Suggestion
 
 if TYPE_CHECKING:
     from tracker.services.decide.suggestions import Applicability
@@ -70,3 +71,81 @@ def reason(suggestion: Suggestion, why: Applicability, rule: Mapping[str, Any] |
              "(%(closes)s); applies because %(condition)s.",
              dimensions=", ".join(suggestion.dimensions), value=_digits(suggestion.value, 4),
              closes=closes, condition=condition)
+
+
+#: The comparison a failed condition shows between its value and the rule's
+#: (`2.67 < 3` for a failed `≥ 3`).
+FAILED_SYMBOLS: Mapping[str, str] = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "≠",
+                                     "!=": "="}
+
+
+def figure(value: Any) -> str:
+    """A condition's value: a number to two decimals in the current language, a list
+    joined, anything else as written."""
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or _("none")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return str(format_decimal(value, format="#,##0.##"))
+
+
+def condition_terms(condition: Condition, names: Mapping[str, str] | None = None,
+                    choices: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """A condition with the organization's value: as it holds (`management_levels 3 ≥ 2`)
+    or as it fails (`failed_terms`)."""
+    if not condition.holds:
+        return failed_terms(condition, names, choices)
+    name = (names or {}).get(condition.name, condition.name)
+    shown = (choices or {}).get(condition.name, {})
+    if condition.op in ("contains", "not_contains"):
+        return failed_terms(replace(condition, op=_OPPOSITE_LIST[condition.op]), names,
+                            choices)
+    op = FAILED_SYMBOLS[condition.op] if condition.negated else SYMBOLS[condition.op]
+    return f"{name} {figure(shown.get(condition.actual, condition.actual))} {op} " \
+           f"{figure(shown.get(condition.expected, condition.expected))}"
+
+
+_OPPOSITE_LIST = {"contains": "not_contains", "not_contains": "contains"}
+
+
+def failed_terms(condition: Condition, names: Mapping[str, str] | None = None,
+                 choices: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """A condition that fails, with the organization's value (`organisation.roles 2.08 <
+    3`); dimensions and profile fields named by `names` where given (the reader's
+    language), else by code, the profile's choices by `choices` (field → value → label)."""
+    name = (names or {}).get(condition.name, condition.name)
+    shown = (choices or {}).get(condition.name, {})
+    expected = figure(shown.get(condition.expected, condition.expected))
+    if condition.actual is None:
+        return _("%(name)s unknown (the rule needs %(op)s %(value)s)", name=name,
+                 op=SYMBOLS.get(condition.op, condition.op), value=expected)
+    if condition.op in ("contains", "not_contains"):
+        includes = (condition.op == "contains") == condition.negated
+        verb = (_("%(name)s include %(value)s") if includes
+                else _("%(name)s do not include %(value)s"))
+        return verb % {"name": name, "value": condition.expected}
+    actual = figure(shown.get(condition.actual, condition.actual))
+    op = SYMBOLS[condition.op] if condition.negated else FAILED_SYMBOLS[condition.op]
+    return f"{name} {actual} {op} {expected}"
+
+
+def not_yet(check: Readiness, findings: Sequence[str], templates: Sequence[str],
+            names: Mapping[str, str] | None = None,
+            choices: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """Why a template is held back, in the current language: its failed conditions with
+    the organization's values, then what to do first (the findings on those dimensions to
+    answer, the prerequisite templates to adopt), e.g. `Not yet: organisation.leadership
+    2.67 < 3, organisation.roles 2.08 < 3; answer “Unclear roles” first.`"""
+    unmet = [failed_terms(group[0], names, choices) if len(group) == 1 else _(
+        "one of %(conditions)s",
+        conditions=_(" or ").join(failed_terms(c, names, choices) for c in group))
+        for group in check.unmet]
+    text = _("Not yet: %(conditions)s", conditions=", ".join(unmet))
+    steps = []
+    if findings:
+        steps.append(_("answer %(findings)s first",
+                       findings=", ".join(f"“{title}”" for title in findings)))
+    if templates:
+        steps.append(_("adopt %(templates)s first",
+                       templates=", ".join(f"“{title}”" for title in templates)))
+    return (text + "; " + _("; ").join(steps) if steps else text) + "."

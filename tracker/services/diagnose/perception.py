@@ -15,6 +15,8 @@ from tracker.services.frame import frameworks
 from tracker.services.observe import assessments
 
 LEADER_LEVEL = "leader"
+#: The two views of a cross self-assessment.
+PERSPECTIVES = ("consultant", "client")
 
 
 def _grid_points(org: Organization, assessment_id: int) -> tuple[list[str], list[RatingPoint]]:
@@ -66,3 +68,39 @@ def _leader_fields(gap: LeaderGap) -> dict[str, Any]:
                                                                    BLIND_SPOT_GAP)}
 
 
+
+
+def cross_assessment(org: Organization, assessment_id: int,
+                     grid: tuple[Sequence[str], Sequence[RatingPoint]] | None = None
+                     ) -> dict[str, Any]:
+    """The cross self-assessment: per dimension, the mean rating of respondents of
+    perspective `consultant` and of `client`, and `gap = consultant − client` (DESIGN
+    section 3, perception gap by `perspective`), flagged when `|gap| ≥` the organization's
+    threshold. A group with fewer than `min_group_size` respondents rating the dimension
+    is not shown (its mean is null, its size `n` still given); the gap needs both.
+    `respondents` counts each perspective's respondents; `has_perspectives` is false when
+    no respondent carries either (the pages then say how to start one). `grid` is the
+    grid's dimension codes and the assessment's rating points when the caller has them."""
+    codes, points = grid if grid is not None else _grid_points(org, assessment_id)
+    gaps = {gap.dimension: gap for gap in dimension_gaps(org, points, "perspective", codes)}
+    sizes: dict[tuple[str, str], set[int]] = {}
+    people: dict[str, set[int]] = {side: set() for side in PERSPECTIVES}
+    for point in points:
+        if point.perspective in PERSPECTIVES:
+            people[point.perspective].add(point.respondent_id)
+            if point.value is not None:
+                sizes.setdefault((point.dimension, point.perspective), set()).add(
+                    point.respondent_id)
+    rows = []
+    for code in codes:
+        means = {g.name: g.mean for g in gaps[code].groups} if code in gaps else {}
+        consultant, client = means.get("consultant"), means.get("client")
+        gap = None if consultant is None or client is None else consultant - client
+        rows.append({"dimension": code, "consultant_mean": consultant, "client_mean": client,
+                     "n_consultant": len(sizes.get((code, "consultant"), ())),
+                     "n_client": len(sizes.get((code, "client"), ())), "gap": gap,
+                     "flagged": gap is not None
+                     and at_least(abs(gap), org.perception_gap_threshold)})
+    return {"min_group_size": org.min_group_size, "threshold": org.perception_gap_threshold,
+            "respondents": {side: len(ids) for side, ids in people.items()},
+            "has_perspectives": any(people.values()), "dimensions": rows}

@@ -23,10 +23,11 @@ from tracker.domain.constants import LOCALES, REPORT_FORMATS
 from tracker.domain.errors import InvalidInput, NotFound, TrackerError
 from tracker.extensions import db
 from tracker.models import Assessment, Finding, Framework, Initiative, Organization, Pilot
-from tracker.services.decide import backlog, decisions
+from tracker.services.decide import backlog, decisions, pilots, suggestions
 from tracker.services.diagnose import perception, root_causes
 from tracker.services.diagnose.radar import AxisRadar, axis_radar
 from tracker.services.diagnose.scores import assessment_scores, scored_assessment
+from tracker.services.follow import objectives
 from tracker.services.frame import frameworks
 from tracker.services.observe import assessments, evidence
 from tracker.services.plan import roadmap, trajectory
@@ -105,10 +106,13 @@ def _context(org: Organization, assessment_id: int, locale: str) -> dict[str, An
                             scale),
             "heatmap": _heatmap(scores, perceptions["team"], scale),
             "perceptions": _perception_tables(perceptions, names),
+            "perspectives": perception.cross_assessment(org, assessment.id),
+            "readiness": suggestions.readiness_for(org, assessment.id, names),
             "findings": _findings(org, assessment.id),
             "verbatims": _verbatims(org, assessment.id, scores),
             "ambition": [d for axis in scores["axes"] for d in axis["dimensions"]
                          if d["target"] is not None],
+            "objectives": objectives.objectives_of(org),
             "backlog": _backlog(org), "pilots": _pilots(org),
             "decisions": decisions.log_entries(org, {}),
             "trajectory": _trajectory(org, framework, assessment)}
@@ -195,11 +199,13 @@ def _backlog(org: Organization) -> dict[str, Any]:
 def _pilots(org: Organization) -> list[dict[str, Any]]:
     rows = db.session.execute(select(Pilot, Initiative.title)
                               .join(Initiative, Initiative.id == Pilot.initiative_id)
-                              .where(Pilot.org_id == org.id).order_by(Pilot.start, Pilot.id))
+                              .where(Pilot.org_id == org.id).order_by(Pilot.start, Pilot.id)
+                              ).all()
+    judged = pilots.criteria_summaries(org, [pilot for pilot, _title in rows])
     return [{"initiative": title, "teams": pilot.teams, "value_stream": pilot.value_stream,
              "hypothesis": pilot.hypothesis, "success_criteria": pilot.success_criteria,
              "start": pilot.start, "end": pilot.end, "status": pilot.status,
-             "decision": pilot.decision} for pilot, title in rows]
+             "decision": pilot.decision, **judged[pilot.id]} for pilot, title in rows]
 
 
 def _trajectory(org: Organization, framework: Framework,

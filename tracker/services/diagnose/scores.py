@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tracker.domain.follow.uncertainty import Interval, assessment_intervals
 from tracker.domain.frame.targets import dimension_targets, percent_to_target, score_map
 from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
 from tracker.extensions import db
@@ -58,20 +59,34 @@ def scored_assessment(org: Organization, assessment_id: int,
 
 def assessment_scores(org: Organization, assessment_id: int,
                       locale: str | None = None) -> dict[str, Any]:
-    """Dimension, axis and overall scores with dispersion and source agreement, and each
-    dimension's target, target gap, share and weighted gap; `percent_to_target` overall.
-    Names in `locale` where translated (default: the grid's own language)."""
+    """Dimension, axis and overall scores with dispersion, source agreement and their 95 %
+    interval (`margin`, `ci95`), and each dimension's target, target gap, share and weighted
+    gap; `percent_to_target` overall. Names in `locale` where translated (default: the
+    grid's own language)."""
     scored = scored_assessment(org, assessment_id, locale)
     by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores, scored.targets)}
+    intervals = assessment_intervals(scored.axes, scored.points,
+                                     scored.framework.source_weights, scored.scores)
     axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
+             **interval_fields(intervals.axes.get(axis.code)),
              "dimensions": [{**asdict(dim), "target": by_code[dim.code].target,
                              "target_gap": by_code[dim.code].target_gap,
                              "share": by_code[dim.code].share,
-                             "weighted_gap": by_code[dim.code].weighted_gap}
+                             "weighted_gap": by_code[dim.code].weighted_gap,
+                             **interval_fields(intervals.dimensions.get(dim.code))}
                             for dim in axis.dimensions]}
             for axis in scored.scores.axes]
-    return {"overall": scored.scores.overall, "axes": axes,
+    return {"overall": scored.scores.overall, **interval_fields(intervals.overall),
+            "axes": axes,
             "percent_to_target": percent_to_target(score_map(scored.scores), scored.targets)}
+
+
+def interval_fields(interval: Interval | None) -> dict[str, Any]:
+    """`margin` and `ci95` of a score as the API shows them (both null without an
+    interval)."""
+    if interval is None:
+        return {"margin": None, "ci95": None}
+    return {"margin": interval.margin, "ci95": [interval.low, interval.high]}
 
 
 def latest_target_gaps(org: Organization) -> dict[str, float | None]:

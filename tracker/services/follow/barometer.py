@@ -9,7 +9,7 @@ scores each assessment.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,27 +23,23 @@ from sqlalchemy.orm import selectinload
 from tracker.domain.errors import TrackerError
 from tracker.domain.follow.effects import pilot_effect, realized_uplift
 from tracker.domain.follow.pilot_did import DifferenceInDifferences, difference_in_differences
+from tracker.domain.follow.uncertainty import AssessmentIntervals, Interval, change
 from tracker.domain.frame.targets import percent_to_target, score_map, target_progress
 from tracker.domain.scoring import (
     AssessmentScores,
-    AxisSpec,
     DimensionSpec,
-    RatingPoint,
-    score_assessment,
 )
 from tracker.extensions import db
 from tracker.models import (
     Assessment,
     Dimension,
-    Framework,
     Initiative,
     Organization,
     Pilot,
-    Rating,
-    Respondent,
     Uplift,
 )
-from tracker.services.frame import frameworks, targets
+from tracker.services.follow.calibration import CalibrationReport, calibration_of
+from tracker.services.follow.series import Breaks, Series, load_series
 from tracker.services.plan import roadmap, trajectory
 
 #: The four groups of a pilot effect, in words.
@@ -62,12 +58,26 @@ def association_note(org: Organization) -> str:
 
 
 @dataclass(frozen=True)
+class Moves:
+    """A score's 95 % margin and its changes since the previous and the first assessment,
+    each with the margin it must exceed and whether it does (DESIGN section 3,
+    "Significant change"); a margin or a verdict is null where an interval is unknown."""
+
+    margin: float | None = None
+    delta_previous_margin: float | None = None
+    delta_previous_significant: bool | None = None
+    delta_first_margin: float | None = None
+    delta_first_significant: bool | None = None
+
+
+@dataclass(frozen=True)
 class DimensionPoint:
     code: str
     name: str
     score: float | None
     delta_previous: float | None
     delta_first: float | None
+    moves: Moves = field(default_factory=Moves)
 
 
 @dataclass(frozen=True)
@@ -78,11 +88,14 @@ class AxisPoint:
     delta_previous: float | None
     delta_first: float | None
     dimensions: list[DimensionPoint]
+    moves: Moves = field(default_factory=Moves)
 
 
 @dataclass(frozen=True)
 class BarometerPoint:
-    """One closed assessment on the barometer, with its deltas and progress to target."""
+    """One closed assessment on the barometer, with its deltas and progress to target; the
+    grid version it was run on and, for an older version carried onto the current grid,
+    the dimensions that are new or gone."""
 
     id: int
     title: str
@@ -94,18 +107,10 @@ class BarometerPoint:
     progress_to_target: float | None
     percent_to_target: float | None
     axes: list[AxisPoint]
-
-
-@dataclass(frozen=True)
-class Series:
-    """The closed assessments of one framework, oldest first, with their scores."""
-
-    framework: Framework
-    axes: list[AxisSpec]
-    assessments: list[Assessment]
-    scores: list[AssessmentScores]
-    targets: dict[str, float]
-    ratings: dict[int, list[RatingPoint]]
+    moves: Moves = field(default_factory=Moves)
+    framework_id: int | None = None
+    version: int | None = None
+    breaks: Breaks = field(default_factory=Breaks)
 
 
 @dataclass(frozen=True)
@@ -120,108 +125,119 @@ class Barometer:
     plan: dict[str, Any] | None = None
     unplanned: list[roadmap.UnplannedEntry] = field(default_factory=list)
     projection_error: str | None = None
+    #: the projection with every expected uplift times the calibration factor (empty
+    #: under three known pairs), and the calibration itself
+    calibrated: list[dict[str, Any]] = field(default_factory=list)
+    calibration: CalibrationReport | None = None
 
 
 def _delta(current: float | None, reference: float | None) -> float | None:
     return None if current is None or reference is None else current - reference
 
 
-def load_series(org: Organization, framework_id: int | None = None) -> Series | None:
-    """The closed assessments of `framework_id` (default: the framework of the latest
-    closed assessment) with their scores; None when the organization has closed none."""
-    stmt = select(Assessment).where(Assessment.org_id == org.id, Assessment.status == "closed")
-    if framework_id is None:
-        latest = db.session.scalar(stmt.order_by(Assessment.closed_at.desc(),
-                                                 Assessment.id.desc()).limit(1))
-        if latest is None:
-            return None
-        framework = frameworks.load_framework(latest.framework_id)
-    else:
-        framework = frameworks.framework_for_org(org.id, framework_id)
-        framework = frameworks.load_framework(framework.id)
-    closed = list(db.session.scalars(stmt.where(Assessment.framework_id == framework.id)
-                                     .order_by(Assessment.closed_at, Assessment.id)))
-    axes = frameworks.axis_specs(framework)
-    points = _rating_points([a.id for a in closed], framework)
-    scores = [score_assessment(axes, points.get(a.id, []), framework.source_weights)
-              for a in closed]
-    return Series(framework, axes, closed, scores, targets.current_targets(org.id, framework),
-                  points)
-
-
-def _rating_points(assessment_ids: Sequence[int],
-                   framework: Framework) -> dict[int, list[RatingPoint]]:
-    """Every rating of these assessments with the respondent's attributes, in ONE query."""
-    codes = {d.id: code for code, d in frameworks.dimensions_by_code(framework).items()}
-    by_assessment: dict[int, list[RatingPoint]] = defaultdict(list)
-    if not assessment_ids:
-        return by_assessment
-    rows = db.session.execute(
-        select(Rating.assessment_id, Rating.respondent_id, Rating.dimension_id, Rating.value,
-               Respondent.source, Respondent.role, Respondent.team, Respondent.level)
-        .join(Respondent, Respondent.id == Rating.respondent_id)
-        .where(Rating.assessment_id.in_(assessment_ids)))
-    for r in rows:
-        if r.dimension_id in codes:
-            by_assessment[r.assessment_id].append(RatingPoint(
-                respondent_id=r.respondent_id, dimension=codes[r.dimension_id], value=r.value,
-                source=r.source, role=r.role, team=r.team, level=r.level))
-    return by_assessment
-
-
 def barometer(org: Organization, framework_id: int | None = None,
-              baseline: str | None = None) -> Barometer:
+              baseline: str | None = None, code: str | None = None) -> Barometer:
     """Overall, axis and dimension scores of every closed assessment in time order, with
     deltas to the previous and to the first, and progress to target from the first; beside
     them the projected trajectory (`services.plan.trajectory`) under the plan in use, or
     under the baseline named `baseline`. A plan that cannot be computed leaves the
     projection empty and says why; the measured series never fails because of it."""
     choice = trajectory.plan_in_use(org, baseline)
-    series = load_series(org, framework_id)
+    series = load_series(org, framework_id, code)
     if series is None or not series.assessments:
         return Barometer(series.framework.id if series else framework_id, [], [])
     measured = points(series)
+    calibrated = calibration_of(org, uplifts_in(org, series))
     try:
-        projected = trajectory.trajectory(org, series.framework.id, choice)
+        projected = trajectory.trajectory(org, series.framework.id, choice, calibrated.factor)
     except TrackerError as error:
-        return Barometer(series.framework.id, measured, [], projection_error=error.detail)
+        return Barometer(series.framework.id, measured, [], projection_error=error.detail,
+                         calibration=calibrated)
     return Barometer(series.framework.id, measured, projected["checkpoints"],
-                     projected["plan"], projected["unplanned"])
+                     projected["plan"], projected["unplanned"],
+                     calibrated=projected["calibrated"], calibration=calibrated)
 
 
 def points(series: Series) -> list[BarometerPoint]:
     """The barometer points of a series (pure computation on loaded scores)."""
     result: list[BarometerPoint] = []
     first = series.scores[0] if series.scores else None
+    intervals = series.intervals or [AssessmentIntervals() for _ in series.scores]
     for index, (assessment, scores) in enumerate(zip(series.assessments, series.scores,
                                                      strict=True)):
         previous = series.scores[index - 1] if index else None
         assert first is not None  # there are scores, or no loop
+        here = Bounds(intervals[index], intervals[index - 1] if index else None,
+                      intervals[0])
         progress = target_progress(series.axes, first, scores, series.targets)
+        delta_previous = _delta(scores.overall, previous.overall if previous else None)
+        delta_first = _delta(scores.overall, first.overall if first else None)
+        grid = series.versions.get(assessment.framework_id)
         result.append(BarometerPoint(
             assessment.id, assessment.title, assessment.kind, assessment.closed_at,
-            scores.overall, _delta(scores.overall, previous.overall if previous else None),
-            _delta(scores.overall, first.overall if first else None), progress.overall,
+            scores.overall, delta_previous, delta_first, progress.overall,
             percent_to_target(score_map(scores), series.targets),
-            _axis_points(scores, previous, first)))
+            _axis_points(scores, previous, first, here),
+            here.moves(lambda i: i.overall, delta_previous, delta_first),
+            assessment.framework_id, grid.version if grid else None,
+            series.breaks.get(assessment.id, Breaks())))
     return result
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """The intervals of an assessment, of the one before it and of the first."""
+
+    now: AssessmentIntervals
+    previous: AssessmentIntervals | None
+    first: AssessmentIntervals
+
+    def moves(self, pick: Callable[[AssessmentIntervals], Interval | None],
+              delta_previous: float | None, delta_first: float | None) -> Moves:
+        """The margins and verdicts of one score, `pick` choosing it in each set."""
+        now = pick(self.now)
+        since_previous = (None if delta_previous is None or self.previous is None
+                          else change(pick(self.previous), now, delta_previous))
+        since_first = None if delta_first is None else change(pick(self.first), now,
+                                                              delta_first)
+        return Moves(
+            margin=now.margin if now else None,
+            delta_previous_margin=since_previous.margin if since_previous else None,
+            delta_previous_significant=since_previous.significant if since_previous else None,
+            delta_first_margin=since_first.margin if since_first else None,
+            delta_first_significant=since_first.significant if since_first else None)
+
+
 def _axis_points(scores: AssessmentScores, previous: AssessmentScores | None,
-                 first: AssessmentScores | None) -> list[AxisPoint]:
+                 first: AssessmentScores | None, bounds: Bounds) -> list[AxisPoint]:
     def axis_score(s: AssessmentScores | None, code: str) -> float | None:
         return next((a.score for a in s.axes if a.code == code), None) if s else None
 
     prev_dims = score_map(previous) if previous else {}
     first_dims = score_map(first) if first else {}
-    return [AxisPoint(axis.code, axis.name, axis.score,
-                      _delta(axis.score, axis_score(previous, axis.code)),
-                      _delta(axis.score, axis_score(first, axis.code)),
-                      [DimensionPoint(d.code, d.name, d.score,
-                                      _delta(d.score, prev_dims.get(d.code)),
-                                      _delta(d.score, first_dims.get(d.code)))
-                       for d in axis.dimensions])
-            for axis in scores.axes]
+    result = []
+    for axis in scores.axes:
+        dims = []
+        for d in axis.dimensions:
+            since_previous = _delta(d.score, prev_dims.get(d.code))
+            since_first = _delta(d.score, first_dims.get(d.code))
+            dims.append(DimensionPoint(
+                d.code, d.name, d.score, since_previous, since_first,
+                bounds.moves(_pick("dimensions", d.code), since_previous, since_first)))
+        since_previous = _delta(axis.score, axis_score(previous, axis.code))
+        since_first = _delta(axis.score, axis_score(first, axis.code))
+        result.append(AxisPoint(
+            axis.code, axis.name, axis.score, since_previous, since_first, dims,
+            bounds.moves(_pick("axes", axis.code), since_previous, since_first)))
+    return result
+
+
+def _pick(kind: str, code: str) -> Callable[[AssessmentIntervals], Interval | None]:
+    """Chooses the interval of the dimension or axis `code` in a set of intervals."""
+    def pick(intervals: AssessmentIntervals) -> Interval | None:
+        found: dict[str, Interval | None] = getattr(intervals, kind)
+        return found.get(code)
+    return pick
 
 
 @dataclass(frozen=True)
@@ -254,16 +270,22 @@ class UpliftReport:
     initiatives: list[InitiativeUplift]
 
 
-def uplifts(org: Organization, framework_id: int | None = None) -> UpliftReport:
+def uplifts(org: Organization, framework_id: int | None = None,
+            code: str | None = None) -> UpliftReport:
     """Realized beside expected uplift of every done initiative (DESIGN section 3).
 
     Before: the last closed assessment closed on or before the initiative's actual start;
     after: the first closed on or after its actual end. An initiative whose realized uplifts
     are all known and ≤ 0 is flagged `moved_nothing`.
     """
-    series = load_series(org, framework_id)
+    series = load_series(org, framework_id, code)
     if series is None:
         return UpliftReport(framework_id, association_note(org), [])
+    return uplifts_in(org, series)
+
+
+def uplifts_in(org: Organization, series: Series) -> UpliftReport:
+    """The realized uplifts (see `uplifts`) on a loaded series."""
     done = db.session.scalars(
         select(Initiative).where(Initiative.org_id == org.id, Initiative.status == "done")
         .options(selectinload(Initiative.uplifts).selectinload(Uplift.dimension))
@@ -273,6 +295,13 @@ def uplifts(org: Organization, framework_id: int | None = None) -> UpliftReport:
     result = [_initiative_uplift(i, series, closed_on, maps) for i in done
               if any(u.dimension.framework_id == series.framework.id for u in i.uplifts)]
     return UpliftReport(series.framework.id, association_note(org), result)
+
+
+def calibration(org: Organization, framework_id: int | None = None,
+                code: str | None = None) -> CalibrationReport:
+    """How realized uplift compares with expected, over the done initiatives (DESIGN
+    section 3, "Calibration")."""
+    return calibration_of(org, uplifts(org, framework_id, code))
 
 
 def _initiative_uplift(initiative: Initiative, series: Series, closed_on: list[date | None],

@@ -24,9 +24,12 @@ from tracker.adapters.email.barometer import (
     TREND_CID,
     AxisLine,
     Digest,
+    GapLine,
     KpiLine,
     Milestone,
     Move,
+    ObjectiveLine,
+    StallLine,
     render,
 )
 from tracker.domain.constants import LOCALES
@@ -36,13 +39,15 @@ from tracker.models import Initiative, Organization, User
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxAsset, OutboxMessage
 from tracker.models.schedules import Schedule
-from tracker.services.follow import barometer, kpis, outbox
+from tracker.services.follow import alignment, barometer, kpis, objectives, outbox
 from tracker.services.frame import frameworks
-from tracker.services.plan import roadmap
+from tracker.services.plan import forecast, roadmap
 from tracker.services.unit_of_work import transaction
 
 MOVES = 3
 MILESTONES = 3
+GAPS = 3
+STALLS = 5
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,15 @@ def initiative_activity(org: Organization, since: date) -> tuple[list[Milestone]
     return finished, started
 
 
+def initiative_titles(org: Organization, ids: set[int]) -> dict[int, str]:
+    """The titles of the organization's initiatives among `ids`, in one query."""
+    if not ids:
+        return {}
+    return {row.id: row.title for row in db.session.execute(
+        select(Initiative.id, Initiative.title).where(Initiative.org_id == org.id,
+                                                      Initiative.id.in_(ids)))}
+
+
 def next_milestones(org: Organization, count: int = MILESTONES) -> list[Milestone]:
     """The next planned ends of the roadmap (initiatives not done yet, and phases), from
     today; none when the roadmap cannot be planned (e.g. a duration is missing)."""
@@ -180,13 +194,19 @@ def digest(org: Organization, period: str, base_url: str,
     """The numbers of the email, and its charts drawn from the same points (none before
     the first closed assessment); the grid's names in `locale` where translated."""
     series = barometer.load_series(org)
-    off_target = [KpiLine(k.name, k.unit, k.current, k.target, k.gap)
-                  for k in kpis.kpis_of(org) if k.on_target is False]
+    off_target = [KpiLine(k.name, k.unit, k.current, k.target, k.gap, family)
+                  for family, group in kpis.by_family(kpis.kpis_off_target(org))
+                  for k in group]
     url = dashboard_url(base_url, org.id)
     since = previous_quarter_start(period)
     finished, started = initiative_activity(org, since)
-    roadmap_view: dict[str, Any] = {"since": since, "finished": finished, "started": started,
-                                    "milestones": next_milestones(org)}
+    roadmap_view: dict[str, Any] = {
+        "since": since, "finished": finished, "started": started,
+        "milestones": next_milestones(org),
+        "objectives": [ObjectiveLine(o.title, o.status, o.kpis_on_target, o.kpis_total,
+                                     o.horizon) for o in objectives.objectives_of(org)],
+        "stalls": [StallLine(s.initiative.title, s.weeks_in_progress, s.limit_weeks)
+                   for s in forecast.stalled_initiatives(org, date.today())[:STALLS]]}
     pts = barometer.points(series) if series else []
     if series is None or not pts:
         return Digest(org.name, period, url, kpis_off_target=off_target,
@@ -201,8 +221,24 @@ def digest(org: Organization, period: str, base_url: str,
                   last.delta_first, last.progress_to_target,
                   [AxisLine(a.code, names.axis(a.code, a.name), a.score, a.delta_previous,
                             a.delta_first) for a in last.axes], up, down, off_target,
-                  has_charts=True, **roadmap_view), charts_of(
+                  has_charts=True, overall_margin=last.moves.margin,
+                  delta_previous_margin=last.moves.delta_previous_margin,
+                  delta_previous_significant=last.moves.delta_previous_significant,
+                  alignment=alignment_lines(org, series.framework.id, names),
+                  **roadmap_view), charts_of(
                       pts, (series.framework.scale_min, series.framework.scale_max), names)
+
+
+def alignment_lines(org: Organization, framework_id: int,
+                    names: frameworks.DisplayNames, count: int = GAPS) -> list[GapLine]:
+    """The dimensions whose leaders–teams gap closes or widens (a known change per quarter
+    of at least 0.005 on a positive gap), the largest change first."""
+    moving = [d for d in alignment.alignment(org, framework_id).dimensions
+              if d.change_per_quarter is not None and abs(d.change_per_quarter) >= 0.005
+              and (d.latest_gap or 0) > 0]
+    moving.sort(key=lambda d: (-abs(d.change_per_quarter or 0.0), d.code))
+    return [GapLine(names.dimension(d.code, d.name), d.latest_gap or 0.0,
+                    d.change_per_quarter or 0.0) for d in moving[:count]]
 
 
 def _draw(chart: Chart, locale: str) -> bytes:

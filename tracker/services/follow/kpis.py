@@ -3,6 +3,10 @@
 An archived KPI (`archived_at` set) leaves the lists (`list_kpis` by default, `kpis_of`,
 hence the barometer and its email) and keeps its measurements; it stays readable on its
 own and can be restored. No measurement is recorded on it until it is restored.
+
+A KPI has a `family` (`KPI_FAMILIES`), an `owner` (free text), a perimeter `{kind, name}`
+(the whole organization, or a named team or value stream) and links to the initiatives it
+follows and the objectives it measures, all of the KPI's organization.
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ from tracker.domain.errors import Conflict, InvalidInput
 from tracker.domain.follow.effects import kpi_status
 from tracker.extensions import db
 from tracker.models import Dimension, Organization
+from tracker.models.backlog import Initiative
 from tracker.models.base import utcnow
-from tracker.models.kpis import Kpi, Measurement
+from tracker.models.kpis import KPI_FAMILIES, Kpi, Measurement, Objective
 from tracker.services.decide.initiatives import usable_dimensions
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
 
-FIELDS = ("name", "description", "unit", "direction", "target")
+FIELDS = ("name", "description", "unit", "direction", "target", "family", "owner")
+#: Perimeter kinds that name their team or value stream.
+NAMED_PERIMETERS = ("team", "value_stream")
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,12 @@ class KpiReport:
     history: list[Measurement]
     archived_at: datetime | None = None
     dimension_names: list[str] = field(default_factory=list)
+    family: str | None = None
+    owner: str | None = None
+    perimeter: dict[str, str | None] = field(
+        default_factory=lambda: {"kind": "organization", "name": None})
+    initiative_ids: list[int] = field(default_factory=list)
+    objective_ids: list[int] = field(default_factory=list)
 
 
 def report(kpi: Kpi) -> KpiReport:
@@ -60,24 +73,31 @@ def report(kpi: Kpi) -> KpiReport:
     return KpiReport(kpi.id, kpi.name, kpi.description, kpi.unit, kpi.direction, kpi.target,
                      [d.code for d in kpi.dimensions], current,
                      latest.measured_at if latest else None, status.gap, status.on_target,
-                     history, kpi.archived_at, [d.name for d in kpi.dimensions])
+                     history, kpi.archived_at, [d.name for d in kpi.dimensions],
+                     kpi.family, kpi.owner,
+                     {"kind": kpi.perimeter_kind, "name": kpi.perimeter_name},
+                     sorted(i.id for i in kpi.initiatives),
+                     sorted(o.id for o in kpi.objectives))
 
 
 def _loaded() -> Any:
-    return select(Kpi).options(selectinload(Kpi.measurements), selectinload(Kpi.dimensions))
+    return select(Kpi).options(selectinload(Kpi.measurements), selectinload(Kpi.dimensions),
+                               selectinload(Kpi.initiatives), selectinload(Kpi.objectives))
 
 
-def _of(org: Organization, archived: bool) -> Any:
-    """The organization's KPIs, archived or not, by name."""
+def _of(org: Organization, archived: bool, family: str | None = None) -> Any:
+    """The organization's KPIs, archived or not (of one family if given), by name."""
     shelved = Kpi.archived_at.is_not(None) if archived else Kpi.archived_at.is_(None)
-    return _loaded().where(Kpi.org_id == org.id, shelved).order_by(Kpi.name, Kpi.id)
+    stmt = _loaded().where(Kpi.org_id == org.id, shelved).order_by(Kpi.name, Kpi.id)
+    return stmt.where(Kpi.family == family) if family else stmt
 
 
-def list_kpis(org: Organization, page: int, per_page: int,
-              archived: bool = False) -> Page[KpiReport]:
-    """The organization's KPIs by name, each with its status (three queries a page): the
-    ones in use, or (`archived`) the archived ones only."""
-    result = paginate(_of(org, archived), page, per_page)
+def list_kpis(org: Organization, page: int, per_page: int, archived: bool = False,
+              family: str | None = None) -> Page[KpiReport]:
+    """The organization's KPIs by name, each with its status (a fixed number of queries a
+    page): the ones in use, or (`archived`) the archived ones only; of one `family` if
+    given."""
+    result = paginate(_of(org, archived, family), page, per_page)
     return Page([report(k) for k in result.items], result.total, page, per_page)
 
 
@@ -97,27 +117,92 @@ def get_kpi(org: Organization, kpi_id: int) -> KpiReport:
 
 
 def create_kpi(org: Organization, data: Mapping[str, Any]) -> KpiReport:
-    """Create a KPI, optionally linked to dimensions (by code) of the org's frameworks."""
-    dimensions = _dimensions(org, data.get("dimensions") or [])
+    """Create a KPI, optionally linked to dimensions (by code) of the org's frameworks, to
+    its initiatives and objectives (by id), on a perimeter (default: the organization)."""
+    links = _links(org, {"dimensions": [], **data})
+    kind, name = _perimeter(data.get("perimeter") or {"kind": "organization"})
     with transaction() as session:
-        kpi = Kpi(org_id=org.id, dimensions=dimensions,
+        kpi = Kpi(org_id=org.id, perimeter_kind=kind, perimeter_name=name, **links,
                   **{k: data[k] for k in FIELDS if k in data})
         session.add(kpi)
     return report(kpi)
 
 
 def update_kpi(org: Organization, kpi_id: int, changes: Mapping[str, Any]) -> KpiReport:
-    """Change a KPI's fields or its linked dimensions."""
+    """Change a KPI's fields, perimeter or links (dimensions, initiatives, objectives)."""
     kpi = get_owned(Kpi, org, kpi_id, "KPI")
-    dimensions = (_dimensions(org, changes["dimensions"]) if "dimensions" in changes
-                  else None)
+    links = _links(org, changes)
+    perimeter = _perimeter(changes["perimeter"]) if "perimeter" in changes else None
     with transaction():
         for key in FIELDS:
             if key in changes:
                 setattr(kpi, key, changes[key])
-        if dimensions is not None:
-            kpi.dimensions = dimensions
+        for key, records in links.items():
+            setattr(kpi, key, records)
+        if perimeter is not None:
+            kpi.perimeter_kind, kpi.perimeter_name = perimeter
     return report(kpi)
+
+
+def kpis_off_target(org: Organization) -> list[KpiReport]:
+    """The KPIs in use (not archived) whose latest measurement is not on target, by name:
+    what a committee's meeting pack lists. A KPI without a measurement or a target is not
+    off target (its status is unknown)."""
+    return [k for k in kpis_of(org) if k.on_target is False]
+
+
+def by_family(reports: Sequence[KpiReport]) -> list[tuple[str | None, list[KpiReport]]]:
+    """KPIs grouped by family in `KPI_FAMILIES` order, the unclassified ones (None) last;
+    families without a KPI left out; each group in the order given."""
+    order = {family: i for i, family in enumerate(KPI_FAMILIES)}
+    groups: dict[str | None, list[KpiReport]] = {}
+    for kpi in reports:
+        groups.setdefault(kpi.family if kpi.family in order else None, []).append(kpi)
+    return sorted(groups.items(), key=lambda g: order.get(g[0], len(order)) if g[0] else
+                  len(order))
+
+
+def _perimeter(value: Mapping[str, Any]) -> tuple[str, str | None]:
+    """`(kind, name)`: a team or value stream needs its name, the organization has none."""
+    kind = value.get("kind") or "organization"
+    name = (value.get("name") or "").strip() or None
+    if kind in NAMED_PERIMETERS and name is None:
+        raise InvalidInput("A team or value stream perimeter needs its name.",
+                           errors={"perimeter.name": ["Name the team or value stream."]})
+    if kind not in NAMED_PERIMETERS and name is not None:
+        raise InvalidInput("The organization's perimeter takes no name.",
+                           errors={"perimeter.name": [
+                               "Leave the name empty for the whole organization."]})
+    return kind, name
+
+
+def _links(org: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The linked records named in `data` (dimensions by code, initiatives and objectives
+    by id), each checked to be the organization's; only the keys present."""
+    links: dict[str, Any] = {}
+    if "dimensions" in data:
+        links["dimensions"] = dimensions_by_code(org, data["dimensions"] or [])
+    if "initiative_ids" in data:
+        links["initiatives"] = owned(Initiative, org, data["initiative_ids"], "initiative_ids")
+    if "objective_ids" in data:
+        links["objectives"] = owned(Objective, org, data["objective_ids"], "objective_ids")
+    return links
+
+
+def owned(model: type[Any], org: Organization, ids: Sequence[int], name: str) -> list[Any]:
+    """The organization's records of `model` with these ids, in one query, in the order
+    given; 422 under `name` for ids that are not the organization's (another tenant's id is
+    unknown here, as it would be in a 404)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    found = {r.id: r for r in db.session.scalars(
+        select(model).where(model.org_id == org.id, model.id.in_(wanted)))}
+    unknown = [i for i in wanted if i not in found]
+    if unknown:
+        raise InvalidInput(f"Unknown {name}: {', '.join(map(str, unknown))}.",
+                           errors={name: [f"Not found: {', '.join(map(str, unknown))}."]})
+    return [found[i] for i in wanted]
 
 
 def archive_kpi(org: Organization, kpi_id: int) -> KpiReport:
@@ -170,7 +255,7 @@ def dimension_choices(org: Organization) -> list[Dimension]:
     return sorted(usable_dimensions(org).values(), key=lambda d: d.code)
 
 
-def _dimensions(org: Organization, codes: Sequence[str]) -> list[Dimension]:
+def dimensions_by_code(org: Organization, codes: Sequence[str]) -> list[Dimension]:
     """Dimensions by code among the frameworks the organization may use (shared or own)."""
     if not codes:
         return []

@@ -32,6 +32,7 @@ from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
 from tracker.models import Assessment, Organization, Rating, Respondent
 from tracker.models.base import utcnow
+from tracker.models.decisions import Committee
 from tracker.models.schedules import Schedule
 from tracker.schemas.common import is_time_zone
 from tracker.services.follow import barometer_mail, outbox, recurrence
@@ -41,7 +42,7 @@ from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
 
 FIELDS = ("kind", "cron", "interval_days", "timezone", "recipients", "close_after_days",
-          "paused")
+          "paused", "committee_id")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class ScheduleView:
     last_error: str | None
     last_error_at: datetime | None
     warning: str | None
+    committee_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def view(schedule: Schedule, org: Organization) -> ScheduleView:
         schedule.id, schedule.kind, schedule.cron, schedule.interval_days, zone.key,
         list(schedule.recipients or []), schedule.close_after_days, schedule.paused,
         schedule.last_period, upcoming, _local(schedule.last_run_at, zone),
-        schedule.last_error, _local(schedule.last_error_at, zone), warning)
+        schedule.last_error, _local(schedule.last_error_at, zone), warning,
+        schedule.committee_id)
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -162,9 +165,25 @@ def schedule_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _validate(data: Mapping[str, Any]) -> None:
-    """Refuse settings `schedule_errors` finds wrong (422, every field's reason)."""
-    errors = schedule_errors(data)
+def committee_errors(org: Organization, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A `committee_pack` schedule names a committee of the organization; no other kind
+    names one."""
+    committee_id = data.get("committee_id")
+    if data.get("kind") != "committee_pack":
+        return ({"committee_id": [_("Only a committee pack schedule names a committee.")]}
+                if committee_id else {})
+    if committee_id is None:
+        return {"committee_id": [_("Choose the committee whose pack is sent.")]}
+    found = db.session.scalar(select(Committee.id).where(Committee.id == committee_id,
+                                                         Committee.org_id == org.id))
+    return {} if found else {"committee_id": [_("Committee %(id)s not found.",
+                                                id=committee_id)]}
+
+
+def _validate(data: Mapping[str, Any], org: Organization) -> None:
+    """Refuse settings `schedule_errors` finds wrong, or a committee pack without a
+    committee of the organization (422, every field's reason)."""
+    errors = schedule_errors(data) | committee_errors(org, data)
     if errors:
         raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), errors=errors)
 
@@ -211,7 +230,7 @@ def get_schedule(org: Organization, schedule_id: int) -> ScheduleView:
 
 def create_schedule(org: Organization, data: Mapping[str, Any]) -> ScheduleView:
     """Create a schedule (`cron` or `interval_days`, kind, recipients)."""
-    _validate(data)
+    _validate(data, org)
     with transaction() as session:
         schedule = Schedule(org_id=org.id, **{k: data[k] for k in FIELDS if k in data})
         session.add(schedule)
@@ -227,7 +246,7 @@ def update_schedule(org: Organization, schedule_id: int,
         merged["cron"] = None
     if "cron" in changes and changes["cron"] and "interval_days" not in changes:
         merged["interval_days"] = None
-    _validate(merged)
+    _validate(merged, org)
     with transaction():
         for key in FIELDS:
             setattr(schedule, key, merged[key])
@@ -242,11 +261,18 @@ def delete_schedule(org: Organization, schedule_id: int) -> None:
 
 
 def period_of(schedule: Schedule, org: Organization, now: datetime) -> str:
-    """The period a run belongs to: the quarter for the barometer (`2026-Q4`), the local
-    day otherwise (`2026-12-01`), in the schedule's time zone."""
+    """The period a run belongs to: the quarter for the barometer (`2026-Q4`), the date of
+    the committee's next meeting for a committee pack, the local day otherwise
+    (`2026-12-01`), in the schedule's time zone."""
     zone = zone_of(schedule, org)
     if schedule.kind == "barometer":
         return barometer_mail.quarter(now, zone)
+    if schedule.kind == "committee_pack":
+        from tracker.services.follow import committee_pack  # it reads the schedules' zones
+
+        meeting = committee_pack.next_meeting_of(org, schedule, now)
+        if meeting is not None:
+            return meeting.isoformat()
     return now.astimezone(ZoneInfo(zone)).date().isoformat()
 
 
@@ -288,12 +314,13 @@ def resend_schedule(org: Organization, schedule_id: int, to: str, config: Mappin
     or, given `recipient` (one of the schedule's), to that one only; other kinds of
     schedule have nothing to resend (409)."""
     if to not in RESEND_TO:
-        raise InvalidInput("Resend to 'all' recipients or only the 'new' ones.",
-                           errors={"to": [f"Must be one of: {', '.join(RESEND_TO)}."]})
+        raise InvalidInput(_("Resend to 'all' recipients or only the 'new' ones."),
+                           errors={"to": [_("Must be one of: %(choices)s.",
+                                            choices=", ".join(RESEND_TO))]})
     schedule = get_owned(Schedule, org, schedule_id, "Schedule")
     if schedule.kind != "barometer":
-        raise Conflict(f"Only a barometer schedule can be resent; this one is a "
-                       f"{schedule.kind} schedule.")
+        raise Conflict(_("Only a barometer schedule can be resent; this one is a %(kind)s "
+                         "schedule.", kind=schedule.kind))
     chosen = list(schedule.recipients or [])
     if recipient:
         chosen = [r for r in chosen if r.lower() == recipient.strip().lower()]
@@ -398,5 +425,14 @@ def run_barometer(org: Organization, schedule: Schedule, period: str,
     return f"Barometer {period} queued for {len(result.queued)} recipient(s)."
 
 
+def run_committee_pack(org: Organization, schedule: Schedule, period: str,
+                       config: Mapping[str, Any], now: datetime) -> str:
+    """Email the pack of the committee's next meeting to its members and the schedule's
+    recipients (`committee_pack.send_pack`)."""
+    from tracker.services.follow import committee_pack  # it reads the schedules' zones
+
+    return committee_pack.send_pack(org, schedule, config, now)
+
+
 JOBS = {"pulse": run_pulse, "reminder": run_reminder, "close": run_close,
-        "barometer": run_barometer}
+        "barometer": run_barometer, "committee_pack": run_committee_pack}

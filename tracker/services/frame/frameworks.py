@@ -245,18 +245,45 @@ def _insert(data: Mapping[str, Any], org_id: int | None) -> Framework:
         raise Conflict(f"Framework {data['code']} version {data['version']} already exists.",
                        errors={"version": [f"{data['code']} v{data['version']} exists; "
                                            "publish a new version."]})
+    previous_version = _checked_crosswalk(data)
     with transaction() as session:
         framework = Framework(org_id=org_id, code=data["code"], name=data["name"],
                               version=data["version"], description=data["description"],
                               question_rule=data["question_rule"],
                               source_weights=dict(data["source_weights"]),
                               language=data["language"],
-                              translations=dict(data["translations"]))
+                              translations=dict(data["translations"]),
+                              previous_version=previous_version,
+                              crosswalk=[{"from": link["from"], "to": link["to"],
+                                          "weight": link["weight"]}
+                                         for link in data.get("crosswalk", [])])
         framework.scale = [ScaleLevel(**level) for level in data["scale"]]
         session.add(framework)
         for position, axis_data in enumerate(data["axes"]):
             framework.axes.append(_build_axis(framework, axis_data, position))
     return framework
+
+
+def _checked_crosswalk(data: Mapping[str, Any]) -> int | None:
+    """The version a new grid follows (`previous_version`, by default the one before when a
+    crosswalk is given), refusing a crosswalk whose `from` codes that version lacks."""
+    links = data.get("crosswalk") or []
+    version = data.get("previous_version")
+    if version is None and not links:
+        return None
+    version = version or data["version"] - 1
+    previous = find_framework(data["code"], version) if version >= 1 else None
+    if previous is None:
+        raise InvalidInput("The crosswalk names a version that does not exist.",
+                           errors={"previous_version": [
+                               f"{data['code']} has no version {version} to follow."]})
+    known = set(dimensions_by_code(load_framework(previous.id)))
+    errors = {f"crosswalk.{index}.from": [f"{link['from']} is not a dimension of "
+                                          f"{data['code']} v{version}."]
+              for index, link in enumerate(links) if link["from"] not in known}
+    if errors:
+        raise InvalidInput("The crosswalk names unknown dimensions.", errors=errors)
+    return version
 
 
 def refresh_translations(document: Mapping[str, Any]) -> Framework | None:
@@ -446,7 +473,16 @@ def framework_document(framework: Framework, *, version: int | None = None) -> d
             "scale": [{"value": _plain(level.value), "label": level.label,
                        "descriptor": level.descriptor, **_translations(level)}
                       for level in framework.scale],
-            "axes": [_axis_document(axis) for axis in framework.axes]}
+            "axes": [_axis_document(axis) for axis in framework.axes],
+            **_lineage(framework)}
+
+
+def _lineage(framework: Framework) -> dict[str, Any]:
+    """The version a grid follows and its crosswalk, for grids that declare them."""
+    if framework.previous_version is None and not framework.crosswalk:
+        return {}
+    return {"previous_version": framework.previous_version,
+            "crosswalk": [dict(link) for link in framework.crosswalk or []]}
 
 
 def framework_yaml(framework: Framework, *, version: int | None = None) -> str:

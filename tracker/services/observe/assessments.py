@@ -114,9 +114,9 @@ def sees_respondents(org: Organization, actor: User | None) -> bool:
 def require_seeing_respondents(org: Organization, actor: User | None) -> None:
     """403, saying why, for a member below ops."""
     if not sees_respondents(org, actor):
-        raise Forbidden("Respondents' names, emails, survey links and individual answers are "
-                        "seen by ops and leads only, to keep answers anonymous; scores and "
-                        "perception gaps give the aggregates.",
+        raise Forbidden(_("Respondents' names, emails, survey links and individual answers "
+                          "are seen by ops and leads only, to keep answers anonymous; scores "
+                          "and perception gaps give the aggregates."),
                         required_role=SEES_RESPONDENTS)
 
 
@@ -216,8 +216,10 @@ def _check_move(current: str, status: str) -> None:
     """409 naming the allowed moves when `current` → `status` is not one of them."""
     allowed = TRANSITIONS[current]
     if status != current and status not in allowed:
-        raise Conflict(f"An assessment in {current} cannot become {status}.",
-                       errors={"status": [f"Allowed: {', '.join(allowed) or 'none'}."]},
+        raise Conflict(_("An assessment in %(current)s cannot become %(status)s.",
+                         current=current, status=status),
+                       errors={"status": [_("Allowed: %(allowed)s.",
+                                            allowed=", ".join(allowed) or _("none"))]},
                        allowed=list(allowed))
 
 
@@ -355,8 +357,8 @@ def corrections(org: Organization, assessment_id: int) -> list[Correction]:
 def ensure_writable(assessment: Assessment) -> None:
     """Ratings and respondents change only while the assessment is not closed."""
     if assessment.status == "closed":
-        raise Conflict("This assessment is closed; its ratings can no longer change "
-                       "(a lead can reopen it to correct them).",
+        raise Conflict(_("This assessment is closed; its ratings can no longer change "
+                         "(a lead can reopen it to correct them)."),
                        errors={"status": ["closed"]})
 
 
@@ -373,8 +375,9 @@ def add_respondent(org: Organization, assessment_id: int, data: Mapping[str, Any
             "org_id": org.id, "assessment_id": assessment.id,
             "survey_token": new_survey_token(), **data}, key=("assessment_id", "name"))
         if respondent_id is None:
-            raise Conflict(f"This assessment already has a respondent named {data['name']!r}.",
-                           errors={"name": ["Already a respondent of this assessment."]})
+            raise Conflict(_("This assessment already has a respondent named '%(name)s'.",
+                             name=data["name"]),
+                           errors={"name": [_("Already a respondent of this assessment.")]})
         respondent = session.get_one(Respondent, respondent_id)
     if sees_respondents(org, actor):
         return respondent
@@ -408,8 +411,8 @@ def add_evidence(org: Organization, assessment_id: int, data: Mapping[str, Any])
     if respondent_id is not None:
         respondent = db.session.get(Respondent, respondent_id)
         if respondent is None or respondent.assessment_id != assessment.id:
-            raise InvalidInput("This respondent is not part of the assessment.",
-                               errors={"respondent_id": ["Unknown respondent."]})
+            raise InvalidInput(_("This respondent is not part of the assessment."),
+                               errors={"respondent_id": [_("Unknown respondent.")]})
     with transaction() as session:
         evidence = Evidence(org_id=org.id, assessment_id=assessment.id, text=data["text"],
                             source=data["source"], tone=data["tone"],
@@ -439,8 +442,9 @@ def list_evidence(org: Organization, assessment_id: int, page: int, per_page: in
 def _dimensions_named(by_code: Mapping[str, Dimension], codes: Sequence[str]) -> list[Dimension]:
     unknown = [code for code in codes if code not in by_code]
     if unknown:
-        raise InvalidInput(f"Unknown dimension code(s): {', '.join(unknown)}.",
-                           errors={"dimensions": [f"Unknown: {', '.join(unknown)}."]})
+        raise InvalidInput(_("Unknown dimension code(s): %(codes)s.", codes=", ".join(unknown)),
+                           errors={"dimensions": [_("Unknown: %(codes)s.",
+                                                    codes=", ".join(unknown))]})
     return [by_code[code] for code in dict.fromkeys(codes)]
 
 

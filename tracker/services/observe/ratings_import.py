@@ -7,27 +7,37 @@ here, by its header, unless a dimension of the grid has that code. The ratings g
 is bounded (`TRACKER_RATINGS_IMPORT_MAX_ROWS` respondent rows, `_MAX_BYTES` bytes: 413 beyond,
 before it is parsed whole), and written in statements of at most `CHUNK` rows inside its one
 transaction, so that other writers wait seconds, not minutes.
+
+Messages are in the request's language (`tracker.web.i18n.select_locale`: on the API the
+Accept-Language header, else the user's language; on pages the user's): the cell errors of
+the API keep their keys (`row 3.a.one`), the page's preview names each cell in its reader's
+language (`cell_label`). A CSV file that is not UTF-8 is read as Windows-1252, and
+`encoding_warnings` says so (the API's `warnings`, the page's preview).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from tracker.adapters.exporters import csv as exported_csv
 from tracker.adapters.importers.documents import check_size
 from tracker.adapters.importers.ratings_csv import (
+    FALLBACK_ENCODING,
     MAX_ROWS,
     REQUIRED_COLUMNS,
     CsvRespondent,
     cell_key,
+    cell_label,
     decode_text,
+    invalid_cells,
     parse_ratings_records,
     records,
     split_hint,
@@ -54,10 +64,12 @@ PERSPECTIVE = "perspective"
 
 @dataclass(frozen=True)
 class CsvImportResult:
-    """What an import created: respondents (ids in file order) and ratings."""
+    """What an import created: respondents (ids in file order) and ratings, and what the
+    caller should know about the file (`encoding_warnings`)."""
 
     respondent_ids: list[int]
     ratings: int
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,7 +123,8 @@ def without_perspective(rows: Iterable[list[str]], dimension_codes: Collection[s
             found.by_row[number] = value
             if value not in PERSPECTIVES:
                 found.errors[cell_key(number, PERSPECTIVE)] = [
-                    f"{value!r} is not one of {', '.join(PERSPECTIVES)}."]
+                    _("'%(value)s' is not one of %(choices)s.", value=value,
+                      choices=", ".join(PERSPECTIVES))]
         yield cells[:at] + cells[at + 1:]
 
 
@@ -121,9 +134,21 @@ def decode_csv(data: bytes) -> str:
     text = decode_text(data).text
     offset = text.find("\x00")
     if offset >= 0:
-        raise InvalidInput("The CSV file holds a NUL character.",
-                           errors={"file": [f"NUL character at offset {offset}."]})
+        raise InvalidInput(_("The CSV file holds a NUL character."),
+                           errors={"file": [_("NUL character at offset %(offset)d.",
+                                              offset=offset)]})
     return text
+
+
+def encoding_warnings(data: bytes) -> list[str]:
+    """What an import tells about a CSV file it read: that it was not UTF-8 and was read as
+    Windows-1252 (French Excel's "CSV (semicolon-separated)"), so accents may be wrong;
+    nothing for a UTF-8 file or a workbook."""
+    if data.startswith(b"PK\x03\x04") or decode_text(data).encoding != FALLBACK_ENCODING:
+        return []
+    return [_("The file is not UTF-8: it was read as Windows-1252, the encoding of French "
+              "Excel's \u201cCSV (semicolon-separated)\u201d. Check the accents in the "
+              "preview; saving the file as \u201cCSV UTF-8\u201d avoids this.")]
 
 
 def max_rows() -> int:
@@ -147,6 +172,14 @@ def import_ratings_csv(org: Organization, assessment_id: int, text: str,
     progress bar).
     """
     return import_ratings_records(org, assessment_id, records(text), progress)
+
+
+def import_ratings_upload(org: Organization, assessment_id: int,
+                          data: bytes) -> CsvImportResult:
+    """`import_ratings_csv` of an uploaded file's bytes (UTF-8, else Windows-1252), whose
+    result warns when the file was read as Windows-1252."""
+    result = import_ratings_csv(org, assessment_id, decode_csv(data))
+    return replace(result, warnings=encoding_warnings(data))
 
 
 def import_ratings_records(org: Organization, assessment_id: int, rows: Iterable[list[str]],
@@ -182,7 +215,8 @@ def preview_ratings_records(org: Organization, assessment_id: int,
     try:
         _, _, parsed, existing, _ = _parsed(org, assessment_id, rows, True)
     except InvalidInput as invalid:
-        return RatingsPreview(0, 0, 0, 0, invalid.errors or {"file": [invalid.detail]})
+        errors = invalid.errors or {"file": [invalid.detail]}
+        return RatingsPreview(0, 0, 0, 0, {cell_label(key): lines for key, lines in errors.items()})
     updated = sum(row.name.casefold() in existing for row in parsed)
     return RatingsPreview(len(parsed), len(parsed) - updated, updated,
                           sum(len(row.ratings) for row in parsed), {})
@@ -218,8 +252,7 @@ def _parsed(org: Organization, assessment_id: int, rows: Iterable[list[str]],
 
 def _raise_cells(errors: dict[str, list[str]]) -> None:
     """InvalidInput naming every bad cell of the file."""
-    raise InvalidInput(f"{len(errors)} cell(s) of the CSV are not valid; nothing was saved.",
-                       errors=errors)
+    raise InvalidInput(invalid_cells(len(errors)), errors=errors)
 
 
 def _write_chunk_ratings(assessment: Assessment, framework: Framework, ids: Sequence[int],
@@ -276,13 +309,14 @@ def import_ratings_file(org_id: int, assessment_id: int, path: Path,
     the API's limits."""
     org = db.session.get(Organization, org_id)
     if org is None:
-        raise NotFound(f"Organization {org_id} not found.")
+        raise NotFound(_("Organization %(id)d not found.", id=org_id))
     try:
         check_size(path.stat().st_size, int(current_app.config[MAX_BYTES_SETTING]),
                    setting=MAX_BYTES_SETTING, what="CSV file", hint=split_advice())
         data = path.read_bytes()
     except OSError as error:
-        raise InvalidInput(f"Cannot read {path}: {error.strerror}.",
+        raise InvalidInput(_("Cannot read %(path)s: %(reason)s.", path=path,
+                             reason=error.strerror),
                            errors={"file": [str(error)]}) from error
     return import_ratings_csv(org, assessment_id, decode_csv(data), progress)
 

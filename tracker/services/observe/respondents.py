@@ -232,8 +232,9 @@ def preview_rows(org: Organization, assessment_id: int, rows: Sequence[FileRow],
         problems = _cell_errors(row.cells)
         name = row.cells.get("name", "")
         if name and "name" not in problems:
-            where = taken.setdefault(name.casefold(), _("row %(num)d", num=row.number))
-            if where != _("row %(num)d", num=row.number):
+            here = _("row %(line)d", line=row.number)
+            where = taken.setdefault(name.casefold(), here)
+            if where != here:
                 problems["name"] = [_("%(name)s is given twice: %(where)s.", name=name,
                                       where=where)]
         checked.append(PreviewRow(row.number, row.cells, problems))

@@ -117,6 +117,7 @@ class Roadmap:
     phases: list[PhaseView]
     pin_delays: list[dict[str, Any]] = field(default_factory=list)
     unplanned: list[UnplannedEntry] = field(default_factory=list)
+    owner_load: list[planning.OwnerLoad] = field(default_factory=list)
 
 
 def priorities(org: Organization, graph: nx.DiGraph,
@@ -163,7 +164,9 @@ def _phases(network: Network, plan: planning.Plan) -> list[PhaseView]:
             for p in planning.default_phases(plan)]
 
 
-def _roadmap(network: Network, plan: planning.Plan) -> Roadmap:
+def roadmap_of(network: Network, plan: planning.Plan) -> Roadmap:
+    """The roadmap answer of a computed plan: entries with phases, critical path, owner
+    load and what is left out."""
     phases = _phases(network, plan)
     windows = [planning.Phase(p.name, p.start, p.end) for p in phases]
     unverified = set(plan.slack_unverified)
@@ -172,9 +175,11 @@ def _roadmap(network: Network, plan: planning.Plan) -> Roadmap:
                             s.id not in unverified)
                for s in plan.items]
     path, weeks = plan.critical_path
+    load = planning.owner_load([(network.initiatives[e.initiative_id].owner, e.start, e.end)
+                                for e in entries], windows)
     return Roadmap(plan.start, entries, {"initiative_ids": path, "duration_weeks": weeks},
                    plan.makespan_weeks, plan.end, phases, plan.pin_delays,
-                   unplanned_entries(network, plan.unplanned))
+                   unplanned_entries(network, plan.unplanned), load)
 
 
 def unplanned_entries(network: Network,
@@ -195,7 +200,7 @@ def plan(org: Organization, params: PlanParams) -> tuple[Network, planning.Plan]
 def get_roadmap(org: Organization, params: PlanParams) -> Roadmap:
     """The roadmap: dates, waves, slack, critical path, makespan and phases, and the
     initiatives it leaves out (no duration yet, or waiting on one without)."""
-    return _roadmap(*plan(org, params))
+    return roadmap_of(*plan(org, params))
 
 
 # Phases ------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from tracker.domain.constants import PLAN_SOURCES
 from tracker.domain.errors import InvalidInput, NotFound
-from tracker.domain.follow.trajectory import aggregate, project_trajectory
+from tracker.domain.follow.trajectory import Checkpoint, aggregate, project_trajectory
+from tracker.domain.scoring import AxisSpec
 from tracker.extensions import db
 from tracker.models import (
     Assessment,
@@ -84,9 +85,11 @@ def _baseline_plan(org: Organization, name: str) -> PlanChoice:
                                                    saved.get("points")), name)
 
 
-def trajectory(org: Organization, framework_id: int, choice: PlanChoice) -> dict[str, Any]:
+def trajectory(org: Organization, framework_id: int, choice: PlanChoice,
+               factor: float | None = None) -> dict[str, Any]:
     """The trajectory projected from the latest closed assessment of the framework under
-    the chosen plan (`NotFound` when none is closed yet)."""
+    the chosen plan (`NotFound` when none is closed yet); with `factor`, also the
+    calibrated one, every expected uplift multiplied by it (`calibrated`)."""
     framework = frameworks.framework_for_org(org.id, framework_id)
     assessment = db.session.scalar(
         select(Assessment).where(Assessment.org_id == org.id,
@@ -96,11 +99,12 @@ def trajectory(org: Organization, framework_id: int, choice: PlanChoice) -> dict
     if assessment is None:
         raise NotFound("No closed assessment on this framework yet: nothing to project from.")
     return project(org, framework, assessment, choice,
-                   roadmap.get_roadmap(org, choice.params))
+                   roadmap.get_roadmap(org, choice.params), factor)
 
 
 def project(org: Organization, framework: Framework, assessment: Assessment,
-            choice: PlanChoice, planned: roadmap.Roadmap) -> dict[str, Any]:
+            choice: PlanChoice, planned: roadmap.Roadmap,
+            factor: float | None = None) -> dict[str, Any]:
     """For each phase end of `planned`, the projected dimension, axis and overall scores:
     `assessment`'s own scores (it must be closed) plus the uplifts of the initiatives
     finished by then, capped at the scale maximum; with the plan used and what it leaves
@@ -110,11 +114,24 @@ def project(org: Organization, framework: Framework, assessment: Assessment,
                            "nothing to project from.")
     scores = scored_assessment(org, assessment.id).scores
     measured = {d.code: d.score for axis in scores.axes for d in axis.dimensions}
-    checkpoints = project_trajectory(
-        measured, _uplifts(org, framework.id),
-        {entry.initiative_id: entry.end for entry in planned.initiatives},
-        [(phase.name, phase.end) for phase in planned.phases], framework.scale_max)
+    gains = uplifts_by_initiative(org, framework.id)
+    ends = {entry.initiative_id: entry.end for entry in planned.initiatives}
+    phases = [(phase.name, phase.end) for phase in planned.phases]
     specs = frameworks.axis_specs(framework)
+    points = _points(project_trajectory(measured, gains, ends, phases, framework.scale_max),
+                     specs)
+    calibrated = [] if factor is None else _points(project_trajectory(
+        measured, {node: {code: value * factor for code, value in lifted.items()}
+                   for node, lifted in gains.items()},
+        ends, phases, framework.scale_max), specs)
+    return {"framework_id": framework.id, "assessment_id": assessment.id,
+            "measured_overall": scores.overall, "scale_max": framework.scale_max,
+            "checkpoints": points, "calibrated": calibrated,
+            "plan": choice.describe(planned.start), "unplanned": planned.unplanned}
+
+
+def _points(checkpoints: list[Checkpoint], specs: list[AxisSpec]) -> list[dict[str, Any]]:
+    """Projected checkpoints as the API reads them, with axis and overall scores."""
     points = []
     for checkpoint in checkpoints:
         overall, axes = aggregate(checkpoint.dimensions, specs)
@@ -123,13 +140,10 @@ def project(org: Organization, framework: Framework, assessment: Assessment,
                        "dimensions": [{"code": code, "score": score}
                                       for code, score in checkpoint.dimensions.items()],
                        "finished": list(checkpoint.finished)})
-    return {"framework_id": framework.id, "assessment_id": assessment.id,
-            "measured_overall": scores.overall, "scale_max": framework.scale_max,
-            "checkpoints": points, "plan": choice.describe(planned.start),
-            "unplanned": planned.unplanned}
+    return points
 
 
-def _uplifts(org: Organization, framework_id: int) -> dict[int, dict[str, float]]:
+def uplifts_by_initiative(org: Organization, framework_id: int) -> dict[int, dict[str, float]]:
     """Each initiative's expected uplift per dimension code of the framework, in one query."""
     uplifts: dict[int, dict[str, float]] = {}
     for node, code, expected in db.session.execute(

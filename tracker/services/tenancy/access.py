@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.domain.errors import Forbidden, NotFound
@@ -42,8 +43,9 @@ def org_for(user: User, org_id: int, min_role: str = "viewer") -> Organization:
     if org is None or role is None:
         raise NotFound(f"Organization {org_id} not found.")
     if ROLE_RANK[role] < ROLE_RANK[min_role]:
-        raise Forbidden(f"Your role in this organization is {role}; this action needs "
-                        f"{min_role} or above.", role=role, required_role=min_role)
+        raise Forbidden(_("Your role in this organization is %(role)s; this action needs "
+                          "%(required)s or above.", role=role, required=min_role),
+                        role=role, required_role=min_role)
     return org
 
 

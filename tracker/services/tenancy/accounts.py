@@ -91,8 +91,8 @@ def create_user(email: str, password: str, *, name: str = "", admin: bool = Fals
     """Create a user; the email must be new and the password pass `check_password`."""
     check_password(password, email)
     if find_user(email) is not None:
-        raise Conflict(f"A user with email {email} already exists.",
-                       errors={"email": ["Already registered."]})
+        raise Conflict(_("A user with email %(email)s already exists.", email=email),
+                       errors={"email": [_("Already registered.")]})
     with transaction() as session:
         user = User(email=normalize_email(email), name=name, is_admin=admin, locale=locale,
                     password_hash=hash_password(password))
@@ -188,7 +188,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's tokens; it stops working at once."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     with transaction():
         token.revoked_at = token.revoked_at or utcnow()
     return token
@@ -202,8 +202,8 @@ def count_users() -> int:
 def set_locale(user: User, locale: str) -> User:
     """Remember the user's interface language (`en` or `fr`) for pages and emails."""
     if locale not in LOCALES:
-        raise InvalidInput("Unsupported language.", errors={"locale": [
-            f"Choose one of: {', '.join(LOCALES)}."]})
+        raise InvalidInput(_("Unsupported language."), errors={"locale": [
+            _("Choose one of: %(choices)s.", choices=", ".join(LOCALES))]})
     with transaction():
         user.locale = locale
     return user

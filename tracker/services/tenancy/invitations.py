@@ -53,7 +53,8 @@ def invite(org: Organization, inviter: User, email: str, role: str,
     (`TRACKER_BASE_URL`) and how many days it works (`TRACKER_INVITATION_DAYS`)."""
     email = accounts.normalize_email(email)
     if _member_by_email(org, email):
-        raise Conflict(f"{email} is already a member.", errors={"email": ["Already a member."]})
+        raise Conflict(_("%(email)s is already a member.", email=email),
+                       errors={"email": [_("Already a member.")]})
     secret = secrets.token_urlsafe(32)
     now = utcnow()
     days = int(config.get("TRACKER_INVITATION_DAYS") or DEFAULT_DAYS)
@@ -109,7 +110,7 @@ def _require_pending(org: Organization, invitation_id: int) -> Invitation:
     """The organization's pending invitation of this id; 404 otherwise."""
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.org_id != org.id or _state(invitation) != "pending":
-        raise NotFound("No such pending invitation.")
+        raise NotFound(_("No such pending invitation."))
     return invitation
 
 
@@ -160,10 +161,10 @@ def _new_account(invitation: Invitation, password: str | None, name: str) -> Use
     `create_user`'s)."""
     if accounts.find_user(invitation.email) is not None:
         raise Conflict(_("You already have an account: sign in to accept the invitation."),
-                       errors={"password": ["Sign in instead."]})
+                       errors={"password": [_("Sign in instead.")]})
     if not password:
         raise InvalidInput(_("Choose a password to create your account."),
-                           errors={"password": ["Required."]})
+                           errors={"password": [_("Required.")]})
     return accounts.create_user(invitation.email, password, name=name,
                                 locale=invitation.organization.locale or "en")
 

@@ -72,6 +72,10 @@ NOT_EXPORTED: dict[str, str] = {
     "invitation": "links sent from this instance; invite the members again",
 }
 SOFT_REFERENCES: dict[tuple[str, str], str] = {("baseline_item", "initiative_id"): "initiative"}
+#: JSON columns holding a list of objects, one key of which is an id of another table: the
+#: export writes refs there too (a pilot's criteria name KPIs).
+NESTED_REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("pilot", "criteria"): ("kpi_id", "kpi")}
 GONE = "#gone-"
 LEFT_OUT_COLUMNS = frozenset({"id", "org_id", "created_at"})
 REGENERATED: dict[tuple[str, str], Callable[[], Any]] = {
@@ -93,7 +97,9 @@ def exported_tables() -> list[Table]:
     id_lists = [(chosen[target], table) for table in chosen.values() for column in table.columns
                 if (target := _id_list_target(column, chosen)) is not None]
     soft = [(chosen[target], chosen[name]) for (name, _), target in SOFT_REFERENCES.items()]
-    return sort_tables(chosen.values(), extra_dependencies=id_lists + soft)
+    nested = [(chosen[target], chosen[name])
+              for (name, _), (_, target) in NESTED_REFERENCES.items()]
+    return sort_tables(chosen.values(), extra_dependencies=id_lists + soft + nested)
 
 
 def grid_tables() -> frozenset[str]:
@@ -223,6 +229,11 @@ def _export_row(table: Table, row: RowMapping, refs: Mapping[str, Mapping[Any, s
         elif (list_target := _id_list_target(column, refs)) and value is not None:
             target_refs = refs[list_target]
             value = [target_refs[v] for v in value if v in target_refs]
+        elif (table.name, name) in NESTED_REFERENCES and value is not None:
+            key, nested_target = NESTED_REFERENCES[(table.name, name)]
+            nested_refs = refs[nested_target]
+            value = [{**item, key: nested_refs[item[key]]} for item in value
+                     if isinstance(item, dict) and item.get(key) in nested_refs]
         out[name] = _plain(value)
     return out
 
@@ -279,7 +290,21 @@ class _Import:
             return self._link(table, column, target, value)
         if (list_target := _id_list_target(column, self.exported)) is not None:
             return self._links(field, list_target, value), False
+        if (table.name, column.name) in NESTED_REFERENCES:
+            return self._nested(field, NESTED_REFERENCES[(table.name, column.name)], value), False
         return _parse(column, value, field), False
+
+    def _nested(self, field: str, reference: tuple[str, str], value: Any) -> Any:
+        """A list of objects whose `key` holds a ref of `target`, with the refs replaced by
+        the ids this import gave (a ref of another table or organization is refused)."""
+        key, target = reference
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(
+                isinstance(item, dict) and isinstance(item.get(key), str) for item in value):
+            raise InvalidInput(f"{field} takes a list of objects with a {key}.",
+                               errors={field: [f"Expected objects whose {key} is {target}#n."]})
+        return [{**item, key: self._ref(item[key], target)[0]} for item in value]
 
     def _check_fields(self, table: Table, row: Mapping[str, Any]) -> None:
         """Known fields only, none the import sets itself, and a fresh ref of the table."""

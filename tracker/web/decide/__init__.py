@@ -1,3 +1,3 @@
 """decide pages."""
 
-from tracker.web.decide import backlog, decisions, raters, scorecard, suggestions  # noqa: F401
+from tracker.web.decide import backlog, decisions, pilots, raters, scorecard, suggestions  # noqa: F401

@@ -10,6 +10,7 @@ translated labels and page links to the figure builders of `tracker.adapters.cha
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
@@ -24,13 +25,15 @@ from tracker.domain.graph import drop_nodes, waves
 from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
 from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
 from tracker.schemas.decide import DependencySchema, InitiativeSchema
-from tracker.services.decide import archive, backlog, dependencies, initiatives, pilots, trail
+from tracker.services.decide import archive, backlog, dependencies, initiatives, trail
 from tracker.services.decide.graph import load_graph
 from tracker.services.diagnose import findings, root_causes
-from tracker.services.plan import roadmap
+from tracker.services.plan import forecast, roadmap
+from tracker.services.tenancy import organizations
 from tracker.web.audit_words import event_lines
 from tracker.web.base import bp, org_page
-from tracker.web.forms import form_numbers, number_errors
+from tracker.web.decide.pilot_section import pilot_context
+from tracker.web.forms import form_float, form_numbers, number_errors
 from tracker.web.labels import (
     BACKLOG_LABELS,
     FIELD_LABELS,
@@ -46,6 +49,9 @@ FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "dura
                                 "actual_start", "actual_end")
 #: The plain fields that hold a number.
 NUMBER_FIELDS: tuple[str, ...] = ("duration_weeks", "load", *INPUT_FIELDS)
+#: The three-point estimate's fields (optimistic, most likely, pessimistic weeks): all three
+#: given, or all three blank to clear the estimate (the API's `estimate`).
+ESTIMATE_FIELDS: tuple[str, ...] = initiatives.ESTIMATE_FIELDS
 #: The relations the forms edit too: linked findings and expected uplifts.
 RELATION_FIELDS: tuple[str, ...] = ("finding_ids", "uplifts")
 #: Blank uplift rows offered below the initiative's own, and added by "Add a row" without
@@ -70,7 +76,8 @@ def backlog_page(org_id: int) -> Any:
     include_done = _include_done()
     filters: dict[str, Any] = {
         "status": request.args.get("status", ""), "class": request.args.get("class", ""),
-        "quadrant": request.args.get("quadrant", ""), "include_done": include_done}
+        "quadrant": request.args.get("quadrant", ""), "include_done": include_done,
+        "stalled": request.args.get("stalled", "") in ("1", "on", "true")}
     sort = request.args.get("sort", "rank")
     descending = request.args.get("dir") == "desc"
     error = None
@@ -83,7 +90,8 @@ def backlog_page(org_id: int) -> Any:
     shown = [item for item in items
              if (not filters["status"] or item.status == filters["status"])
              and (not filters["class"] or item.class_ == filters["class"])
-             and (not filters["quadrant"] or item.quadrant == filters["quadrant"])]
+             and (not filters["quadrant"] or item.quadrant == filters["quadrant"])
+             and (not filters["stalled"] or item.stalled)]
     if sort in SORT_KEYS:
         shown = _sorted(shown, SORT_KEYS[sort], descending)
     titles = {item.id: item.title for item in items}
@@ -147,7 +155,7 @@ def initiative_edit(org_id: int, initiative_id: int) -> Any:
     org = org_page(org_id, "ops")
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
-    values = {name: getattr(initiative, name) for name in FORM_FIELDS}
+    values = {name: getattr(initiative, name) for name in (*FORM_FIELDS, *ESTIMATE_FIELDS)}
     values.update(finding_ids=[str(i) for i in initiatives.finding_ids(initiative)],
                   uplifts=initiatives.uplifts(initiative))
     errors: dict[str, list[str]] = {}
@@ -239,7 +247,7 @@ def initiative_delete(org_id: int, initiative_id: int) -> Any:
 
 def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
     """The initiative page; `forms` carries the pilot forms' values and errors when a
-    submission is refused (`tracker.web.decisions`), or why a delete was refused."""
+    submission is refused (`tracker.web.decide.pilots`), or why a delete was refused."""
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
     graph, by_id = load_graph(org)
@@ -251,14 +259,13 @@ def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
         "decide/initiative.html", org=org, initiative=initiative,
         findings=sorted(initiative.findings, key=lambda f: f.id),
         uplifts=sorted(initiative.uplifts, key=lambda u: u.dimension.code),
-        pilots=pilots.list_pilots(org, initiative.id, 1, 200).items,
         prerequisites=prerequisites, dependents=dependents, trail=lines,
+        backlog_item=_backlog_item(org, initiative), stall=_stall(org, initiative),
         spread=initiatives.spread(initiative), inputs=INPUT_FIELDS, labels=BACKLOG_LABELS,
         used=initiatives.effective_inputs(initiative), history=archive.history(org, initiative.id),
         delete_error=forms.get("delete_error"),
-        pilot_values=forms.get("pilot_values", {}), pilot_errors=forms.get("pilot_errors", {}),
-        decision_errors=forms.get("decision_errors", {}), pilot_statuses=PILOT_STATUSES,
-        pilot_decisions=PILOT_DECISIONS)
+        pilot_statuses=PILOT_STATUSES, pilot_decisions=PILOT_DECISIONS,
+        **pilot_context(org, initiative.id, forms))
 
 
 @bp.route("/orgs/<int:org_id>/dependencies", methods=["GET", "POST"], endpoint="dependencies")
@@ -363,11 +370,70 @@ def initiative_link(org_id: int) -> Callable[[int], str]:
                                          initiative_id=initiative_id)
 
 
+def _stall(org: Any, initiative: Any) -> forecast.Stall | None:
+    """The initiative's stall (weeks in progress and the limit passed) today in the
+    organization's time zone, or None when it is not stalled."""
+    if initiative.status != "in_progress" or initiative.archived_at is not None:
+        return None
+    today = datetime.now(org.zone).date()
+    return next((stall for stall in forecast.stalled_initiatives(org, today)
+                 if stall.initiative.id == initiative.id), None)
+
+
+def _estimate_data(values: dict[str, Any]) -> dict[str, Any]:
+    """The schema's `estimate` from the three estimate fields: none when all three are
+    blank (the estimate is cleared), the points as typed otherwise (a blank one is refused
+    by the schema, and named as missing); nothing when the form did not send them."""
+    sent = {name: values[name] for name in ESTIMATE_FIELDS if name in values}
+    if not sent:
+        return {}
+    typed = form_numbers({name: "" if value is None else str(value)
+                          for name, value in sent.items()}, ESTIMATE_FIELDS)
+    if all(value == "" for value in typed.values()):
+        return {"estimate": None}
+    return {"estimate": {name.removeprefix("estimate_"): value
+                         for name, value in typed.items()}}
+
+
+def _estimate_errors(problems: Any, values: dict[str, Any]) -> dict[str, list[str]]:
+    """The schema's errors on the estimate, each beside its field in words: a point
+    missing while another is given, a point that is not a number of weeks, or points out
+    of order (shown beside the most likely weeks)."""
+    if not problems:
+        return {}
+    if not isinstance(problems, dict):
+        return {"estimate_likely": _flat(problems)}
+    errors: dict[str, list[str]] = {}
+    for point in problems:
+        field = f"estimate_{point}" if f"estimate_{point}" in ESTIMATE_FIELDS \
+            else "estimate_likely"
+        label = FIELD_LABELS[field]
+        if (values.get(field) or "") == "":
+            message = _("Give %(field)s too, or leave the three estimate fields empty.",
+                        field=label)
+        elif field == "estimate_likely" and point == "likely" and _is_number(values[field]):
+            message = _("Give optimistic ≤ most likely ≤ pessimistic weeks.")
+        else:
+            message = _("%(field)s must be a number of weeks, 0 or more, such as 2.5 or "
+                        "2,5.", field=label)
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+def _is_number(text: Any) -> bool:
+    """Whether a typed estimate point reads as a number of weeks, 0 or more."""
+    try:
+        return form_float(str(text)) >= 0
+    except ValueError:
+        return False
+
+
 def _form_values() -> dict[str, Any]:
     """The submitted form fields as text: the plain fields sent (one the form did not send
     is left as it is), the chosen findings and the uplift rows (`uplift_dimension` /
     `uplift_expected` pairs, wholly blank rows skipped)."""
-    values: dict[str, Any] = {name: request.form[name].strip() for name in FORM_FIELDS
+    values: dict[str, Any] = {name: request.form[name].strip()
+                              for name in (*FORM_FIELDS, *ESTIMATE_FIELDS)
                               if name in request.form}
     rows = zip(request.form.getlist("uplift_dimension"), request.form.getlist("uplift_expected"),
                strict=False)
@@ -406,6 +472,7 @@ def _form_data(values: dict[str, Any]) -> dict[str, Any]:
             for name, value in numbers.items()
             if name in FORM_FIELDS and (name != "status" or value)}
     data["finding_ids"] = values["finding_ids"]
+    data.update(_estimate_data(values))
     data["uplifts"] = [form_numbers({key: row[key] for key in ("dimension", "expected")
                                      if row[key] != ""}, ("expected",))
                        for row in values["uplifts"]]
@@ -424,6 +491,7 @@ def _all_errors(org: Any, invalid: ValidationError, values: dict[str, Any],
     rows: dict[Any, Any] = {}
     if isinstance(messages.get("uplifts"), dict):
         rows = messages.pop("uplifts")
+    messages.update(_estimate_errors(messages.pop("estimate", None), values))
     errors = _field_errors(number_errors(messages, FIELD_LABELS))
     errors.update(_uplift_row_errors(org, rows, values["uplifts"]))
     for field, problems in _field_errors(
@@ -465,7 +533,7 @@ def _field_errors(messages: Any) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for field, problems in (messages.items() if isinstance(messages, dict) else [("", messages)]):
         key = field if field in FORM_FIELDS or field in RELATION_FIELDS \
-            or field.startswith("uplift-") else ""
+            or field in ESTIMATE_FIELDS or field.startswith("uplift-") else ""
         errors.setdefault(key, []).extend(_flat(problems))
     return errors
 
@@ -499,17 +567,24 @@ def _form_page(org: Any, initiative: Any, values: dict[str, Any],
         classes=CLASSES, labels=BACKLOG_LABELS, uplift_rows=rows, dimensions=dimensions,
         dimension_codes={d.code for d in dimensions},
         computed_class=_computed_class(org, initiative), finding_kinds=FINDING_KINDS,
+        owner_names=organizations.member_names(org),
         findings=findings.list_findings(org, 1, 1000, {}).items), 422 if errors else 200
 
 
 def _computed_class(org: Any, initiative: Any) -> str | None:
     """The class the backlog computes for the initiative (its override aside); None for a new
     or archived one, or when the backlog cannot be ranked."""
+    item = _backlog_item(org, initiative)
+    return item.computed_class if item is not None else None
+
+
+def _backlog_item(org: Any, initiative: Any) -> backlog.BacklogItem | None:
+    """The initiative's line of the ranked backlog (class, computed class, quadrant,
+    enabler); None for a new or archived one, or when the backlog cannot be ranked."""
     if initiative is None or initiative.archived_at is not None:
         return None
     try:
         ranked = backlog.ranked_backlog(org, include_done=True)
     except TrackerError:
         return None
-    return next((item.computed_class for item in ranked.items if item.id == initiative.id),
-                None)
+    return next((item for item in ranked.items if item.id == initiative.id), None)

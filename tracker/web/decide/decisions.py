@@ -1,7 +1,6 @@
 """Decision pages: the decision log (search, committee and date filters, pages, CSV export,
 a create form whose links are picked by name; archived and restored initiatives listed
-too) and, on an initiative's page, its pilots: create one, change its status,
-record its go/no-go decision. Pilot decisions appear in the log.
+too). Pilot decisions appear in the log; the pilot forms are `tracker.web.decide.pilots`.
 
 The rules stay in `services.decisions` and `services.pilots`; forms are loaded with the
 API's schemas so a field error reads the same in the browser and in the API.
@@ -14,31 +13,27 @@ from typing import Any
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from marshmallow import ValidationError
 
 from tracker.domain.errors import TrackerError
-from tracker.models import Pilot
 from tracker.models.decisions import COMMITTEES
-from tracker.schemas.decide import DecisionListArgsSchema, DecisionSchema, PilotSchema
+from tracker.schemas.decide import DecisionListArgsSchema, DecisionSchema
 from tracker.services.decide import decisions, pilots
 from tracker.services.decide.graph import load_graph
 from tracker.services.diagnose import findings
-from tracker.services.tenancy.access import get_owned
+from tracker.services.follow import committees
 from tracker.web.base import bp, org_page
-from tracker.web.decide.backlog import render_initiative
-from tracker.web.forms import form_numbers, number_errors
-from tracker.web.labels import COMMITTEE_LABELS, DECISION_LABELS, LOG_KIND_LABELS
+from tracker.web.labels import COMMITTEE_LABELS, DECISION_LABELS, DOSSIER_LABELS, LOG_KIND_LABELS
 
 PER_PAGE = 20
 #: The kinds of log entries the page shows: the shared ones and the initiatives' archiving.
 KIND_LABELS = {**LOG_KIND_LABELS, "archive": _l("initiative archived"),
                "restore": _l("initiative restored")}
 #: The decision form's fields; the link lists come from multiple selects.
-DECISION_FIELDS = ("title", "committee", "decided_on", "participants", "rationale")
+DECISION_FIELDS = ("title", "committee", "decided_on", "participants", "rationale",
+                   "committee_id", *decisions.DOSSIER)
 LINK_FIELDS = ("initiative_ids", "pilot_ids", "finding_ids")
-PILOT_FIELDS = ("teams", "value_stream", "hypothesis", "success_criteria", "kpi", "threshold",
-                "start", "end", "status")
 
 
 @bp.route("/orgs/<int:org_id>/decisions", methods=["GET", "POST"], endpoint="decisions")
@@ -70,6 +65,7 @@ def decisions_page(org_id: int) -> Any:
         page_url=lambda number: url_for("web.decisions", org_id=org.id,
                                         **_query_with(page=number)),
         pilots=pilots.org_pilots(org), findings=findings.list_findings(org, 1, 500, {}).items,
+        committee_records=committees.all_committees(org), dossier=DOSSIER_LABELS,
         labels={"committee": COMMITTEE_LABELS, "kind": KIND_LABELS,
                 "decision": DECISION_LABELS}), 422 if errors else 200
 
@@ -85,51 +81,6 @@ def decisions_csv(org_id: int) -> Response:
         "Content-Disposition": f'attachment; filename="decisions-{org.id}.csv"'})
 
 
-@bp.post("/orgs/<int:org_id>/initiatives/<int:initiative_id>/pilots", endpoint="pilot_new")
-@login_required
-def pilot_new(org_id: int, initiative_id: int) -> Any:
-    """Create a pilot under the initiative; errors are shown next to the form's fields."""
-    org = org_page(org_id, "ops")
-    values = {name: request.form.get(name, "").strip() for name in PILOT_FIELDS}
-    data: dict[str, Any] = {k: v for k, v in form_numbers(values, ("threshold",)).items()
-                            if v != ""}
-    if "teams" in data:
-        data["teams"] = [t.strip() for t in data["teams"].split(",") if t.strip()]
-    try:
-        pilots.create_pilot(org, current_user, initiative_id, PilotSchema().load(data))
-    except ValidationError as invalid:
-        return render_initiative(org, initiative_id, pilot_values=values,
-                                 pilot_errors=_errors(number_errors(
-                                     invalid.messages, {"threshold": _("Threshold")}))), 422
-    flash(_("Pilot created."), "ok")
-    return redirect(url_for("web.initiative", org_id=org.id, initiative_id=initiative_id,
-                            _anchor="pilots-title"), code=303)
-
-
-@bp.post("/orgs/<int:org_id>/pilots/<int:pilot_id>", endpoint="pilot_update")
-@login_required
-def pilot_update(org_id: int, pilot_id: int) -> Any:
-    """Change a pilot's status (`running` starts it) or record its decision."""
-    org = org_page(org_id, "ops")
-    fields = ("status",) if "status" in request.form else (
-        "decision", "decision_date", "rationale", "decided_by")
-    data: dict[str, Any] = {k: request.form.get(k, "").strip() or None for k in fields}
-    if "decision" in data:
-        data["keep_initiative"] = request.form.get("keep_initiative") == "on"
-    try:
-        changes = PilotSchema(partial=True).load(data)
-        if "decision" in changes and not changes["decision"]:
-            raise ValidationError({"decision": [_("Choose a decision.")]})
-        pilot = pilots.update_pilot(org, current_user, pilot_id, changes)
-    except ValidationError as invalid:
-        owned = get_owned(Pilot, org, pilot_id, "Pilot")
-        return render_initiative(org, owned.initiative_id,
-                                 decision_errors={pilot_id: _errors(invalid.messages)}), 422
-    flash(_("Pilot updated."), "ok")
-    return redirect(url_for("web.initiative", org_id=org.id, initiative_id=pilot.initiative_id,
-                            _anchor="pilots-title"), code=303)
-
-
 def _query_with(**changes: Any) -> dict[str, Any]:
     """The current query string's arguments, with `changes` applied (for links)."""
     return {**request.args.to_dict(), **changes}
@@ -139,7 +90,7 @@ def _filters() -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The list's query arguments loaded with the API's schema (the archiving of initiatives
     listed too); a bad one is dropped and reported instead of failing the page."""
     raw = {k: v for k, v in request.args.items()
-           if v != "" and k in ("q", "committee", "from", "to", "page")}
+           if v != "" and k in ("q", "committee", "committee_id", "from", "to", "page")}
     try:
         return {**DecisionListArgsSchema().load(raw), "include_archives": True}, {}
     except ValidationError as invalid:
@@ -157,6 +108,8 @@ def _decision_values() -> dict[str, Any]:
 def _decision_data(values: dict[str, Any]) -> dict[str, Any]:
     """Form values to the schema's input: participants one per line or comma-separated."""
     data = {k: v for k, v in values.items() if k in DECISION_FIELDS and v != ""}
+    if "committee_id" in data and not str(data["committee_id"]).isdigit():
+        data.pop("committee_id")
     data["participants"] = [p.strip() for p in values["participants"].replace("\n", ",")
                             .split(",") if p.strip()]
     data.update({k: values[k] for k in LINK_FIELDS})

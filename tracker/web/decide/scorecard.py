@@ -27,6 +27,7 @@ from tracker.services.decide import initiatives, scorecard
 from tracker.web.base import bp, can, org_page
 from tracker.web.decide.backlog import render_initiative
 from tracker.web.forms import form_number, form_numbers, number_errors
+from tracker.web.i18n import input_number
 
 #: How each kind of criterion reads on the pages.
 KIND_LABELS = {"benefit": _l("benefit (raises the value)"),
@@ -209,7 +210,6 @@ def _score_errors(criteria: list[ScorecardCriterion], messages: Any) -> dict[str
 
 
 def input_text(value: float | None) -> str:
-    """A stored number as a form field shows it: `3` rather than `3.0`, blank for none."""
-    if value is None:
-        return ""
-    return str(int(value)) if value.is_integer() else repr(value)
+    """A stored number as a form field shows it, in the page's language: `3` rather than
+    `3.0`, `3,5` in French, blank for none (`tracker.web.i18n.input_number`)."""
+    return input_number(value)

@@ -214,6 +214,7 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
                               _("Mean rating (higher is better)")) if groups else None)
     blind = {row["dimension"]: row for row in perception.blind_spots(org, assessment_id)
              ["dimensions"]}
+    perspectives = perception.cross_assessment(org, assessment_id, (codes, scored.points))
 
     evidence: dict[str, list[Any]] = defaultdict(list)
     for item in assessments.list_evidence(org, assessment_id, 1, 1000,
@@ -242,6 +243,7 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
         framework_name=display_names(framework, locale).framework,
         overall=scored.scores.overall, axes=axes, radar=radar_figure, heatmap=heatmap, by=by,
         attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
+        perspectives=perspectives,
         evidence=evidence, findings=ordered_findings, finding_links=finding_links,
         sees_respondents=sees_respondents, respondents=respondents, grid_values=grid_values,
         grid_errors=grid_errors,

@@ -1,3 +1,10 @@
 """follow pages."""
 
-from tracker.web.follow import barometer, kpis, schedule_forms, schedules  # noqa: F401  (routes)
+from tracker.web.follow import (  # noqa: F401  (routes)
+    barometer,
+    committees,
+    kpis,
+    objectives,
+    schedule_forms,
+    schedules,
+)

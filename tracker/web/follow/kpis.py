@@ -23,9 +23,10 @@ from tracker.adapters.charts.trend import TrendNames, kpi_trend
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.models import Organization
 from tracker.schemas.follow import KpiSchema, MeasurementSchema
-from tracker.services.follow import kpis
+from tracker.services.follow import kpis, objectives
 from tracker.web.base import bp, org_page
 from tracker.web.forms import form_number
+from tracker.web.labels import KPI_FAMILY_LABELS, PERIMETER_KIND_LABELS
 
 #: The least role that creates, edits, archives and measures KPIs.
 WRITER = "ops"
@@ -47,7 +48,15 @@ FIELD_HINTS: dict[str, Any] = {
     "value": _l("Enter the measured value as a number (e.g. 7 or 7.5)."),
     "measured_at": _l("Enter the date of the measurement (year-month-day)."),
     "comment": _l("Keep the comment to 2,000 characters at most."),
+    "family": _l("Choose one of the families in the list, or none."),
+    "owner": _l("Keep the owner to 200 characters at most (a name or an email)."),
+    "perimeter_kind": _l("Choose the whole organization, a team or a value stream."),
+    "perimeter_name": _l("Name the team or value stream; leave it empty for the whole "
+                         "organization."),
 }
+#: The form's fields beyond `kpis.FIELDS`.
+LINK_FIELDS = ("dimensions", "perimeter_kind", "perimeter_name", "initiative_ids",
+               "objective_ids")
 
 
 @bp.get(BASE, endpoint="kpis")
@@ -70,14 +79,16 @@ def kpis_archived(org_id: int) -> str:
 def kpi_new(org_id: int) -> Any:
     """Create a KPI; refused fields come back beside their inputs, all at once, input kept."""
     org = org_page(org_id, WRITER)
-    values: dict[str, Any] = {"direction": "higher_is_better", "dimensions": []}
+    values: dict[str, Any] = {"direction": "higher_is_better", "dimensions": [],
+                              "perimeter_kind": "organization", "initiative_ids": [],
+                              "objective_ids": []}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = _kpi_values()
         try:
             created = kpis.create_kpi(org, KpiSchema().load(_kpi_data(values)))
         except (ValidationError, InvalidInput) as refused:
-            errors = _errors(refused, (*kpis.FIELDS, "dimensions"))
+            errors = _errors(refused, (*kpis.FIELDS, *LINK_FIELDS))
         else:
             flash(_("KPI %(name)s created: record its first measurement below.",
                     name=created.name), "ok")
@@ -93,14 +104,17 @@ def kpi_edit(org_id: int, kpi_id: int) -> Any:
     kpi = kpis.get_kpi(org, kpi_id)
     values: dict[str, Any] = {name: getattr(kpi, name) for name in kpis.FIELDS}
     values.update(target="" if kpi.target is None else f"{kpi.target:g}",
-                  dimensions=kpi.dimensions)
+                  dimensions=kpi.dimensions, family=kpi.family or "", owner=kpi.owner or "",
+                  perimeter_kind=kpi.perimeter["kind"],
+                  perimeter_name=kpi.perimeter["name"] or "",
+                  initiative_ids=kpi.initiative_ids, objective_ids=kpi.objective_ids)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = _kpi_values()
         try:
             kpis.update_kpi(org, kpi_id, KpiSchema().load(_kpi_data(values)))
         except (ValidationError, InvalidInput) as refused:
-            errors = _errors(refused, (*kpis.FIELDS, "dimensions"))
+            errors = _errors(refused, (*kpis.FIELDS, *LINK_FIELDS))
         else:
             flash(_("KPI %(name)s saved.", name=values["name"]), "ok")
             return redirect(url_for("web.kpi", org_id=org.id, kpi_id=kpi_id), code=303)
@@ -165,16 +179,20 @@ def _after_shelving(org: Organization, kpi_id: int, change: Any, done: str,
 
 
 def _list_page(org: Organization, *, archived: bool) -> str:
-    """The KPIs in use, or the archived ones, with the pages' links."""
+    """The KPIs in use, or the archived ones, with the pages' links; `family` in the query
+    shows one family only."""
     g.active_nav = "kpis"
     number = max(request.args.get("page", 1, type=int) or 1, 1)
-    shown = kpis.list_kpis(org, number, PER_PAGE, archived=archived)
+    family = request.args.get("family") or None
+    family = family if family in KPI_FAMILY_LABELS else None
+    shown = kpis.list_kpis(org, number, PER_PAGE, archived=archived, family=family)
     endpoint = "web.kpis_archived" if archived else "web.kpis"
     return render_template(
         "follow/kpis.html", org=org, page=shown, archived=archived, directions=DIRECTIONS,
         archived_count=None if archived else kpis.count_archived(org), writer=WRITER,
+        families=KPI_FAMILY_LABELS, perimeters=PERIMETER_KIND_LABELS, family=family,
         pages=max(1, -(-shown.total // PER_PAGE)),
-        page_url=lambda n: url_for(endpoint, org_id=org.id, page=n))
+        page_url=lambda n: url_for(endpoint, org_id=org.id, page=n, family=family))
 
 
 def _form_page(org: Organization, kpi: kpis.KpiReport | None, values: dict[str, Any],
@@ -183,7 +201,10 @@ def _form_page(org: Organization, kpi: kpis.KpiReport | None, values: dict[str, 
     g.active_nav = "kpis"
     return render_template(
         "follow/kpi_form.html", org=org, kpi=kpi, values=values, errors=errors,
-        directions=DIRECTIONS, dimensions=kpis.dimension_choices(org)), 422 if errors else 200
+        directions=DIRECTIONS, dimensions=kpis.dimension_choices(org),
+        families=KPI_FAMILY_LABELS, perimeters=PERIMETER_KIND_LABELS,
+        initiatives=objectives.initiative_choices(org),
+        objectives=objectives.objective_choices(org)), 422 if errors else 200
 
 
 def _kpi_page(org: Organization, kpi_id: int, values: dict[str, str] | None = None,
@@ -201,6 +222,7 @@ def _kpi_page(org: Organization, kpi_id: int, values: dict[str, str] | None = No
     return render_template(
         "follow/kpi.html", org=org, kpi=kpi, measurements=shown, trend=trend,
         directions=DIRECTIONS, writer=WRITER, errors=errors or {},
+        families=KPI_FAMILY_LABELS, perimeters=PERIMETER_KIND_LABELS,
         values=values or {"measured_at": date.today().isoformat()},
         pages=max(1, -(-shown.total // MEASUREMENTS_PER_PAGE)),
         page_url=lambda n: url_for("web.kpi", org_id=org.id, kpi_id=kpi_id, page=n,
@@ -208,16 +230,23 @@ def _kpi_page(org: Organization, kpi_id: int, values: dict[str, str] | None = No
 
 
 def _kpi_values() -> dict[str, Any]:
-    """The submitted KPI fields, stripped; the picked dimensions as a list of codes."""
-    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in kpis.FIELDS}
-    values["dimensions"] = [code for code in request.form.getlist("dimensions") if code]
+    """The submitted KPI fields, stripped; the picked dimensions as a list of codes, the
+    picked initiatives and objectives as lists of ids (as text)."""
+    values: dict[str, Any] = {name: request.form.get(name, "").strip()
+                              for name in (*kpis.FIELDS, "perimeter_kind", "perimeter_name")}
+    for name in ("dimensions", "initiative_ids", "objective_ids"):
+        values[name] = [item for item in request.form.getlist(name) if item]
     return values
 
 
 def _kpi_data(values: dict[str, Any]) -> dict[str, Any]:
-    """Form text to schema input: an empty target is no target; a decimal comma reads as a
-    point."""
-    return {**values, "target": form_number(values["target"]) or None}
+    """Form text to schema input: an empty target is no target (a decimal comma reads as a
+    point), an empty family or owner none; the perimeter as `{kind, name}`."""
+    data = {key: value for key, value in values.items() if not key.startswith("perimeter_")}
+    return {**data, "target": form_number(values["target"]) or None,
+            "family": values["family"] or None, "owner": values["owner"] or None,
+            "perimeter": {"kind": values["perimeter_kind"] or "organization",
+                          "name": values["perimeter_name"] or None}}
 
 
 def _errors(refused: ValidationError | InvalidInput,
@@ -228,11 +257,21 @@ def _errors(refused: ValidationError | InvalidInput,
            else refused.errors or {"": [refused.detail]})
     messages: dict[str, Any] = raw if isinstance(raw, dict) else {"": raw}
     errors: dict[str, list[str]] = {}
-    for name, lines in messages.items():
+    for name, lines in _perimeter_keys(messages).items():
         owner = name if name in fields else ""
         hint = FIELD_HINTS.get(owner)
         errors[owner] = [str(hint)] if hint else [str(line) for line in _lines(lines)]
     return errors
+
+
+def _perimeter_keys(messages: dict[str, Any]) -> dict[str, Any]:
+    """The perimeter's messages (`perimeter.name`, or nested under `perimeter`) under the
+    form's own field names, `perimeter_kind` and `perimeter_name`."""
+    flat = {key: value for key, value in messages.items() if key != "perimeter"}
+    nested = messages.get("perimeter")
+    for part, lines in (nested.items() if isinstance(nested, dict) else []):
+        flat[f"perimeter.{part}"] = lines
+    return {key.replace("perimeter.", "perimeter_"): value for key, value in flat.items()}
 
 
 def _lines(messages: Any) -> list[Any]:

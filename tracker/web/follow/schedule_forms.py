@@ -25,7 +25,7 @@ from tracker.models import Organization
 from tracker.models.schedules import SCHEDULE_KINDS
 from tracker.schemas.common import Email, time_zones
 from tracker.schemas.follow import ScheduleSchema
-from tracker.services.follow import cron_words, schedules
+from tracker.services.follow import committees, cron_words, schedules
 from tracker.services.tenancy import organizations
 from tracker.web.base import bp, org_page
 from tracker.web.follow.schedules import KINDS
@@ -33,7 +33,7 @@ from tracker.web.i18n import moment
 
 #: The form's text fields, in order (`members` is the multiple choice of members).
 FORM_FIELDS: tuple[str, ...] = ("kind", "cron", "interval_days", "timezone", "others",
-                                "close_after_days")
+                                "close_after_days", "committee_id")
 #: How many members the recipients' picker lists (an organization has a few dozen).
 MEMBERS_SHOWN = 500
 #: How many next runs the helper shows.
@@ -48,7 +48,7 @@ def schedule_new(org_id: int) -> Any:
     """Create a schedule; "Preview" shows its next runs without saving."""
     org = org_page(org_id, "ops")
     values: dict[str, Any] = {"kind": request.args.get("kind", "barometer"), "cron": "",
-                              "members": []}
+                              "members": [], "committee_id": request.args.get("committee_id", "")}
     if request.method == "GET":
         return _render(org, None, values, {}, 200)
     return _submit(org, None)
@@ -69,7 +69,7 @@ def schedule_edit(org_id: int, schedule_id: int) -> Any:
               "interval_days": str(schedule.interval_days or ""),
               "timezone": schedule.timezone if schedule.timezone != org.timezone else "",
               "close_after_days": str(schedule.close_after_days or ""),
-              "members": chosen,
+              "members": chosen, "committee_id": str(schedule.committee_id or ""),
               "others": "\n".join(r for r in schedule.recipients if r not in chosen)}
     return _render(org, schedule, values, {}, 200)
 
@@ -146,6 +146,8 @@ def _parse(org: Organization, values: Mapping[str, Any],
         errors.update(_by_field(invalid.messages))
     if "paused" in values:
         data["paused"] = values["paused"]
+    committee = values.get("committee_id") or ""
+    data["committee_id"] = int(committee) if committee.isdigit() else None
     recipients, recipient_errors = _recipients(org, values["members"], values["others"])
     errors.update(recipient_errors)
     data["recipients"] = recipients
@@ -215,4 +217,5 @@ def _render(org: Organization, schedule: schedules.ScheduleView | None,
         "follow/schedules_form.html", org=org, schedule=schedule, values=values,
         errors=errors, preview=preview, kinds=KINDS, kind_codes=SCHEDULE_KINDS,
         members=_member_emails(org), zones=sorted(time_zones()),
+        committees=committees.all_committees(org),
         org_zone=schedules.safe_zone(org.timezone)), status

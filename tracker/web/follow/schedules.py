@@ -16,11 +16,11 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from tracker.domain.errors import TrackerError
-from tracker.services.follow import outbox, schedules
+from tracker.services.follow import committees, outbox, schedules
 from tracker.web.base import bp, org_page
 
 KINDS = {"pulse": _l("pulse survey"), "reminder": _l("reminder"), "close": _l("close"),
-         "barometer": _l("barometer email")}
+         "barometer": _l("barometer email"), "committee_pack": _l("committee meeting pack")}
 MAIL_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
 RESEND_TO = {"new": _l("new recipients only"), "all": _l("all recipients")}
 
@@ -38,7 +38,8 @@ def schedules_page(org_id: int) -> str:
         emails=outbox.list_messages(org.id, 1, 100, status).items, status=status,
         kinds=KINDS, mail_statuses=MAIL_STATUSES, resend_to=RESEND_TO,
         zone=schedules.safe_zone(org.timezone), zone_warning=schedules.zone_warning(org.timezone),
-        files=not current_app.config.get("TRACKER_SMTP_HOST"))
+        files=not current_app.config.get("TRACKER_SMTP_HOST"),
+        committee_names={c.id: c.name for c in committees.all_committees(org)})
 
 
 @bp.post("/orgs/<int:org_id>/schedules/<int:schedule_id>/pause", endpoint="schedule_pause")

@@ -8,7 +8,7 @@ translated labels and page links, to `tracker.adapters.charts.gantt`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -17,12 +17,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from marshmallow import ValidationError
 
-from tracker.adapters.charts import gantt
+from tracker.adapters.charts import fan, gantt
 from tracker.adapters.charts.figures import Legend
 from tracker.domain.errors import TrackerError
+from tracker.domain.roadmap import OwnerLoad, week_date
 from tracker.schemas.plan import PlanArgsSchema
 from tracker.schemas.tenancy import PLAN_SETTINGS, OrganizationSchema
-from tracker.services.plan import roadmap, trajectory
+from tracker.schemas.trend import ForecastArgsSchema
+from tracker.services.plan import forecast, roadmap, trajectory
 from tracker.services.tenancy import organizations
 from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import initiative_link
@@ -32,6 +34,12 @@ from tracker.web.labels import PLAN_SETTING_LABELS, UNPLANNED_REASON_LABELS
 
 #: The query arguments a plan is computed with.
 PLAN_ARGS = ("start", "capacity", "points")
+
+#: The forecast form's fields; the forecast is computed only when the form is sent
+#: (`forecast=1`), so the roadmap page costs no Monte Carlo runs by default.
+FORECAST_ARGS = ("runs", "seed", "level", "by")
+#: The forecast's initiatives listed on the page (latest P85 end first); the API gives all.
+FORECAST_ROWS = 10
 
 #: How each slip status of a baseline comparison reads
 #: (`services.plan.baselines.SLIP_STATUSES`).
@@ -70,13 +78,80 @@ def render_roadmap(org: Any, status: int = 200,
     comparison = _comparison(org, form["baseline"], params) if plan else None
     what_if = _what_if(org, form, args) if plan else None
     figure = _gantt(org.id, plan) if plan and plan.initiatives else None
+    projection = _forecast(org, args) if plan and plan.initiatives else None
+    if projection and projection["errors"]:
+        status = 422
     return render_template(
         "plan/roadmap.html", org=org, plan=plan, error=error, errors=errors, form=form,
         baselines=baselines, comparison=comparison, what_if=what_if, figure=figure,
         start=params.start_for(org), params=params, plan_in_use=_plan_in_use(org),
         reason_labels=UNPLANNED_REASON_LABELS, status_labels=SLIP_STATUS_LABELS,
         new_baseline=new_baseline or {"name": "", "errors": {}},
-        downloads=_downloads(org, params)), status
+        downloads=_downloads(org, params), projection=projection,
+        owner_table=owner_table(plan.owner_load if plan else [])), status
+
+
+def _forecast(org: Any, plan_args: Mapping[str, Any]) -> dict[str, Any]:
+    """The forecast section: its form as typed (defaults 2000 runs, seed 0) and, once the
+    form is sent, the forecast of the plan shown, its fan of end dates and the latest
+    initiatives; or the form's errors beside their fields."""
+    typed = {key: request.args.get(key, "").strip() for key in FORECAST_ARGS}
+    form = {**typed, "runs": typed["runs"] or str(forecast.DEFAULT_RUNS),
+            "seed": typed["seed"] or "0"}
+    section: dict[str, Any] = {"form": form, "errors": {}, "answer": None}
+    if request.args.get("forecast") != "1":
+        return section
+    errors: dict[str, list[str]] = {}
+    if bool(typed["level"]) != bool(typed["by"]):
+        missing = "by" if typed["level"] else "level"
+        errors[missing] = [_("Give both a level and a date to know the chance of reaching "
+                             "it, or neither.")]
+    try:
+        args = ForecastArgsSchema().load({**plan_args, **form_numbers(
+            {k: v for k, v in form.items() if v}, ("level",))})
+    except ValidationError as invalid:
+        args = {}
+        for key, messages in invalid.normalized_messages().items():
+            errors.setdefault(key if key in FORECAST_ARGS else "", []).extend(messages)
+    if errors:
+        section["errors"] = errors
+        return section
+    target = forecast.Target(args["level"], args["by"]) if args.get("by") else None
+    try:
+        answer = forecast.roadmap_forecast(org, roadmap.PlanParams.from_args(args),
+                                           runs=args["runs"], seed=args["seed"], target=target)
+    except TrackerError as failure:
+        section["errors"] = {key if key in FORECAST_ARGS else "": list(lines) for key, lines
+                             in (failure.errors or {"": [failure.detail]}).items()}
+        return section
+    latest = sorted(answer["initiatives"], key=lambda r: (r["end_p85"], r["end_p50"]),
+                    reverse=True)[:FORECAST_ROWS]
+    section.update(answer=answer, rows=latest, figure=fan.end_fan(
+        latest, answer["makespan_dates"], _deterministic_end(answer), fan.FanLabels(
+            _("P50 → P85 end"), _("Plan without uncertainty"),
+            {"p50": _("Makespan P50"), "p85": _("Makespan P85"),
+             "p95": _("Makespan P95")}), initiative_link(org.id)) if latest else None,
+        api=url_for("roadmap.ForecastView", org_id=org.id,
+                    **{k: v.isoformat() if hasattr(v, "isoformat") else v
+                       for k, v in args.items() if v is not None}))
+    return section
+
+
+def _deterministic_end(answer: Mapping[str, Any]) -> Any:
+    """The date the plan ends without uncertainty, on the forecast's week scale."""
+    return week_date(answer["start"], answer["deterministic_makespan_weeks"])
+
+
+def owner_table(rows: Sequence[OwnerLoad]) -> dict[str, Any]:
+    """The owner load as a table: the phases as columns (name, length in weeks) and one row
+    per owner with a cell per phase, in the order of `rows` (phase by phase, owners by
+    name)."""
+    cells: dict[str, list[OwnerLoad]] = {}
+    for row in rows:
+        cells.setdefault(row.owner, []).append(row)
+    first = next(iter(cells.values()), [])
+    return {"phases": [{"name": cell.phase, "weeks": cell.phase_weeks} for cell in first],
+            "rows": [{"owner": owner, "cells": line} for owner, line in cells.items()]}
 
 
 def _downloads(org: Any, params: roadmap.PlanParams) -> dict[str, str]:

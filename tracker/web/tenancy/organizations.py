@@ -48,7 +48,7 @@ FIELD_LABELS: dict[str, Any] = {
     "perception_gap_threshold": _l("Perception gap threshold"),
     "default_method": _l("Default prioritization method"),
     "quick_win_max_weeks": _l("Quick win: at most (weeks)"),
-    "structural_min_weeks": _l("Structural lever: at least (weeks)"),
+    "structural_min_weeks": _l("Structural lever: longer than (weeks)"),
     "size_band": _l("Size"), "management_levels": _l("Management levels"),
     "product_tech_people": _l("People in product and tech"),
     "growth_outlook": _l("Growth outlook"),
