@@ -69,7 +69,7 @@ def log_a_decision(campaign: Campaign) -> None:
     campaign.done("decision form")
     page.click("#decision-form button[type=submit]")
     page.wait_for_selector("text=Decision logged.")
-    row = page.locator("#decisions-table tbody tr").first
+    row = page.locator("#decisions-table tbody tr", has_text="Generalize release autonomy")
     assert "portfolio" in row.inner_text() and "Portfolio board" in row.inner_text()
     row.locator("details.dossier summary").click()
     assert "Generalize; extend; stop." in row.inner_text()
