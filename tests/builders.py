@@ -88,3 +88,28 @@ class Scenario:
         response = self.api.get(self.assessment_url("/scores"))
         assert response.status_code == 200, response.json
         return response.json
+
+
+def closed_with_levels(api: Any, scenario: Scenario, title: str,
+                       ratings: dict[tuple[str, str], float], closed_on: Any) -> int:
+    """A closed assessment of the scenario's framework: `ratings` maps (name, level) to the
+    value of a.one; `closed_on` (a date) back-dates its `closed_at`. Its id."""
+    from datetime import UTC, datetime
+
+    from tracker.extensions import db
+    from tracker.models import Assessment
+
+    assessment_id = api.post(scenario.url("/assessments"), json={
+        "framework_id": scenario.framework["id"], "title": title, "kind": "pulse"}).json["id"]
+    base = scenario.url(f"/assessments/{assessment_id}")
+    api.patch(base, json={"status": "open"})
+    rows = []
+    for (name, level), value in ratings.items():
+        rid = api.post(f"{base}/respondents", json={"name": name, "level": level}).json["id"]
+        rows.append({"respondent_id": rid, "dimension": "a.one", "value": value})
+    assert api.put(f"{base}/ratings", json=rows).status_code == 200
+    api.patch(base, json={"status": "closed"})
+    db.session.get(Assessment, assessment_id).closed_at = datetime.combine(
+        closed_on, datetime.min.time(), tzinfo=UTC)
+    db.session.commit()
+    return assessment_id

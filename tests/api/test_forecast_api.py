@@ -3,13 +3,13 @@ trend and the calibration, through the API (DESIGN sections 3 and 5)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from tests.builders import Scenario
+from tests.builders import Scenario, closed_with_levels
 from tracker.extensions import db
-from tracker.models import Assessment, Initiative, Uplift
+from tracker.models import Initiative, Uplift
 from tracker.services.frame import frameworks
 
 
@@ -66,33 +66,15 @@ def test_too_many_runs_are_refused_with_the_field(lead):
     assert "runs" in str(answer.json["errors"])
 
 
-def _closed(lead, scenario, title, ratings, closed_on):
-    """A closed assessment: `ratings` maps (name, level) to the value of a.one."""
-    assessment_id = lead.post(scenario.url("/assessments"), json={
-        "framework_id": scenario.framework["id"], "title": title, "kind": "pulse"}).json["id"]
-    base = scenario.url(f"/assessments/{assessment_id}")
-    lead.patch(base, json={"status": "open"})
-    rows = []
-    for (name, level), value in ratings.items():
-        rid = lead.post(f"{base}/respondents", json={"name": name, "level": level}).json["id"]
-        rows.append({"respondent_id": rid, "dimension": "a.one", "value": value})
-    assert lead.put(f"{base}/ratings", json=rows).status_code == 200
-    lead.patch(base, json={"status": "closed"})
-    db.session.get(Assessment, assessment_id).closed_at = datetime.combine(
-        closed_on, datetime.min.time(), tzinfo=UTC)
-    db.session.commit()
-    return assessment_id
-
-
 def test_the_alignment_gap_closes_and_names_the_initiatives(lead, admin):
     scenario = Scenario(lead, admin)
     leaders = [("L1", "leader"), ("L2", "leader"), ("L3", "leader")]
     teams = [("T1", "team"), ("T2", "team"), ("T3", "team")]
     # January: leaders 5, 5, 4 (4.667), teams 2, 2, 3 (2.333): gap 2.3333
-    first = _closed(lead, scenario, "Q1", dict(zip(leaders + teams, [5, 5, 4, 2, 2, 3],
+    first = closed_with_levels(lead, scenario, "Q1", dict(zip(leaders + teams, [5, 5, 4, 2, 2, 3],
                                                    strict=True)), date(2027, 1, 1))
     # 182.625 days later (two quarters): leaders 4, 4, 4, teams 3, 3, 3: gap 1.0
-    second = _closed(lead, scenario, "Q3", dict(zip(leaders + teams, [4, 4, 4, 3, 3, 3],
+    second = closed_with_levels(lead, scenario, "Q3", dict(zip(leaders + teams, [4, 4, 4, 3, 3, 3],
                                                     strict=True)), date(2027, 7, 2))
     dims = frameworks.dimensions_by_code(frameworks.load_framework(scenario.framework["id"]))
     initiative = Initiative(org_id=scenario.org["id"], title="Mirror", status="approved")

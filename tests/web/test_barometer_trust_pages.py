@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from html import unescape as html_unescape
 
 import pytest
 from sqlalchemy import select
 
-from tests.builders import Scenario
+from tests.builders import Scenario, closed_with_levels
 from tests.web.scoring_helpers import demo_signed_in
 from tracker.extensions import db
-from tracker.models import Assessment, Initiative, Membership, Organization, Uplift, User
+from tracker.models import Initiative, Membership, Organization, Uplift, User
 from tracker.services.frame import frameworks
 
 
@@ -108,34 +108,17 @@ def test_without_an_assessment_the_sections_name_the_next_step(client, demo):
     assert "No stalled initiative." in html
 
 
-def _closed(lead, scenario, title, ratings, closed_on):
-    """A closed assessment: `ratings` maps (name, level) to the value of a.one."""
-    assessment_id = lead.post(scenario.url("/assessments"), json={
-        "framework_id": scenario.framework["id"], "title": title, "kind": "pulse"}).json["id"]
-    base = scenario.url(f"/assessments/{assessment_id}")
-    lead.patch(base, json={"status": "open"})
-    rows = []
-    for (name, level), value in ratings.items():
-        rid = lead.post(f"{base}/respondents", json={"name": name, "level": level}).json["id"]
-        rows.append({"respondent_id": rid, "dimension": "a.one", "value": value})
-    assert lead.put(f"{base}/ratings", json=rows).status_code == 200
-    lead.patch(base, json={"status": "closed"})
-    db.session.get(Assessment, assessment_id).closed_at = datetime.combine(
-        closed_on, datetime.min.time(), tzinfo=UTC)
-    db.session.commit()
-
-
 def test_a_built_case_closing_gap_and_a_change_within_its_margin(client, lead, admin):
     scenario = Scenario(lead, admin)
     people = [("L1", "leader"), ("L2", "leader"), ("L3", "leader"),
               ("T1", "team"), ("T2", "team"), ("T3", "team")]
     # Q1: leaders 5, 5, 4 (14/3), teams 2, 2, 3 (7/3): gap 7/3 = 2.33; a.one = 21/6 = 3.50
-    _closed(lead, scenario, "Q1", dict(zip(people, [5, 5, 4, 2, 2, 3], strict=True)),
+    closed_with_levels(lead, scenario, "Q1", dict(zip(people, [5, 5, 4, 2, 2, 3], strict=True)),
             date(2027, 1, 1))
     # Q3, 182 days later (182 / 91.3125 = 1.9932 quarters): leaders 4, 4, 5 (13/3), teams
     # 3, 3, 3: gap 4/3 = 1.33; a.one = 22/6 = 3.67, +0.17 against a margin above 1 (six
     # ratings spread from 2 to 5 each time): within the margin
-    _closed(lead, scenario, "Q3", dict(zip(people, [4, 4, 5, 3, 3, 3], strict=True)),
+    closed_with_levels(lead, scenario, "Q3", dict(zip(people, [4, 4, 5, 3, 3, 3], strict=True)),
             date(2027, 7, 2))
     dims = frameworks.dimensions_by_code(frameworks.load_framework(scenario.framework["id"]))
     mirror = Initiative(org_id=scenario.org["id"], title="Mirror", status="approved")
