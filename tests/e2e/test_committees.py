@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e import browser
 from tests.e2e.accessibility import Watched
 from tests.e2e.campaign_steps import Campaign, id_in
 from tracker.seeding import demo
@@ -21,11 +22,7 @@ def open_empty_list(campaign: Campaign) -> None:
     """A lead of a new organization signs in and opens the committees from the menu."""
     lead = accounts.create_user(LEAD, demo.DEMO_PASSWORD, name="Léa Lead")
     campaign.ids["org"] = organizations.create_organization(lead, {"name": "Board Co"}).id
-    campaign.visit("/login", "sign in")
-    campaign.page.fill("#email", LEAD)
-    campaign.page.fill("#password", demo.DEMO_PASSWORD)
-    campaign.page.click("main button[type=submit]")
-    campaign.page.wait_for_selector("h1:has-text('Your organizations')")
+    browser.sign_in(campaign.page, campaign.base, LEAD)
     campaign.visit(campaign.org_path("/committees"), "the committees")
     campaign.page.wait_for_selector("#no-committee")
     campaign.done("empty list")
