@@ -56,6 +56,13 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
     | TRACKER_SESSION_IDLE_MINUTES / _MAX_DAYS | 480 / 7 (a web session's idle, absolute limit) |
     | TRACKER_TOKEN_DAYS | 90 (the lifetime of a new API token, and its maximum) |
     | TRACKER_PASSWORD_RESET_MINUTES | 60 (how long a password reset link works) |
+    | TRACKER_REDIS_URL | none (set: rate limits and background jobs on Redis, RQ workers) |
+    | TRACKER_JOB_IMPORT_ROWS | 2000 (an import with more rows runs as a background job) |
+    | TRACKER_OIDC_ISSUER / _CLIENT_ID / _CLIENT_SECRET | none (set all three: OIDC sign-in) |
+    | TRACKER_OIDC_NAME / _SCOPES | "single sign-on" / "openid email profile" |
+    | TRACKER_LOG_FORMAT / TRACKER_LOG_LEVEL | json / INFO (`text` for a console) |
+    | TRACKER_PROXY_FIX | none (e.g. `1` or `for=1,proto=1,host=1`: proxies trusted) |
+    | TRACKER_WEBHOOK_TIMEOUT | 10 (seconds one webhook call may take) |
     """
     database_url = _env("DATABASE_URL") or f"sqlite:///{instance_path / 'tracker.db'}"
     production = _env("ENV", "development") == "production"
@@ -85,6 +92,17 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "TRACKER_SESSION_MAX_DAYS": int(_env("SESSION_MAX_DAYS", "7") or 7),
         "TRACKER_TOKEN_DAYS": int(_env("TOKEN_DAYS", "90") or 90),
         "TRACKER_PASSWORD_RESET_MINUTES": int(_env("PASSWORD_RESET_MINUTES", "60") or 60),
+        "TRACKER_REDIS_URL": _env("REDIS_URL"),
+        "TRACKER_JOB_IMPORT_ROWS": int(_env("JOB_IMPORT_ROWS") or 2000),
+        "TRACKER_OIDC_ISSUER": (_env("OIDC_ISSUER") or "").rstrip("/") or None,
+        "TRACKER_OIDC_CLIENT_ID": _env("OIDC_CLIENT_ID"),
+        "TRACKER_OIDC_CLIENT_SECRET": _env("OIDC_CLIENT_SECRET"),
+        "TRACKER_OIDC_NAME": _env("OIDC_NAME"),
+        "TRACKER_OIDC_SCOPES": _env("OIDC_SCOPES", "openid email profile"),
+        "TRACKER_LOG_FORMAT": (_env("LOG_FORMAT", "json") or "json").lower(),
+        "TRACKER_LOG_LEVEL": (_env("LOG_LEVEL", "INFO") or "INFO").upper(),
+        "TRACKER_PROXY_FIX": _env("PROXY_FIX"),
+        "TRACKER_WEBHOOK_TIMEOUT": float(_env("WEBHOOK_TIMEOUT") or 10),
         "TRACKER_ENV": _env("ENV", "development"),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

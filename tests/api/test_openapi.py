@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import schemathesis
 
-from tracker.problems import PROBLEM_JSON
+from tracker.schemas.problems import PROBLEM_JSON
 
 PREFIX = "/api/v1"
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -16,7 +16,7 @@ from webargs.flaskparser import FlaskParser, abort
 from tracker.api.access import check_request
 from tracker.api.openapi import ContractPlugin, problem_response
 from tracker.extensions import csrf
-from tracker.problems import ProblemSchema
+from tracker.schemas.problems import ProblemSchema
 
 API_PREFIX = "/api/v1"
 #: Component names, by schema class, changed so that no two collide: openapi-python-client
@@ -55,7 +55,7 @@ class TrackerApi(Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
-        """Errors are registered by `tracker.problems`, for API and web alike."""
+        """Errors are registered by `tracker.schemas.problems`, for API and web alike."""
 
     def _register_responses(self) -> None:
         """A problem+json response component per error status, named as flask-smorest names

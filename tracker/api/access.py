@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from flask_login import current_user
 
 from tracker.extensions import csrf
-from tracker.problems import problem
+from tracker.schemas.problems import problem
 from tracker.services.tenancy import access
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -12,7 +12,7 @@ from flask_login import current_user
 from tracker.api import Blueprint
 from tracker.api.access import public
 from tracker.domain.errors import Forbidden
-from tracker.problems import problem
+from tracker.schemas.problems import problem
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.tenancy import (
     NewTokenSchema,

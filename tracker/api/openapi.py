@@ -26,7 +26,7 @@ from apispec import BasePlugin
 from flask import Flask
 
 from tracker.api.access import is_public, view_method
-from tracker.problems import PROBLEM_JSON, ProblemSchema
+from tracker.schemas.problems import PROBLEM_JSON, ProblemSchema
 from tracker.security import limits
 
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})

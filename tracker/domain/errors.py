@@ -1,7 +1,7 @@
 """Tracker's own exceptions, raised by the domain and services, translated at the edges.
 
 The API maps each class to an HTTP status and a problem+json body in one place
-(`tracker.problems`); the CLI prints their message.
+(`tracker.schemas.problems`); the CLI prints their message.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Flask-SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
-from tracker.models.accounts import ApiToken, User, UserSession
+from tracker.models.accounts import ApiToken, CalendarFeed, User, UserIdentity, UserSession
 from tracker.models.answers import Answer
 from tracker.models.assessments import Assessment, Evidence, Rating, Respondent
 from tracker.models.backlog import (
@@ -18,11 +18,11 @@ from tracker.models.findings import Finding, Target
 from tracker.models.frameworks import Axis, Dimension, Framework, Question, ScaleLevel
 from tracker.models.kpis import Kpi, Measurement, Objective
 from tracker.models.organizations import Invitation, Membership, Organization
-from tracker.models.outbox import OutboxAsset, OutboxMessage
+from tracker.models.outbox import OutboxAsset, OutboxMessage, Webhook, WebhookDelivery
 from tracker.models.playbook import OrganizationProfile, PlaybookTemplate
 from tracker.models.roadmap import BaselineItem, Phase, RoadmapBaseline
 from tracker.models.root_causes import finding_root_cause
-from tracker.models.schedules import Schedule
+from tracker.models.schedules import BackgroundJob, Schedule
 
 __all__ = [
     "Answer",
@@ -30,7 +30,9 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "Axis",
+    "BackgroundJob",
     "BaselineItem",
+    "CalendarFeed",
     "Committee",
     "CriterionScore",
     "Decision",
@@ -63,6 +65,9 @@ __all__ = [
     "Target",
     "Uplift",
     "User",
+    "UserIdentity",
     "UserSession",
+    "Webhook",
+    "WebhookDelivery",
     "finding_root_cause",
 ]

@@ -1,11 +1,12 @@
-"""Users, their signed-in browser sessions and their API tokens."""
+"""Users, their signed-in browser sessions, their API tokens, their calendar feeds and the
+single sign-on identities linked to them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Model, Timestamped, UTCDateTime, utcnow
@@ -59,3 +60,32 @@ class ApiToken(Timestamped, Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class CalendarFeed(Timestamped, Model):
+    """A user's revocable subscription to one organization's roadmap as iCalendar: the URL
+    carries a random token (calendar applications send no Bearer header), the row only its
+    SHA-256 digest. It reads what its user may read, and nothing once revoked."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"),
+                                        index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserIdentity(Timestamped, Model):
+    """A single sign-on identity (OpenID Connect `iss` and `sub`) linked to a user, created
+    or linked on the provider's verified email; later sign-ins find the user by it."""
+
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(254))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -55,6 +55,9 @@ class Initiative(OrgScoped, Timestamped, Model):
     actual_end: Mapped[date | None] = mapped_column(Date)
     #: The playbook template the initiative was adopted from, if any.
     template_code: Mapped[str | None] = mapped_column(String(100))
+    #: the item's key and address in the tool it came from or goes to (Jira's `Issue key`)
+    external_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    external_url: Mapped[str | None] = mapped_column(String(2000))
     #: When it was archived: out of the backlog and the plan, kept with its history.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Counts the writes of the row, from 1: the ORM adds one at every UPDATE and refuses

@@ -29,7 +29,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from tracker.extensions import limiter
-from tracker.problems import is_api_request, problem
+from tracker.schemas.problems import is_api_request, problem
 from tracker.services.tenancy import accounts
 
 

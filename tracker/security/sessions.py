@@ -16,7 +16,7 @@ from flask_login import current_user, login_user, logout_user, user_loaded_from_
 
 from tracker.extensions import login_manager
 from tracker.models import User
-from tracker.problems import is_api_request, problem
+from tracker.schemas.problems import is_api_request, problem
 from tracker.services.tenancy import accounts
 from tracker.services.tenancy import sessions as user_sessions
 
