@@ -12,8 +12,8 @@ from flask_login import current_user
 from tracker.api import Blueprint
 from tracker.api.access import public
 from tracker.domain.errors import Forbidden
-from tracker.schemas.problems import problem
 from tracker.schemas.common import PageArgsSchema, page_schema
+from tracker.schemas.problems import problem
 from tracker.schemas.tenancy import (
     NewTokenSchema,
     PasswordChangeSchema,

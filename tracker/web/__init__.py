@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from tracker.schemas import problems
 from tracker.domain.errors import TrackerError
+from tracker.schemas import problems
 from tracker.web import i18n
 from tracker.web.base import bp
 
