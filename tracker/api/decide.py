@@ -4,15 +4,20 @@ The decision log of an organization: committee decisions and pilot go/no-go deci
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_login import current_user
+from flask_smorest import abort
+from marshmallow import ValidationError
 
 from tracker.api import Blueprint
 from tracker.api.access import requires
+from tracker.api.uploads import body_bytes
+from tracker.domain.errors import InvalidInput
 from tracker.models import Initiative
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.decide import (
@@ -66,7 +71,8 @@ def view(initiative: Initiative, enablers: set[int] | None = None) -> dict[str, 
     if enablers is None:
         enablers = backlog.enabler_ids(g.org)
     data = {name: getattr(initiative, name) for name in (
-        "id", "created_at", "template_code", "version", "archived_at", "estimate",
+        "id", "created_at", "external_key", "external_url", "template_code", "version",
+        "archived_at", "estimate",
         *initiatives.PLAIN_FIELDS)}
     data.update(asdict(initiatives.effective_inputs(initiative)),
                 own_inputs=asdict(initiatives.own_inputs(initiative)),
@@ -123,13 +129,69 @@ class FromFindings(MethodView):
         return {"items": [view(i) for i in created]}
 
 
+PRESET_NAMES = list(initiatives_import.PRESETS)
+IMPORT_BODY = {"content": {
+    "application/json": {"schema": ImportSchema},
+    "text/csv": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"},
+        "preset": {"type": "string", "enum": PRESET_NAMES},
+        "mapping": {"type": "string", "description": "JSON object: field → column"}}}}}}
+
+
 @backlog_blp.route(f"{ORG}/initiatives/import")
 class Import(MethodView):
-    @backlog_blp.arguments(ImportSchema)
+    @backlog_blp.doc(requestBody=IMPORT_BODY, parameters=[
+        {"in": "query", "name": "preset", "schema": {"type": "string", "enum": PRESET_NAMES}},
+        {"in": "query", "name": "mapping", "schema": {"type": "string"}}])
     @backlog_blp.response(201, ImportResultSchema)
-    def post(self, data: dict[str, Any], org_id: int) -> Any:
-        """Bulk import initiatives and dependencies by `ref`: all or nothing."""
-        return {"ids": initiatives_import.import_backlog(g.org, current_user, data)}
+    def post(self, org_id: int) -> Any:
+        """Bulk import initiatives and dependencies by `ref`: all or nothing.
+
+        A JSON body (`initiatives` by `ref`, `dependencies` by ref), or a `text/csv` body,
+        or a multipart `file` (CSV or `.xlsx`) with `preset` (`jira`, `productboard`,
+        `aha`; query or form field) or `mapping` (JSON object: our field → their column
+        header; fields `title`, `external_key`, `description`, `status`, `job_size`,
+        `external_url`, `blocks`). Jira's `Outward issue link (Blocks)` columns become
+        dependencies (the blocked issue depends on the row). Errors of a file name their
+        cell (`row 3, Status`; the header is row 1). Size limits: those of the ratings
+        import (`TRACKER_RATINGS_IMPORT_MAX_ROWS` rows, `TRACKER_RATINGS_IMPORT_MAX_BYTES`).
+        """
+        if request.mimetype not in ("text/csv", "multipart/form-data"):
+            data = load_body(ImportSchema(), request.get_json(silent=True))
+            return {"ids": initiatives_import.import_backlog(g.org, current_user, data)}
+        content = body_bytes(initiatives_import.MAX_BYTES_SETTING, what="file")
+        upload = request.files.get("file")
+        xlsx = bool(upload and (upload.filename or "").lower().endswith(".xlsx"))
+        preset = request.values.get("preset") or None
+        return {"ids": initiatives_import.import_backlog_file(
+            g.org, current_user, content, xlsx=xlsx, preset=preset,
+            mapping=parse_mapping(request.values.get("mapping")),
+            max_rows=int(current_app.config[initiatives_import.ROWS_SETTING]))}
+
+
+def load_body(schema: Any, body: Any) -> dict[str, Any]:
+    """The JSON body loaded by `schema`; its errors as the 422 problem."""
+    try:
+        return dict(schema.load(body if isinstance(body, dict) else {}))
+    except ValidationError as error:
+        abort(422, messages={"json": error.normalized_messages()})
+        raise  # abort raises
+
+
+def parse_mapping(text: str | None) -> dict[str, str] | None:
+    """The `mapping` field (a JSON object of strings), or InvalidInput on `mapping`."""
+    if not text:
+        return None
+    try:
+        mapping = json.loads(text)
+    except ValueError:
+        mapping = None
+    if not isinstance(mapping, dict) or not all(
+            isinstance(v, str) for v in mapping.values()):
+        raise InvalidInput("The mapping is not valid.", errors={"mapping": [
+            "Give a JSON object: our field → the column header."]})
+    return mapping
 
 
 @backlog_blp.route(ONE)

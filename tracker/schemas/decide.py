@@ -84,6 +84,11 @@ class InitiativeSchema(_InputsBase):
     # named `load` in the data; not as an attribute, which would hide `Schema.load`
     load_value = fields.Float(data_key="load", attribute="load", allow_none=True,
                               validate=validate.Range(min=0))
+    external_key = fields.String(allow_none=True, validate=validate.Length(max=100), metadata={
+        "description": "Its key in the tool it came from (a Jira issue key, an Aha! reference)"})
+    external_url = fields.Url(allow_none=True, validate=validate.Length(max=2000),
+                              schemes={"http", "https"},
+                              metadata={"description": "Its page in that tool"})
     finding_ids = fields.List(Id(), load_default=list)
     uplifts = fields.List(WholeNested(UpliftSchema), load_default=list)
     criteria = fields.Dict(keys=fields.String(), values=fields.Float(allow_nan=False),

@@ -66,7 +66,8 @@ ESTIMATE_FIELDS: tuple[str, ...] = ("estimate_optimistic", "estimate_likely",
 #: Plain columns written as given (relations are handled apart).
 PLAIN_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
                                  "load", "class_override", "pinned_start", "actual_start",
-                                 "actual_end", *INPUT_FIELDS, *ESTIMATE_FIELDS)
+                                 "actual_end", "external_key", "external_url", *INPUT_FIELDS,
+                                 *ESTIMATE_FIELDS)
 _LOAD_ALL = (selectinload(Initiative.findings), selectinload(Initiative.rater_inputs),
              selectinload(Initiative.uplifts).selectinload(Uplift.dimension),
              selectinload(Initiative.criterion_scores).selectinload(CriterionScore.criterion))

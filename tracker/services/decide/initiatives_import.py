@@ -12,6 +12,9 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from tracker.adapters.importers.initiatives_file import PRESETS, read_backlog
+from tracker.adapters.importers.ratings_csv import records, xlsx_records
+from tracker.adapters.importers.respondents_file import cell_key
 from tracker.domain.errors import DependencyCycle, InvalidInput
 from tracker.domain.graph import build_graph
 from tracker.domain.prioritization import INPUT_FIELDS, MethodInputs, validate_inputs
@@ -26,6 +29,43 @@ from tracker.services.decide.initiatives import (
 from tracker.services.decide.lifecycle import date_errors, with_move_dates
 from tracker.services.locks import lock_organization_graphs
 from tracker.services.unit_of_work import transaction
+
+__all__ = ["PRESETS", "import_backlog", "import_backlog_file"]
+#: A file's limits: those of the ratings import (rows, then bytes).
+ROWS_SETTING = "TRACKER_RATINGS_IMPORT_MAX_ROWS"
+MAX_BYTES_SETTING = "TRACKER_RATINGS_IMPORT_MAX_BYTES"
+#: Where the initiative came from (a Jira issue, a Productboard or Aha! feature).
+EXTERNAL_FIELDS: tuple[str, ...] = ("external_key", "external_url")
+
+
+def import_backlog_file(org: Organization, actor: User | None, data: bytes, *,
+                        xlsx: bool, preset: str | None = None,
+                        mapping: Mapping[str, str] | None = None,
+                        max_rows: int | None = None) -> dict[str, int]:
+    """Import a Jira, Productboard or Aha! export or a mapped spreadsheet: all or nothing;
+    the errors of the bulk import are named by their cell (`row 3, Summary`) too."""
+    rows = xlsx_records(data) if xlsx else records(_text(data))
+    payload, numbers = read_backlog(rows, preset=preset, mapping=mapping,
+                                    **({"max_rows": max_rows} if max_rows else {}))
+    try:
+        return import_backlog(org, actor, payload)
+    except InvalidInput as error:
+        errors: dict[str, list[str]] = {}
+        for key, messages in (error.errors or {}).items():
+            if key.startswith("initiatives[") and "]" in key:
+                position = int(key[len("initiatives["):key.index("]")])
+                errors[cell_key(numbers[position], key.split(".", 1)[-1])] = messages
+            else:
+                errors[key] = messages
+        raise InvalidInput(str(error), errors=errors) from None
+
+
+def _text(data: bytes) -> str:
+    """UTF-8 (Jira's export), else Windows-1252 (a spreadsheet saved on Windows)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def import_backlog(org: Organization, actor: User | None,
@@ -66,7 +106,8 @@ def import_backlog(org: Organization, actor: User | None,
         lock_organization_graphs(org)
         ids = list(session.scalars(
             insert(Initiative).returning(Initiative.id, sort_by_parameter_order=True),
-            [{"org_id": org.id, **{k: row[k] for k in PLAIN_FIELDS if k in row}}
+            [{"org_id": org.id, **{k: row[k] for k in (*PLAIN_FIELDS, *EXTERNAL_FIELDS)
+                                   if k in row}}
              for row in rows]))
         uplifts = [{"initiative_id": ids[i], "dimension_id": dimensions[u["dimension"]].id,
                     "expected": u["expected"]} for i, row in enumerate(rows)
