@@ -70,6 +70,11 @@ NOT_EXPORTED: dict[str, str] = {
     "api_token": "credentials of this instance's accounts",
     "user_session": "signed-in browsers of this instance's accounts",
     "invitation": "links sent from this instance; invite the members again",
+    "calendar_feed": "calendar subscriptions are credentials of this instance's accounts",
+    "user_identity": "single sign-on links of this instance's accounts",
+    "webhook": "endpoints and their secrets belong to this instance; add them again",
+    "webhook_delivery": "calls already made from this instance",
+    "background_job": "work run on this instance",
 }
 SOFT_REFERENCES: dict[tuple[str, str], str] = {("baseline_item", "initiative_id"): "initiative"}
 #: JSON columns holding a list of objects, one key of which is an id of another table: the

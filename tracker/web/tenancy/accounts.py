@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from authlib.integrations.base_client import OAuthError
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from tracker.adapters import oidc
 from tracker.domain.constants import LOCALES
 from tracker.domain.errors import TrackerError
 from tracker.models.base import utcnow
 from tracker.schemas.tenancy import TokenCreateSchema
 from tracker.security import sessions
-from tracker.services.tenancy import accounts, passwords
+from tracker.services.tenancy import accounts, passwords, sso
 from tracker.web.base import bp
 
 #: How many of your tokens the account page lists (newest first).
@@ -160,3 +162,32 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
     return url_for("web.index")
+
+
+@bp.get("/auth/oidc/login")
+def oidc_login() -> Any:
+    """Start single sign-on: off to the provider (authorization code, PKCE, state, nonce)."""
+    if not oidc.configured(current_app.config):
+        return render_template("login.html"), 404
+    session["oidc_next"] = _safe_next(request.args.get("next"))
+    return oidc.client(current_app).authorize_redirect(
+        url_for("web.oidc_callback", _external=True))
+
+
+@bp.get("/auth/oidc/callback")
+def oidc_callback() -> Any:
+    """Back from the provider: the ID token is verified, the user found, linked or created."""
+    if not oidc.configured(current_app.config):
+        return render_template("login.html"), 404
+    target = _safe_next(session.pop("oidc_next", None))
+    try:
+        user = sso.user_for_claims(oidc.callback_claims(current_app))
+    except TrackerError as error:
+        flash(str(error), "error")
+        return render_template("login.html"), 403
+    except (OAuthError, ValueError, KeyError, OSError):
+        current_app.logger.warning("single sign-on failed", exc_info=True)
+        flash(_("Single sign-on failed; please try again."), "error")
+        return render_template("login.html"), 400
+    sessions.sign_in(user)
+    return redirect(target)
