@@ -3,18 +3,31 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+## The exact versions `make install` installs (pip constraints); `make lock` refreshes it
+LOCK := requirements.lock
 NODE_STAMP := node_modules/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test lint browser clean
+.PHONY: install lock run test lint browser clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
+
+## Resolve pyproject.toml's dev install afresh in a scratch venv and pin every package it got
+lock:
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	$(PYTHON) -m venv "$$scratch" && \
+	"$$scratch/bin/pip" install --quiet --upgrade pip && \
+	"$$scratch/bin/pip" install --quiet '.[dev]' && \
+	{ echo "# Pinned by \`make lock\` from pyproject.toml's dev install ($$("$$scratch/bin/python" -V), $$(uname -sm))."; \
+	  echo "# \`make install\` installs with these as pip constraints (-c); \`make lock\` refreshes them."; \
+	  "$$scratch/bin/pip" freeze --exclude tracker; } > $(LOCK).new && \
+	mv $(LOCK).new $(LOCK) && echo "$(LOCK): $$(grep -vc '^#' $(LOCK)) packages pinned"
 
 ## axe-core for the browser accessibility tests (pinned by package-lock.json)
 $(NODE_STAMP): package.json $(wildcard package-lock.json)

@@ -1,27 +1,25 @@
 """Server-rendered pages: sign-in, language, organizations, and each area's pages.
 
 Pages call the same services as the API and pass plain data to the templates; charts are
-drawn by Plotly's bundled JavaScript (served from the installed `plotly` package, no CDN)
-from figures put in `data-figure` attributes, under a CSP without inline scripts.
+drawn by Plotly's JavaScript (a partial bundle vendored in `static/vendor`, no CDN) from
+figures put in `data-figure` attributes, under a CSP without inline scripts. Static files go
+out under fingerprinted names, compressed and cached (`assets`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import plotly
-from flask import Flask, render_template, request, send_file
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from tracker.domain.errors import TrackerError
 from tracker.schemas import problems
-from tracker.web import i18n
+from tracker.web import assets, i18n
 from tracker.web.base import bp
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
        "object-src 'none'")
@@ -43,13 +41,15 @@ ERROR_DETAILS: dict[int, Any] = {
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages, languages, HTML error pages and the security headers."""
+    """Register the pages, languages, HTML error pages, the security headers and the
+    fingerprinted static files."""
     from tracker import survey
     from tracker.web import (  # noqa: F401  (routes)
         decide,
         diagnose,
         follow,
         frame,
+        jobs,
         observe,
         plan,
         tenancy,
@@ -60,12 +60,7 @@ def init_app(app: Flask) -> None:
     survey.init_app(app)
     problems.register(app, _error_page, _unexpected_page)
     app.after_request(_security_headers)
-
-
-@bp.get("/static/vendor/plotly.min.js")
-def plotly_js() -> Any:
-    """Plotly's bundled JavaScript from the installed Python package (offline, no CDN)."""
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=86400)
+    assets.init_app(app)
 
 
 def _error_page(error: HTTPException | TrackerError) -> Any:
