@@ -5,8 +5,10 @@ unlimited capacity and with 20 initiatives at once.
 Each figure is CPU time of the process (steadier than the wall clock on a busy machine) and
 a ratio to the same run's floor: one deterministic schedule of the same plan
 (`tracker.domain.roadmap.schedule`, what the roadmap page computes once, slack search
-included) and one bare list-scheduling run (`ListScheduler.end_weeks`, what each forecast run
-does). The floors are the median of 5.
+included) and one bare list-scheduling run (`ListScheduler.end_weeks`, the roadmap's own
+list scheduling, which each forecast run reproduces). The floors are the median of 5. The
+ratios are per forecast run: the forecast's seconds over its runs, over the floor (the PERT
+draws included, so 1 means a whole run, draws and all, costs one floor).
 
 Run: `.venv/bin/python bench/forecast.py [--initiatives 500] [--dependencies 1500]
 [--runs 10000] [--seed 0]`.
@@ -15,6 +17,7 @@ Run: `.venv/bin/python bench/forecast.py [--initiatives 500] [--dependencies 150
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import statistics
 import time
@@ -70,19 +73,20 @@ def main() -> None:
     print(f"{args.initiatives} initiatives, {args.dependencies} dependencies, "
           f"{args.runs} runs")
     print(f"{'capacity':>10} {'schedule s':>11} {'one run s':>10} {'forecast s':>11} "
-          f"{'× schedule':>11} {'× one run':>10} {'P50/P85/P95 weeks':>22}")
+          f"{'run ms':>7} {'run × schedule':>15} {'run × one run':>14} "
+          f"{'P50/P85/P95 weeks':>22}")
     for label, capacity in (("unlimited", planning.Capacity()),
                             ("20", planning.Capacity(concurrent=20))):
         scheduler = planning.ListScheduler(graph, items, START, capacity)
-        deterministic = _cpu(lambda capacity=capacity: planning.schedule(graph, items, START,
-                                                                         capacity))
+        deterministic = _cpu(functools.partial(planning.schedule, graph, items, START, capacity))
         one_run = _cpu(scheduler.end_weeks)
         began = time.process_time()
         result = forecast(scheduler, estimates, runs=args.runs, seed=args.seed)
         seconds = time.process_time() - began
-        spread = result.makespan
+        spread, per_run = result.makespan, seconds / args.runs
         print(f"{label:>10} {deterministic:>11.4f} {one_run:>10.4f} {seconds:>11.2f} "
-              f"{seconds / deterministic:>11.1f} {seconds / one_run:>10.0f} "
+              f"{per_run * 1000:>7.3f} {per_run / deterministic:>15.3f} "
+              f"{per_run / one_run:>14.2f} "
               f"{spread.p50:>8.1f}/{spread.p85:.1f}/{spread.p95:.1f}")
 
 

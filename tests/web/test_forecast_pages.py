@@ -52,7 +52,7 @@ def test_the_roadmap_computes_no_forecast_until_asked(client, chain):
     page = client.get(f"/orgs/{chain['org']}/roadmap", query_string={"start": START}).text
 
     assert 'id="forecast"' in page and 'id="forecast-idle"' in page
-    assert 'id="forecast-runs" name="runs" type="number"  value="2000"' in page
+    assert 'id="forecast-runs" name="runs" type="number"  value="500"' in page  # PAGE_RUNS
     assert 'id="forecast-seed" name="seed" type="number"  value="0"' in page
     assert 'id="makespan-p50"' not in page
 

@@ -78,8 +78,18 @@ class ForecastInitiativeSchema(Schema):
 class ForecastPhaseSchema(Schema):
     name = fields.String()
     end = fields.Date()
+    end_p50 = fields.Date(allow_none=True, metadata={
+        "description": "Nearest-rank P50 of the date the phase's last initiative ends; null "
+                       "for a phase without planned initiatives"})
+    end_p85 = fields.Date(allow_none=True)
     probability = fields.Float(metadata={
         "description": "Share of runs where every initiative of the phase ends by its end"})
+
+
+class ForecastBinSchema(Schema):
+    start = fields.Date()
+    end = fields.Date(metadata={"description": "Exclusive"})
+    runs = fields.Integer(metadata={"description": "Runs whose makespan ends in [start, end)"})
 
 
 class ForecastTargetSchema(Schema):
@@ -98,6 +108,9 @@ class ForecastSchema(Schema):
     makespan_weeks = fields.Nested(SpreadSchema)
     makespan_dates = fields.Dict(keys=fields.String(), values=fields.Date())
     deterministic_makespan_weeks = fields.Float()
+    histogram = fields.List(fields.Nested(ForecastBinSchema), metadata={
+        "description": "The makespan's distribution: runs by end date, in bins of whole "
+                       "weeks (at most 30 bins)"})
     initiatives = fields.List(fields.Nested(ForecastInitiativeSchema))
     phases = fields.List(fields.Nested(ForecastPhaseSchema))
     target = fields.Nested(ForecastTargetSchema, allow_none=True)

@@ -16,7 +16,7 @@ from tracker.domain import roadmap as planning
 from tracker.domain.errors import InvalidInput
 from tracker.domain.follow.trajectory import aggregate
 from tracker.domain.follow.trend import is_stalled, stall_limit
-from tracker.domain.forecast import Event, Forecast, forecast
+from tracker.domain.forecast import Event, Forecast, Spread, forecast, histogram
 from tracker.extensions import db
 from tracker.models import Assessment, Initiative, Organization
 from tracker.services.decide.initiatives import estimate_of
@@ -28,6 +28,9 @@ from tracker.services.plan.trajectory import uplifts_by_initiative
 #: Runs when the caller names none, and the most a request may ask for.
 DEFAULT_RUNS = 2000
 MAX_RUNS = 20_000
+#: Runs the roadmap page proposes: enough for steady P50/P85 (a nearest-rank P85 of 500
+#: runs moves by about a week on the demo) and quick to draw.
+PAGE_RUNS = 500
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,10 @@ def _target_event(org: Organization, start: date, target: Target) -> Event:
 def roadmap_forecast(org: Organization, params: roadmap.PlanParams, *,
                      runs: int = DEFAULT_RUNS, seed: int = 0,
                      target: Target | None = None) -> dict[str, Any]:
-    """The forecast of the plan under `params`: the makespan's P50/P85/P95 (weeks), each
-    planned initiative's P50 and P85 end dates, each phase's probability of being done by
-    its end, and the probability of `target`; the same inputs and seed give the same
-    answer."""
+    """The forecast of the plan under `params`: the makespan's P50/P85/P95 (weeks) and its
+    histogram, each planned initiative's P50 and P85 end dates, each phase's P50 and P85
+    end dates (when its last initiative ends) and probability of being done by its end,
+    and the probability of `target`; the same inputs and seed give the same answer."""
     if not 1 <= runs <= MAX_RUNS:
         raise InvalidInput("Too many or too few runs.",
                            errors={"runs": [f"Give between 1 and {MAX_RUNS} runs."]})
@@ -112,13 +115,16 @@ def roadmap_forecast(org: Organization, params: roadmap.PlanParams, *,
     estimates = {node: estimate for node, initiative in network.initiatives.items()
                  if (estimate := estimate_of(initiative)) is not None}
     events: dict[str, Event] = {}
+    groups: dict[str, list[int]] = {}
     for phase in planned.phases:
         members = [e.initiative_id for e in planned.initiatives if e.phase == phase.name]
+        groups[phase.name] = members
         events[f"phase:{phase.name}"] = _phase_event(members,
                                                      planning.date_weeks(start, phase.end))
     if target is not None:
         events["target"] = _target_event(org, start, target)
-    result = forecast(scheduler, estimates, runs=runs, seed=seed, events=events)
+    result = forecast(scheduler, estimates, runs=runs, seed=seed, events=events,
+                      groups=groups)
     return _answer(result, start, planned, target, estimated=len(estimates))
 
 
@@ -131,6 +137,10 @@ def _answer(result: Forecast, start: date, planned: roadmap.Roadmap, target: Tar
             estimated: int) -> dict[str, Any]:
     """The forecast as the API and the page read it."""
     titles = {e.initiative_id: e.title for e in planned.initiatives}
+
+    def end_date(spread: Spread | None, name: str) -> date | None:
+        return None if spread is None else planning.week_date(start, getattr(spread, name))
+
     return {
         "runs": result.runs, "seed": result.seed, "start": start, "estimated": estimated,
         "makespan_weeks": {"p50": result.makespan.p50, "p85": result.makespan.p85,
@@ -138,11 +148,16 @@ def _answer(result: Forecast, start: date, planned: roadmap.Roadmap, target: Tar
         "makespan_dates": {name: planning.week_date(start, getattr(result.makespan, name))
                            for name in ("p50", "p85", "p95")},
         "deterministic_makespan_weeks": planned.makespan_weeks,
+        "histogram": [{"start": planning.week_date(start, b.low),
+                       "end": planning.week_date(start, b.high), "runs": b.runs}
+                      for b in histogram(result.makespans)],
         "initiatives": [{"initiative_id": node, "title": titles.get(node, ""),
                          "end_p50": planning.week_date(start, spread.p50),
                          "end_p85": planning.week_date(start, spread.p85)}
                         for node, spread in sorted(result.ends.items())],
         "phases": [{"name": phase.name, "end": phase.end,
+                    "end_p50": end_date(result.group_ends.get(phase.name), "p50"),
+                    "end_p85": end_date(result.group_ends.get(phase.name), "p85"),
                     "probability": result.probabilities[f"phase:{phase.name}"]}
                    for phase in planned.phases],
         "target": None if target is None else {

@@ -9,12 +9,14 @@ translated labels and page links, to `tracker.adapters.charts.gantt`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from tracker.adapters.charts import fan, gantt
@@ -25,11 +27,11 @@ from tracker.schemas.plan import PlanArgsSchema
 from tracker.schemas.tenancy import PLAN_SETTINGS, OrganizationSchema
 from tracker.schemas.trend import ForecastArgsSchema
 from tracker.services.plan import forecast, roadmap, trajectory
-from tracker.services.tenancy import organizations
+from tracker.services.tenancy import feeds, organizations
 from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import initiative_link
 from tracker.web.forms import form_float, form_numbers
-from tracker.web.i18n import number
+from tracker.web.i18n import day, number
 from tracker.web.labels import PLAN_SETTING_LABELS, UNPLANNED_REASON_LABELS
 
 #: The query arguments a plan is computed with.
@@ -40,6 +42,15 @@ PLAN_ARGS = ("start", "capacity", "points")
 FORECAST_ARGS = ("runs", "seed", "level", "by")
 #: The forecast's initiatives listed on the page (latest P85 end first); the API gives all.
 FORECAST_ROWS = 10
+#: What a refused forecast field says, naming the field and what it takes.
+FORECAST_FIELD_ERRORS = {
+    "runs": _l("Runs: give a whole number from 1 to %(most)s.", most=forecast.MAX_RUNS),
+    "seed": _l("Seed: give a whole number from 0 to %(most)s.", most=2 ** 31 - 1),
+    "level": _l("Overall score to reach: give a number, such as 3.5 or 3,5."),
+    "by": _l("By: give a date, such as 2027-12-31."),
+}
+#: The member's calendar feeds listed on the page (newest first); `GET /me/feeds` pages all.
+FEED_ROWS = 20
 
 #: How each slip status of a baseline comparison reads
 #: (`services.plan.baselines.SLIP_STATUSES`).
@@ -57,9 +68,11 @@ def roadmap_page(org_id: int) -> Any:
 
 
 def render_roadmap(org: Any, status: int = 200,
-                   new_baseline: Mapping[str, Any] | None = None) -> tuple[str, int]:
+                   new_baseline: Mapping[str, Any] | None = None,
+                   new_feed: Mapping[str, Any] | None = None) -> tuple[str, int]:
     """The roadmap page from the query's arguments, with the save-a-baseline form's name
-    and errors when a save was refused."""
+    and errors when a save was refused, and a calendar feed just created (its address,
+    shown once) or refused (its errors)."""
     g.active_nav = "roadmap"
     form = {key: request.args.get(key, "").strip() for key in
             (*PLAN_ARGS, "baseline", "delay_id", "delay_weeks", "drop_id", "new_capacity")}
@@ -88,15 +101,25 @@ def render_roadmap(org: Any, status: int = 200,
         reason_labels=UNPLANNED_REASON_LABELS, status_labels=SLIP_STATUS_LABELS,
         new_baseline=new_baseline or {"name": "", "errors": {}},
         downloads=_downloads(org, params), projection=projection,
-        owner_table=owner_table(plan.owner_load if plan else [])), status
+        owner_table=owner_table(plan.owner_load if plan else []),
+        subscribe=_subscribe(org, new_feed)), status
+
+
+def _subscribe(org: Any, new_feed: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The subscribe block: the signed-in member's newest feeds of this roadmap, and the
+    one just created or refused."""
+    mine = feeds.feeds_page(current_user, 1, FEED_ROWS, org.id)
+    return {"feeds": mine.items, "total": mine.total,
+            "new": new_feed or {"name": "", "errors": {}}}
 
 
 def _forecast(org: Any, plan_args: Mapping[str, Any]) -> dict[str, Any]:
-    """The forecast section: its form as typed (defaults 2000 runs, seed 0) and, once the
-    form is sent, the forecast of the plan shown, its fan of end dates and the latest
-    initiatives; or the form's errors beside their fields."""
+    """The forecast section: its form as typed (defaults `forecast.PAGE_RUNS` runs, seed 0)
+    and, once the form is sent, the forecast of the plan shown, the histogram of its end,
+    its fan of end dates and the latest initiatives; or the form's errors beside their
+    fields, each naming its field."""
     typed = {key: request.args.get(key, "").strip() for key in FORECAST_ARGS}
-    form = {**typed, "runs": typed["runs"] or str(forecast.DEFAULT_RUNS),
+    form = {**typed, "runs": typed["runs"] or str(forecast.PAGE_RUNS),
             "seed": typed["seed"] or "0"}
     section: dict[str, Any] = {"form": form, "errors": {}, "answer": None}
     if request.args.get("forecast") != "1":
@@ -104,15 +127,18 @@ def _forecast(org: Any, plan_args: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     if bool(typed["level"]) != bool(typed["by"]):
         missing = "by" if typed["level"] else "level"
-        errors[missing] = [_("Give both a level and a date to know the chance of reaching "
-                             "it, or neither.")]
+        errors[missing] = [_("Give both an overall score to reach and a date (by) to know "
+                             "the chance of reaching it, or neither.")]
     try:
         args = ForecastArgsSchema().load({**plan_args, **form_numbers(
             {k: v for k, v in form.items() if v}, ("level",))})
     except ValidationError as invalid:
         args = {}
         for key, messages in invalid.normalized_messages().items():
-            errors.setdefault(key if key in FORECAST_ARGS else "", []).extend(messages)
+            if key in FORECAST_FIELD_ERRORS:
+                errors[key] = [str(FORECAST_FIELD_ERRORS[key])]
+            else:
+                errors.setdefault("", []).extend(messages)
     if errors:
         section["errors"] = errors
         return section
@@ -124,17 +150,38 @@ def _forecast(org: Any, plan_args: Mapping[str, Any]) -> dict[str, Any]:
         section["errors"] = {key if key in FORECAST_ARGS else "": list(lines) for key, lines
                              in (failure.errors or {"": [failure.detail]}).items()}
         return section
+    section.update(answer=answer, **_forecast_charts(org.id, answer),
+                   api=url_for("roadmap.ForecastView", org_id=org.id,
+                               **{k: v.isoformat() if hasattr(v, "isoformat") else v
+                                  for k, v in args.items() if v is not None}))
+    return section
+
+
+def _forecast_charts(org_id: int, answer: Mapping[str, Any]) -> dict[str, Any]:
+    """The forecast's latest initiatives (`rows`), their fan of end dates (`figure`), the
+    makespan's histogram (`histogram`) and its bars with their last day (`bars`), and
+    the plan's end without uncertainty (`deterministic_end`)."""
     latest = sorted(answer["initiatives"], key=lambda r: (r["end_p85"], r["end_p50"]),
                     reverse=True)[:FORECAST_ROWS]
-    section.update(answer=answer, rows=latest, figure=fan.end_fan(
-        latest, answer["makespan_dates"], _deterministic_end(answer), fan.FanLabels(
-            _("P50 → P85 end"), _("Plan without uncertainty"),
-            {"p50": _("Makespan P50"), "p85": _("Makespan P85"),
-             "p95": _("Makespan P95")}), initiative_link(org.id)) if latest else None,
-        api=url_for("roadmap.ForecastView", org_id=org.id,
-                    **{k: v.isoformat() if hasattr(v, "isoformat") else v
-                       for k, v in args.items() if v is not None}))
-    return section
+    end = _deterministic_end(answer)
+    percentiles = {"p50": _("Makespan P50"), "p85": _("Makespan P85"),
+                   "p95": _("Makespan P95")}
+    bars = [{**bar, "last": bar["end"] - timedelta(days=1)} for bar in answer["histogram"]]
+    return {
+        "rows": latest, "bars": bars, "deterministic_end": end,
+        "figure": fan.end_fan(latest, answer["makespan_dates"], end, fan.FanLabels(
+            _("P50 → P85 end"), _("Plan without uncertainty"), percentiles),
+            initiative_link(org_id)) if latest else None,
+        "histogram": fan.makespan_histogram(bars, answer["makespan_dates"], end, fan.FanLabels(
+            _("Runs"), _("Plan without uncertainty"), percentiles), _histogram_bar)
+        if bars else None}
+
+
+def _histogram_bar(bar: Mapping[str, Any]) -> str:
+    """A histogram bar's hover text: its runs and the days they end on."""
+    return ngettext("%(num)d run ends from %(start)s to %(last)s",
+                    "%(num)d runs end from %(start)s to %(last)s", bar["runs"],
+                    start=day(bar["start"]), last=day(bar["last"]))
 
 
 def _deterministic_end(answer: Mapping[str, Any]) -> Any:
@@ -155,12 +202,13 @@ def owner_table(rows: Sequence[OwnerLoad]) -> dict[str, Any]:
 
 
 def _downloads(org: Any, params: roadmap.PlanParams) -> dict[str, str]:
-    """The addresses of the roadmap's files under the plan shown: CSV and iCalendar of the
-    roadmap, GraphML of its dependency graph (the API's, which a signed-in browser may
+    """The addresses of the roadmap's files under the plan shown: CSV, Excel and iCalendar
+    of the roadmap, GraphML of its dependency graph (the API's, which a signed-in browser may
     read)."""
     plan_args: dict[str, Any] = {"start": params.start_for(org).isoformat(),
                                  "capacity": params.capacity, "points": params.points}
     return {"csv": url_for("roadmap.RoadmapCsv", org_id=org.id, **plan_args),
+            "xlsx": url_for("roadmap.RoadmapXlsx", org_id=org.id, **plan_args),
             "ics": url_for("roadmap.RoadmapIcs", org_id=org.id, **plan_args),
             "graphml": url_for("roadmap.DependencyGraph", org_id=org.id, format="graphml")}
 
