@@ -1,5 +1,6 @@
-"""Charts as PNG bytes, for what cannot run Plotly: the barometer email (trend, radar) and
-the standalone report (radar, heatmap, inlined as `data:` URIs).
+"""Charts as PNG bytes, for what cannot run Plotly: the barometer email (trend with its 95 %
+intervals as error bars, radar) and the standalone report (radar, heatmap, inlined as
+`data:` URIs).
 
 matplotlib's `Figure` on the Agg canvas: no display and no pyplot global state, so
 scheduler threads can render safely. `renders()` counts chart renderings, so the bench and
@@ -67,22 +68,45 @@ def _png(figure: Figure) -> bytes:
 
 
 def trend_chart(labels: Sequence[str], overall: Sequence[float | None],
-                scale: tuple[float, float], title: str, locale: str | None = None) -> bytes:
-    """The overall score of each closed assessment, in time order; its numbers in `locale`
-    (by default the one Flask-Babel renders in: `chart_locale`)."""
+                scale: tuple[float, float], title: str, locale: str | None = None,
+                margins: Sequence[float | None] | None = None) -> bytes:
+    """The overall score of each closed assessment, in time order, with its 95 % interval
+    as an error bar where `margins` gives one; its numbers in `locale` (by default the one
+    Flask-Babel renders in: `chart_locale`)."""
+    return _png(trend_figure(labels, overall, scale, title, locale, margins))
+
+
+def trend_figure(labels: Sequence[str], overall: Sequence[float | None],
+                 scale: tuple[float, float], title: str, locale: str | None = None,
+                 margins: Sequence[float | None] | None = None) -> Figure:
+    """The chart of `trend_chart`, not drawn yet (so its error bars can be read): each
+    point labelled with its score, and "± margin" beside it where the margin is known."""
     figure = _figure(6, 2.6)
     axes = figure.subplots()
-    points = [(k, v) for k, v in enumerate(overall) if v is not None]
-    axes.plot([k for k, _ in points], [v for _, v in points], marker="o", color="#1f5fa8")
-    for k, value in points:
-        axes.annotate(decimal_text(value, 2, locale), (k, value), textcoords="offset points",
-                      xytext=(0, 7), ha="center", fontsize=8)
+    known = list(margins or [])
+    points = [(k, v, known[k] if k < len(known) else None)
+              for k, v in enumerate(overall) if v is not None]
+    axes.plot([k for k, _, _ in points], [v for _, v, _ in points], marker="o",
+              color="#1f5fa8")
+    bars = [(k, v, m) for k, v, m in points if m is not None]
+    if bars:
+        axes.errorbar([k for k, _, _ in bars], [v for _, v, _ in bars],
+                      yerr=[m for _, _, m in bars], fmt="none", ecolor="#1f5fa8",
+                      elinewidth=1, capsize=4, alpha=0.7)
+    for k, value, margin in points:
+        text = decimal_text(value, 2, locale)
+        if margin is not None:
+            text = f"{text} ± {decimal_text(margin, 2, locale)}"
+        axes.annotate(text, (k, value), textcoords="offset points",
+                      xytext=(8, 4) if margin is not None else (0, 7),
+                      ha="left" if margin is not None else "center", fontsize=8)
     axes.set_xticks(range(len(labels)), labels, fontsize=8)
+    axes.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
     axes.set_ylim(scale[0], scale[1])
     axes.yaxis.set_major_formatter(tick_formatter(locale))
     axes.set_title(title, fontsize=10)
     axes.grid(axis="y", alpha=0.3)
-    return _png(figure)
+    return figure
 
 
 def radar_chart(names: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],

@@ -9,7 +9,7 @@ formatted alike in every language, by the `mail_*` filters (`FILTERS`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,11 +39,17 @@ class Move:
 
 @dataclass(frozen=True)
 class AxisLine:
+    """An axis's score with its 95 % margin, and its changes since the previous and the
+    first assessment, the previous one's with the margin it must exceed and its verdict."""
+
     code: str
     name: str
     score: float | None
     delta_previous: float | None
     delta_first: float | None
+    margin: float | None = None
+    delta_previous_margin: float | None = None
+    delta_previous_significant: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -78,11 +84,14 @@ class Milestone:
 @dataclass(frozen=True)
 class GapLine:
     """A dimension whose leaders–teams gap closes or widens: its latest gap and its change
-    per quarter (negative when closing)."""
+    per quarter (negative when closing), its gap in each closed assessment (none where a
+    group was too small) and the titles of the initiatives that target it."""
 
     name: str
     latest_gap: float
     change_per_quarter: float
+    gaps: tuple[float | None, ...] = ()
+    initiatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,10 +176,19 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
+def series(values: Sequence[float | None]) -> str:
+    """Gaps in time order, joined by arrows.
+
+    >>> series([2.2222, None, 1.6667])
+    '2.22 → – → 1.67'
+    """
+    return " → ".join(number(value) for value in values)
+
+
 #: The Jinja filters of the barometer templates, registered on the app's environment.
-FILTERS: dict[str, Callable[[float | None], str]] = {
+FILTERS: dict[str, Callable[..., str]] = {
     "mail_number": number, "mail_delta": delta, "mail_percent": percent,
-    "mail_signed": signed}
+    "mail_signed": signed, "mail_series": series}
 
 
 def render(digest: Digest, locale: str) -> tuple[str, str, str]:

@@ -1,5 +1,6 @@
-"""The diagnostic report of an assessment: scores by axis and dimension (radar, heatmap),
-perceptions, the qualitative synthesis (findings root causes first, with their verbatims),
+"""The diagnostic report of an assessment: scores by axis and dimension with their 95 %
+intervals (radar, heatmap), perceptions, the leaders–teams alignment trend across the grid's
+closed assessments, the qualitative synthesis (findings root causes first, with their verbatims),
 the ambition, the prioritized backlog, the pilot scopes and the trajectory, as one
 standalone HTML document (images inline) or as PDF.
 
@@ -27,7 +28,7 @@ from tracker.services.decide import backlog, decisions, pilots, suggestions
 from tracker.services.diagnose import perception, root_causes
 from tracker.services.diagnose.radar import AxisRadar, axis_radar
 from tracker.services.diagnose.scores import assessment_scores, scored_assessment
-from tracker.services.follow import objectives
+from tracker.services.follow import alignment, objectives
 from tracker.services.frame import frameworks
 from tracker.services.observe import assessments, evidence
 from tracker.services.plan import roadmap, trajectory
@@ -107,6 +108,7 @@ def _context(org: Organization, assessment_id: int, locale: str) -> dict[str, An
             "heatmap": _heatmap(scores, perceptions["team"], scale),
             "perceptions": _perception_tables(perceptions, names),
             "perspectives": perception.cross_assessment(org, assessment.id),
+            "alignment": alignment.alignment(org, code=framework.code),
             "readiness": suggestions.readiness_for(org, assessment.id, names),
             "findings": _findings(org, assessment.id),
             "verbatims": _verbatims(org, assessment.id, scores),

@@ -5,7 +5,7 @@ initiatives that target the dimension (DESIGN section 3, "Alignment gap")."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -54,10 +54,18 @@ class DimensionAlignment:
 
 @dataclass(frozen=True)
 class Alignment:
-    """The alignment trend of one framework's series (empty without a closed assessment)."""
+    """The alignment trend of one framework's series (empty without a closed assessment),
+    with the titles of the initiatives that target its dimensions, by id."""
 
     framework_id: int | None
     dimensions: list[DimensionAlignment]
+    initiative_titles: dict[int, str] = field(default_factory=dict)
+
+    def known_gaps(self) -> list[DimensionAlignment]:
+        """The dimensions with a known gap, the largest latest gap first (then by code):
+        what the barometer page and the report list."""
+        return sorted((d for d in self.dimensions if d.latest_gap is not None),
+                      key=lambda d: (-(d.latest_gap or 0.0), d.code))
 
 
 def alignment(org: Organization, framework_id: int | None = None,
@@ -67,7 +75,7 @@ def alignment(org: Organization, framework_id: int | None = None,
     series = load_series(org, framework_id, code)
     if series is None:
         return Alignment(framework_id, [])
-    targeting = _initiatives_by_dimension(org, series)
+    targeting, titles = _initiatives_by_dimension(org, series)
     by_assessment = [_by_dimension(series.ratings.get(a.id, [])) for a in series.assessments]
     dimensions = []
     for axis in series.axes:
@@ -81,7 +89,7 @@ def alignment(org: Organization, framework_id: int | None = None,
             dimensions.append(DimensionAlignment(
                 spec.code, spec.name, gaps, change_per_quarter(known),
                 targeting.get(spec.code, [])))
-    return Alignment(series.framework.id, dimensions)
+    return Alignment(series.framework.id, dimensions, titles)
 
 
 def _by_dimension(points: list[RatingPoint]) -> dict[str, list[RatingPoint]]:
@@ -91,17 +99,21 @@ def _by_dimension(points: list[RatingPoint]) -> dict[str, list[RatingPoint]]:
     return grouped
 
 
-def _initiatives_by_dimension(org: Organization, series: Series) -> dict[str, list[int]]:
+def _initiatives_by_dimension(org: Organization, series: Series
+                              ) -> tuple[dict[str, list[int]], dict[int, str]]:
     """Ids of the organization's live initiatives (not archived, not dropped) by the code
-    of each dimension of the series' grid they expect to lift, in one query."""
+    of each dimension of the series' grid they expect to lift, and their titles, in one
+    query."""
     codes = {dim.id: code for code, dim in frameworks.dimensions_by_code(series.framework).items()}
     rows = db.session.execute(
-        select(Uplift.dimension_id, Initiative.id)
+        select(Uplift.dimension_id, Initiative.id, Initiative.title)
         .join(Initiative, Initiative.id == Uplift.initiative_id)
         .where(Initiative.org_id == org.id, Initiative.archived_at.is_(None),
                Initiative.status != "dropped", Uplift.dimension_id.in_(list(codes)))
         .order_by(Initiative.id))
     result: dict[str, list[int]] = defaultdict(list)
-    for dimension_id, initiative_id in rows:
+    titles: dict[int, str] = {}
+    for dimension_id, initiative_id, title in rows:
         result[codes[dimension_id]].append(initiative_id)
-    return result
+        titles[initiative_id] = title
+    return result, titles

@@ -42,6 +42,7 @@ from tracker.models.schedules import Schedule
 from tracker.services.follow import alignment, barometer, kpis, objectives, outbox
 from tracker.services.frame import frameworks
 from tracker.services.plan import forecast, roadmap
+from tracker.services.tenancy import webhooks
 from tracker.services.unit_of_work import transaction
 
 MOVES = 3
@@ -150,15 +151,6 @@ def initiative_activity(org: Organization, since: date) -> tuple[list[Milestone]
     return finished, started
 
 
-def initiative_titles(org: Organization, ids: set[int]) -> dict[int, str]:
-    """The titles of the organization's initiatives among `ids`, in one query."""
-    if not ids:
-        return {}
-    return {row.id: row.title for row in db.session.execute(
-        select(Initiative.id, Initiative.title).where(Initiative.org_id == org.id,
-                                                      Initiative.id.in_(ids)))}
-
-
 def next_milestones(org: Organization, count: int = MILESTONES) -> list[Milestone]:
     """The next planned ends of the roadmap (initiatives not done yet, and phases), from
     today; none when the roadmap cannot be planned (e.g. a duration is missing)."""
@@ -177,11 +169,12 @@ def next_milestones(org: Organization, count: int = MILESTONES) -> list[Mileston
 def charts_of(pts: Sequence[barometer.BarometerPoint], scale: tuple[float, float],
               names: frameworks.DisplayNames | None = None) -> list[Chart]:
     """The email's charts, from the points its text reports: the overall score of every
-    closed assessment in time order, and the axis scores of the first and the latest (the
-    axes named by `names`, the reader's language, where given)."""
+    closed assessment in time order with its 95 % margin, and the axis scores of the first
+    and the latest (the axes named by `names`, the reader's language, where given)."""
     shown = [pts[0], pts[-1]] if len(pts) > 1 else list(pts)
     return [Chart("trend", TREND_CID, tuple(p.title for p in pts),
-                  (("overall", tuple(p.overall for p in pts)),), scale, "Overall · Global"),
+                  (("overall", tuple(p.overall for p in pts)),
+                   ("margin", tuple(p.moves.margin for p in pts))), scale, "Overall · Global"),
             Chart("radar", RADAR_CID,
                   tuple(names.axis(a.code, a.name) if names else a.name
                         for a in pts[-1].axes),
@@ -220,7 +213,9 @@ def digest(org: Organization, period: str, base_url: str,
     return Digest(org.name, period, url, last.title, last.overall, last.delta_previous,
                   last.delta_first, last.progress_to_target,
                   [AxisLine(a.code, names.axis(a.code, a.name), a.score, a.delta_previous,
-                            a.delta_first) for a in last.axes], up, down, off_target,
+                            a.delta_first, a.moves.margin, a.moves.delta_previous_margin,
+                            a.moves.delta_previous_significant) for a in last.axes],
+                  up, down, off_target,
                   has_charts=True, overall_margin=last.moves.margin,
                   delta_previous_margin=last.moves.delta_previous_margin,
                   delta_previous_significant=last.moves.delta_previous_significant,
@@ -233,19 +228,22 @@ def alignment_lines(org: Organization, framework_id: int,
                     names: frameworks.DisplayNames, count: int = GAPS) -> list[GapLine]:
     """The dimensions whose leaders–teams gap closes or widens (a known change per quarter
     of at least 0.005 on a positive gap), the largest change first."""
-    moving = [d for d in alignment.alignment(org, framework_id).dimensions
+    trend = alignment.alignment(org, framework_id)
+    moving = [d for d in trend.dimensions
               if d.change_per_quarter is not None and abs(d.change_per_quarter) >= 0.005
               and (d.latest_gap or 0) > 0]
     moving.sort(key=lambda d: (-abs(d.change_per_quarter or 0.0), d.code))
     return [GapLine(names.dimension(d.code, d.name), d.latest_gap or 0.0,
-                    d.change_per_quarter or 0.0) for d in moving[:count]]
+                    d.change_per_quarter or 0.0, tuple(p.gap for p in d.points),
+                    tuple(trend.initiative_titles[i] for i in d.initiative_ids))
+            for d in moving[:count]]
 
 
 def _draw(chart: Chart, locale: str) -> bytes:
     """The chart's PNG image, its numbers in `locale`."""
     if chart.name == "trend":
         return charts.trend_chart(chart.labels, chart.series[0][1], chart.scale, chart.title,
-                                  locale)
+                                  locale, margins=chart.series[1][1])
     return charts.radar_chart(chart.labels, chart.series, chart.scale, chart.title)
 
 
@@ -349,4 +347,6 @@ def _queue(org: Organization, config: Mapping[str, Any], period: str, keys: Mapp
             emails.append(outbox.Email(keys[recipient], recipient, subject_l, text_l, html_l,
                                        attachments))
         outbox.enqueue(org.id, emails)
+        webhooks.emit(org.id, "barometer.sent", {"period": period, "recipients": len(pending)},
+                      key=keys[pending[0]])
     return SendResult(period, pending, skipped, subject, text)

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from tracker.adapters.charts import figures
 from tracker.domain.constants import DB_INT_MAX, TENSION_STDEV
 from tracker.domain.errors import InvalidInput
+from tracker.domain.follow.uncertainty import Interval, assessment_intervals
 from tracker.domain.frame.targets import (
     axis_targets,
     dimension_targets,
@@ -225,9 +226,13 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     respondents, grid_values = (_grid(org, assessment_id, scored.points, form)
                                 if sees_respondents else ([], {}))
 
+    intervals = assessment_intervals(scored.axes, scored.points,
+                                     framework.source_weights, scored.scores)
     axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
+             "margin": _margin(intervals.axes.get(axis.code)),
              "target": axis_target.get(axis.code),
              "dimensions": [{"code": d.code, "name": d.name, "score": d.score, "n": d.n,
+                             "margin": _margin(intervals.dimensions.get(d.code)),
                              "stdev": d.stdev, "source_means": d.source_means,
                              "source_spread": d.source_spread,
                              "tension": d.stdev is not None
@@ -241,7 +246,8 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     return render_template(
         "diagnose/diagnostic.html", org=org, assessment=assessment, framework=framework,
         framework_name=display_names(framework, locale).framework,
-        overall=scored.scores.overall, axes=axes, radar=radar_figure, heatmap=heatmap, by=by,
+        overall=scored.scores.overall, overall_margin=_margin(intervals.overall), axes=axes,
+        radar=radar_figure, heatmap=heatmap, by=by,
         attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
         perspectives=perspectives,
         evidence=evidence, findings=ordered_findings, finding_links=finding_links,
@@ -252,6 +258,12 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
         status_errors=status_errors or {}, status_form=status_form or {},
         min_group_size=org.min_group_size, threshold=org.perception_gap_threshold,
         percent_to_target=percent_to_target(score_map(scored.scores), scored.targets))
+
+
+def _margin(interval: Interval | None) -> float | None:
+    """The ± of a score's 95 % interval (DESIGN section 3, "Uncertainty"), none when the
+    score has too few ratings or respondents to have one."""
+    return None if interval is None else interval.margin
 
 
 def _grid(org: Organization, assessment_id: int, points: Sequence[RatingPoint],

@@ -17,7 +17,7 @@ from flask_login import login_required
 from tracker.adapters.charts import figures
 from tracker.models import Organization
 from tracker.services.decide import pilots
-from tracker.services.follow import alignment, barometer, barometer_mail, kpis, objectives
+from tracker.services.follow import alignment, barometer, kpis, objectives
 from tracker.services.frame import frameworks
 from tracker.services.plan import forecast, roadmap
 from tracker.web.base import bp, org_page
@@ -69,11 +69,7 @@ def _trust(org: Organization, report: barometer.Barometer) -> dict[str, Any]:
     with a known gap (largest latest gap first) with the titles of the initiatives that
     target them, the stalled initiatives today, and the calibration."""
     trend = alignment.alignment(org, report.framework_id)
-    gaps = sorted((d for d in trend.dimensions if d.latest_gap is not None),
-                  key=lambda d: (-(d.latest_gap or 0.0), d.code))
-    ids = {i for d in gaps for i in d.initiative_ids}
-    titles = barometer_mail.initiative_titles(org, ids)
-    return {"gaps": gaps, "initiative_titles": titles,
+    return {"gaps": trend.known_gaps(), "initiative_titles": trend.initiative_titles,
             "stalls": forecast.stalled_initiatives(org, date.today()),
             "calibration": report.calibration, "trust_sections": True,
             "calibrated_rows": list(zip(report.projected, report.calibrated, strict=False))}
