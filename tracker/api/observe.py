@@ -15,8 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import validate
 
+from tracker import jobs
 from tracker.api import Blueprint
 from tracker.api.access import requires
+from tracker.api.jobs import JobSchema, accepted
 from tracker.api.uploads import body_bytes
 from tracker.domain.errors import InvalidInput
 from tracker.schemas.common import PageArgsSchema, page_schema
@@ -143,8 +145,10 @@ class EvidenceList(MethodView):
 
 ratings_import_blp = Blueprint("ratings_import", __name__, description="CSV import of ratings")
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_BODY = {"content": {
     "text/csv": {"schema": {"type": "string"}},
+    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}}}}
 
@@ -154,6 +158,8 @@ class RatingsImport(MethodView):
     @requires("contributor")
     @ratings_import_blp.doc(requestBody=CSV_BODY)
     @ratings_import_blp.response(201, RatingsImportResultSchema)
+    @ratings_import_blp.alt_response(202, schema=JobSchema,
+                                     description="A big file, imported by a background job")
     def post(self, org_id: int, assessment_id: int) -> Any:
         """Import respondents and ratings from a CSV file: all are saved, or none.
 
@@ -163,13 +169,28 @@ class RatingsImport(MethodView):
         A file beyond `TRACKER_RATINGS_IMPORT_MAX_ROWS` respondent rows (5,000) or
         `TRACKER_RATINGS_IMPORT_MAX_BYTES` (5 MiB) answers 413: split it. A file that is
         not UTF-8 is read as Windows-1252, and `warnings` says so. Messages follow
-        Accept-Language (English or French), else the user's language.
+        Accept-Language (English or French), else the user's language. An `.xlsx`
+        workbook (its body, or the multipart `file`) is read from its first sheet, with
+        the same columns and the sheet's row numbers in the errors.
+        A file of more than `TRACKER_JOB_IMPORT_ROWS` rows (2,000) is imported by a
+        background job: 202 and its `Location` (the job's `result` holds what the import
+        created, or its `errors` by cell).
         """
-        return ratings_import.import_ratings_upload(g.org, assessment_id, _csv_bytes())
+        data = _csv_bytes()
+        upload = request.files.get("file")
+        filename = (upload.filename or "") if upload else ""
+        job = jobs.ratings_import_job(g.org, current_user.id, assessment_id, data, filename)
+        if job is not None:
+            return accepted(job)
+        return ratings_import.import_ratings_upload(g.org, assessment_id, data, filename)
+
+
+#: The body types of a ratings file: CSV text, a multipart form, an `.xlsx` workbook.
+RATINGS_FILE_TYPES = ("text/csv", "multipart/form-data", XLSX_TYPE, "application/octet-stream")
 
 
 def _csv_bytes() -> bytes:
-    if request.mimetype not in ("text/csv", "multipart/form-data"):
+    if request.mimetype not in RATINGS_FILE_TYPES:
         raise InvalidInput(_("Send the CSV as a text/csv body or as the multipart field "
                              "`file`."), errors={"file": [_("Missing CSV.")]})
     return body_bytes(ratings_import.MAX_BYTES_SETTING, what="CSV",

@@ -41,6 +41,7 @@ STATUSES: dict[str, str] = {
     "not started": "proposed", "candidate": "proposed", "under consideration": "proposed",
     "planned": "approved", "approved": "approved", "ready to develop": "approved",
     "in progress": "in_progress", "in development": "in_progress", "in review": "in_progress",
+    "piloting": "piloting",
     "done": "done", "closed": "done", "resolved": "done", "released": "done",
     "shipped": "done", "will not implement": "dropped", "won't do": "dropped",
 }
@@ -48,11 +49,13 @@ MAX_ROWS = 5000
 TITLE_MAX, KEY_MAX, URL_MAX = 300, 100, 2000
 
 
-def resolve_mapping(header: Sequence[str], preset: str | None,
-                    mapping: Mapping[str, str] | None) -> dict[str, str]:
-    """Our field → the header present in the file, from the preset then the explicit
-    mapping (which wins); InvalidInput for an unknown preset, field or missing column."""
-    errors: dict[str, list[str]] = {}
+def preset_mapping(header: Sequence[str], preset: str | None) -> dict[str, str]:
+    """Our field → the header present in the file that `preset` names for it (the first
+    present of its alternatives); nothing without a preset, InvalidInput for an unknown one.
+
+    >>> preset_mapping(["Feature name", "ID"], "productboard")
+    {'title': 'Feature name', 'external_key': 'ID'}
+    """
     if preset and preset not in PRESETS:
         raise InvalidInput(_("Unknown preset."), errors={"preset": [
             _("Use one of %(presets)s.", presets=", ".join(PRESETS))]})
@@ -62,6 +65,27 @@ def resolve_mapping(header: Sequence[str], preset: str | None,
         present = [c for c in options if c in header]
         if present:
             chosen[field] = present[0]
+    return chosen
+
+
+def matching_columns(header: Sequence[str]) -> dict[str, str]:
+    """Our field → the header that names it (case and `_` aside: `Title`, `external key`),
+    a starting point for a spreadsheet of one's own columns.
+
+    >>> matching_columns(["Title", "External_Key", "Owner", "blocks"])
+    {'title': 'Title', 'external_key': 'External_Key', 'blocks': 'blocks'}
+    """
+    names = {column.strip().lower().replace("_", " "): column for column in header}
+    return {field: names[field.replace("_", " ")] for field in FIELDS
+            if field.replace("_", " ") in names}
+
+
+def resolve_mapping(header: Sequence[str], preset: str | None,
+                    mapping: Mapping[str, str] | None) -> dict[str, str]:
+    """Our field → the header present in the file, from the preset then the explicit
+    mapping (which wins); InvalidInput for an unknown preset, field or missing column."""
+    errors: dict[str, list[str]] = {}
+    chosen = preset_mapping(header, preset)
     for field, column in (mapping or {}).items():
         if field not in FIELDS:
             errors[f"mapping.{field}"] = [_("Unknown field; use %(fields)s.",
@@ -80,6 +104,17 @@ def resolve_mapping(header: Sequence[str], preset: str | None,
         raise InvalidInput(_("The column mapping is not valid; nothing was created."),
                            errors=errors)
     return chosen
+
+
+def too_many_rows(max_rows: int, line: int) -> TooLarge:
+    """The refusal of a file whose row `line` is one more than `max_rows` (413).
+
+    >>> too_many_rows(2, 4).detail
+    'The file has more than 2 rows (row 4). Split it and import the parts one after the other.'
+    """
+    return TooLarge(_("The file has more than %(limit)s rows (row %(line)d). Split it "
+                      "and import the parts one after the other.",
+                      limit=f"{max_rows:,}", line=line), limit=max_rows)
 
 
 def read_backlog(records: Iterable[Sequence[str]], *, preset: str | None = None,
@@ -102,9 +137,7 @@ def read_backlog(records: Iterable[Sequence[str]], *, preset: str | None = None,
         if not any(cells):
             continue
         if len(initiatives) >= max_rows:
-            raise TooLarge(_("The file has more than %(limit)s rows (row %(line)d). Split it "
-                             "and import the parts one after the other.",
-                             limit=f"{max_rows:,}", line=number), limit=max_rows)
+            raise too_many_rows(max_rows, number)
 
         def cell(field: str, cells: list[str] = cells) -> str:
             at = single.get(field)

@@ -244,6 +244,22 @@ def sniff_delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+#: The first bytes of a zip archive, which an `.xlsx` workbook is.
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_workbook(data: bytes, filename: str = "") -> bool:
+    """Whether an uploaded file is read as an `.xlsx` workbook: by its name, or by its
+    content (a zip archive), since a browser or an API client may send it under any name.
+
+    >>> is_workbook(b"PK\\x03\\x04...", "answers"), is_workbook(b"name,role", "a.XLSX")
+    (True, True)
+    >>> is_workbook(b"name,role", "answers.csv")
+    False
+    """
+    return filename.lower().endswith(".xlsx") or data.startswith(ZIP_MAGIC)
+
+
 def xlsx_records(data: bytes) -> Iterator[list[str]]:
     """The records of an `.xlsx` workbook's first sheet, as text cells (a number as Python
     writes it, an empty cell as ""); a file that is not a workbook is an InvalidInput on

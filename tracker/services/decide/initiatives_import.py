@@ -2,18 +2,31 @@
 
 Everything is validated first (refs, method inputs, dimensions, findings, dependency refs
 and cycles), then written with multi-row inserts in one transaction, so 10,000 initiatives
-and 30,000 dependencies go in within seconds.
+and 30,000 dependencies go in within seconds. A file (CSV or `.xlsx`) can be previewed first
+(`preview_backlog_file`: its headers, the columns suggested for our fields, its first rows),
+which is how the backlog page offers its column-mapping step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert
 
-from tracker.adapters.importers.initiatives_file import PRESETS, read_backlog
-from tracker.adapters.importers.ratings_csv import records, xlsx_records
+from tracker.adapters.importers.documents import check_size
+from tracker.adapters.importers.initiatives_file import (
+    FIELDS,
+    PRESETS,
+    matching_columns,
+    preset_mapping,
+    read_backlog,
+    too_many_rows,
+)
+from tracker.adapters.importers.ratings_csv import is_workbook, records, xlsx_records
 from tracker.adapters.importers.respondents_file import cell_key
 from tracker.domain.errors import DependencyCycle, InvalidInput
 from tracker.domain.graph import build_graph
@@ -30,7 +43,8 @@ from tracker.services.decide.lifecycle import date_errors, with_move_dates
 from tracker.services.locks import lock_organization_graphs
 from tracker.services.unit_of_work import transaction
 
-__all__ = ["PRESETS", "import_backlog", "import_backlog_file"]
+__all__ = ["FIELDS", "PRESETS", "BacklogFilePreview", "import_backlog", "import_backlog_file",
+           "is_workbook", "max_rows", "preview_backlog_file"]
 #: A file's limits: those of the ratings import (rows, then bytes).
 ROWS_SETTING = "TRACKER_RATINGS_IMPORT_MAX_ROWS"
 MAX_BYTES_SETTING = "TRACKER_RATINGS_IMPORT_MAX_BYTES"
@@ -44,7 +58,7 @@ def import_backlog_file(org: Organization, actor: User | None, data: bytes, *,
                         max_rows: int | None = None) -> dict[str, int]:
     """Import a Jira, Productboard or Aha! export or a mapped spreadsheet: all or nothing;
     the errors of the bulk import are named by their cell (`row 3, Summary`) too."""
-    rows = xlsx_records(data) if xlsx else records(_text(data))
+    rows = _file_records(data, xlsx)
     payload, numbers = read_backlog(rows, preset=preset, mapping=mapping,
                                     **({"max_rows": max_rows} if max_rows else {}))
     try:
@@ -58,6 +72,64 @@ def import_backlog_file(org: Organization, actor: User | None, data: bytes, *,
             else:
                 errors[key] = messages
         raise InvalidInput(str(error), errors=errors) from None
+
+
+def max_rows() -> int:
+    """The most initiatives one file may hold (`TRACKER_RATINGS_IMPORT_MAX_ROWS`)."""
+    return int(current_app.config[ROWS_SETTING])
+
+
+@dataclass(frozen=True)
+class BacklogFilePreview:
+    """What a backlog file holds, before any import: its column headers in order (a
+    repeated one, such as Jira's links, each time), the columns suggested for our fields
+    (the preset's, else those named as the fields: `matching_columns`), how many
+    initiatives its rows would make and its first rows (as many cells as the header) with
+    their row numbers (the header is row 1)."""
+
+    header: list[str]
+    mapping: dict[str, str]
+    rows: int
+    sample: list[tuple[int, list[str]]]
+
+
+def preview_backlog_file(data: bytes, filename: str, preset: str | None = None,
+                         sample: int = 5) -> BacklogFilePreview:
+    """The headers, the preset's suggested mapping, the row count and the first `sample`
+    rows of an uploaded backlog file (CSV or `.xlsx`, `is_workbook`), writing nothing;
+    TooLarge past the byte or row limit, InvalidInput on `file` for an empty or unreadable
+    one."""
+    check_size(len(data), int(current_app.config[MAX_BYTES_SETTING]),
+               setting=MAX_BYTES_SETTING, what="file")
+    iterator = _file_records(data, is_workbook(data, filename))
+    header = [cell.strip() for cell in next(iterator, [])]
+    if not any(header):
+        raise InvalidInput(_("The file is empty."), errors={"file": [
+            _("The first row must hold the column headers.")]})
+    count, shown = _rows(iterator, len(header), sample)
+    suggested = preset_mapping(header, preset) if preset else matching_columns(header)
+    return BacklogFilePreview(header, suggested, count, shown)
+
+
+def _rows(records: Iterator[list[str]], width: int,
+          sample: int) -> tuple[int, list[tuple[int, list[str]]]]:
+    """How many rows under the header hold a cell (TooLarge past `max_rows()`), and the
+    first `sample` of them by row number, cut or padded to `width` cells."""
+    shown: list[tuple[int, list[str]]] = []
+    count, limit = 0, max_rows()
+    for number, cells in enumerate(records, start=2):
+        if any(cell.strip() for cell in cells):
+            count += 1
+            if count > limit:
+                raise too_many_rows(limit, number)
+            if len(shown) < sample:
+                shown.append((number, [*cells, *[""] * width][:width]))
+    return count, shown
+
+
+def _file_records(data: bytes, xlsx: bool) -> Iterator[list[str]]:
+    """The records of a backlog file: an `.xlsx` workbook's first sheet, else CSV text."""
+    return xlsx_records(data) if xlsx else records(_text(data))
 
 
 def _text(data: bytes) -> str:

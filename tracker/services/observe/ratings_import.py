@@ -1,4 +1,5 @@
-"""CSV import of ratings: respondents and their ratings from one file, all or nothing.
+"""Import of ratings: respondents and their ratings from one file, all or nothing; a CSV
+file, or the same columns in an `.xlsx` workbook's first sheet (`upload_records`).
 
 The file format and its cell checks live in `tracker.adapters.importers.ratings_csv`; an
 optional `perspective` column (`client` or `consultant`, for a cross self-assessment) is read
@@ -38,6 +39,7 @@ from tracker.adapters.importers.ratings_csv import (
     cell_label,
     decode_text,
     invalid_cells,
+    is_workbook,
     parse_ratings_records,
     records,
     split_hint,
@@ -144,7 +146,7 @@ def encoding_warnings(data: bytes) -> list[str]:
     """What an import tells about a CSV file it read: that it was not UTF-8 and was read as
     Windows-1252 (French Excel's "CSV (semicolon-separated)"), so accents may be wrong;
     nothing for a UTF-8 file or a workbook."""
-    if data.startswith(b"PK\x03\x04") or decode_text(data).encoding != FALLBACK_ENCODING:
+    if is_workbook(data) or decode_text(data).encoding != FALLBACK_ENCODING:
         return []
     return [_("The file is not UTF-8: it was read as Windows-1252, the encoding of French "
               "Excel's \u201cCSV (semicolon-separated)\u201d. Check the accents in the "
@@ -174,11 +176,12 @@ def import_ratings_csv(org: Organization, assessment_id: int, text: str,
     return import_ratings_records(org, assessment_id, records(text), progress)
 
 
-def import_ratings_upload(org: Organization, assessment_id: int,
-                          data: bytes) -> CsvImportResult:
-    """`import_ratings_csv` of an uploaded file's bytes (UTF-8, else Windows-1252), whose
-    result warns when the file was read as Windows-1252."""
-    result = import_ratings_csv(org, assessment_id, decode_csv(data))
+def import_ratings_upload(org: Organization, assessment_id: int, data: bytes,
+                          filename: str = "") -> CsvImportResult:
+    """`import_ratings_records` of an uploaded file's bytes: an `.xlsx` workbook's first
+    sheet (by `filename` or content, `upload_records`), else CSV text (UTF-8, else
+    Windows-1252, which the result's warnings then tell)."""
+    result = import_ratings_records(org, assessment_id, upload_records(data, filename))
     return replace(result, warnings=encoding_warnings(data))
 
 
@@ -271,7 +274,7 @@ def upload_records(data: bytes, filename: str) -> Iterator[list[str]]:
     first sheet (by its name or its zip signature), else CSV text."""
     check_size(len(data), int(current_app.config[MAX_BYTES_SETTING]),
                setting=MAX_BYTES_SETTING, what="file", hint=split_advice())
-    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+    if is_workbook(data, filename):
         return xlsx_records(data)
     return records(decode_csv(data))
 

@@ -1,3 +1,11 @@
 """decide pages."""
 
-from tracker.web.decide import backlog, decisions, pilots, raters, scorecard, suggestions  # noqa: F401
+from tracker.web.decide import (  # noqa: F401
+    backlog,
+    backlog_import,
+    decisions,
+    pilots,
+    raters,
+    scorecard,
+    suggestions,
+)

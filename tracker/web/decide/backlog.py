@@ -46,7 +46,7 @@ from tracker.web.labels import (
 #: The plain fields of the create and edit forms, in order.
 FORM_FIELDS: tuple[str, ...] = ("title", "description", "status", "owner", "duration_weeks",
                                 "load", *INPUT_FIELDS, "class_override", "pinned_start",
-                                "actual_start", "actual_end")
+                                "actual_start", "actual_end", "external_key", "external_url")
 #: The plain fields that hold a number.
 NUMBER_FIELDS: tuple[str, ...] = ("duration_weeks", "load", *INPUT_FIELDS)
 #: The three-point estimate's fields (optimistic, most likely, pessimistic weeks): all three
@@ -493,6 +493,10 @@ def _all_errors(org: Any, invalid: ValidationError, values: dict[str, Any],
         rows = messages.pop("uplifts")
     messages.update(_estimate_errors(messages.pop("estimate", None), values))
     errors = _field_errors(number_errors(messages, FIELD_LABELS))
+    if "external_url" in errors:
+        errors["external_url"] = [_("The external link must be an http:// or https:// "
+                                    "address of at most 2,000 characters, such as "
+                                    "https://jira.example.com/browse/OPS-12.")]
     errors.update(_uplift_row_errors(org, rows, values["uplifts"]))
     for field, problems in _field_errors(
             initiatives.initiative_errors(org, accepted, initiative)).items():

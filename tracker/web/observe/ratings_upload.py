@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from tracker import jobs
 from tracker.domain.errors import InvalidInput
 from tracker.services.observe import assessments, ratings_import
 from tracker.web.base import bp, org_page
@@ -59,7 +60,7 @@ def ratings_upload(org_id: int, assessment_id: int) -> Any:
         return _page(assessment, None, None, invalid.errors or {"file": [invalid.detail]}), 422
     if preview.errors:
         return _page(assessment, preview, None, {}), 422
-    token = _keep(org_id, assessment_id, data, upload.filename)
+    token = keep_upload(_scope(org_id, assessment_id), data, upload.filename)
     return _page(assessment, preview, token, {})
 
 
@@ -70,11 +71,15 @@ def ratings_upload_confirm(org_id: int, assessment_id: int) -> Any:
     org = org_page(org_id, UPLOAD_ROLE)
     g.active_nav = "diagnostic"
     assessment = assessments.get_assessment(org, assessment_id)
-    path = _waiting(org_id, assessment_id, request.form.get("token", ""))
+    path = waiting_upload(_scope(org_id, assessment_id), request.form.get("token", ""))
     if path is None:
         return _page(assessment, None, None, {"file": [
             _("This upload is no longer waiting to be saved: upload the file again.")]}), 422
     try:
+        job = jobs.ratings_import_job(org, current_user.id, assessment_id, path.read_bytes(),
+                                      path.name, update_existing=True)
+        if job is not None:  # a big file: imported by a job, whose page shows its progress
+            return redirect(url_for("web.job", key=job.key), code=303)
         result = ratings_import.import_ratings_records(
             org, assessment_id, ratings_import.upload_records(path.read_bytes(), path.name),
             update_existing=True)
@@ -114,30 +119,36 @@ def _folder() -> Path:
     return folder
 
 
-def _name(org_id: int, assessment_id: int, token: str) -> str:
-    """A waiting upload's file name, without its suffix: bound to the organization, the
-    assessment and the signed-in user, so nobody else can confirm it."""
-    return f"ratings-{org_id}-{assessment_id}-{current_user.id}-{token}"
+def _name(scope: str, token: str) -> str:
+    """A waiting upload's file name, without its suffix: bound to its `scope` (what it is
+    for and the organization, such as `ratings-3-7`) and the signed-in user, so nobody
+    else can confirm it."""
+    return f"{scope}-{current_user.id}-{token}"
 
 
-def _keep(org_id: int, assessment_id: int, data: bytes, filename: str) -> str:
+def keep_upload(scope: str, data: bytes, filename: str) -> str:
     """Keep an uploaded file until it is confirmed; its token. Stale uploads go first."""
     folder = _folder()
-    for old in folder.glob("ratings-*"):
+    for old in folder.iterdir():
         if time.time() - old.stat().st_mtime > MAX_AGE:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    (folder / f"{_name(org_id, assessment_id, token)}{suffix}").write_bytes(data)
+    (folder / f"{_name(scope, token)}{suffix}").write_bytes(data)
     return token
 
 
-def _waiting(org_id: int, assessment_id: int, token: str) -> Path | None:
-    """The waiting upload of this token for this user and assessment, if any."""
+def waiting_upload(scope: str, token: str) -> Path | None:
+    """The waiting upload of this token for this user and scope, if any."""
     if not TOKEN.match(token):
         return None
     for suffix in SUFFIXES:
-        path = _folder() / f"{_name(org_id, assessment_id, token)}{suffix}"
+        path = _folder() / f"{_name(scope, token)}{suffix}"
         if path.is_file():
             return path
     return None
+
+
+def _scope(org_id: int, assessment_id: int) -> str:
+    """The scope of a ratings upload: the organization and the assessment."""
+    return f"ratings-{org_id}-{assessment_id}"
