@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from tracker.extensions import csrf
 from tracker.schemas.problems import problem
-from tracker.services.tenancy import access
+from tracker.services.tenancy import access, feeds
 
 F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,9 +38,17 @@ def public(view: F) -> F:
     return view
 
 
+def feed_readable(view: F) -> F:
+    """Mark a view as readable with a calendar feed's `?feed=` secret instead of sign-in."""
+    view._feed = True  # type: ignore[attr-defined]
+    return view
+
+
 def check_request(app: Flask) -> Any:
     """Before an API view runs: signed in, CSRF for cookie writes, role in the org."""
     view = view_method(app, request.endpoint or "", request.method)
+    if request.args.get("feed") and getattr(view, "_feed", False):
+        return _feed_access(request.args["feed"])
     if (view is None or is_public(view)
             or (request.endpoint or "").startswith(PUBLIC_ENDPOINTS)):
         return None
@@ -53,6 +61,16 @@ def check_request(app: Flask) -> Any:
     if org_id is not None:
         default = "viewer" if request.method in SAFE_METHODS else "ops"
         g.org = access.org_for(current_user, org_id, getattr(view, "_min_role", default))
+    return None
+
+
+def _feed_access(secret: str) -> Any:
+    """A calendar feed's secret in place of sign-in: 401 unknown or revoked, 404 for
+    another organization's roadmap or a user no longer a member."""
+    org = feeds.org_for_feed(secret, (request.view_args or {})["org_id"])
+    if org is None:
+        return problem(401, "Unauthorized", "This calendar feed is unknown or was revoked.")
+    g.org = org
     return None
 
 

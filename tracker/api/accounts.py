@@ -1,11 +1,12 @@
 """Your account: API tokens (exchange email and password for a Bearer token, list and revoke
-yours), your password (change it, or reset a forgotten one through an emailed link)."""
+yours), your password (change it, or reset a forgotten one through an emailed link), your
+calendar feeds (a roadmap's iCalendar address to subscribe to, revocable)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, url_for
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -15,6 +16,10 @@ from tracker.domain.errors import Forbidden
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.problems import problem
 from tracker.schemas.tenancy import (
+    FeedCreateSchema,
+    FeedListArgsSchema,
+    FeedSchema,
+    NewFeedSchema,
     NewTokenSchema,
     PasswordChangeSchema,
     PasswordResetRequestSchema,
@@ -24,7 +29,7 @@ from tracker.schemas.tenancy import (
     TokenSchema,
 )
 from tracker.security import sessions
-from tracker.services.tenancy import accounts, passwords
+from tracker.services.tenancy import accounts, feeds, passwords
 
 tokens_blp = Blueprint("tokens", __name__, description="API tokens")
 account_blp = Blueprint("account", __name__, description="Your password: change and reset")
@@ -126,3 +131,32 @@ class PasswordReset(MethodView):
         """Set a new password with the emailed link's token (once, before it expires);
         every web session of the account ends."""
         passwords.reset_password(token, data["password"], current_app.config)
+
+
+@account_blp.route("/me/feeds")
+class MyFeeds(MethodView):
+    @account_blp.arguments(FeedListArgsSchema, location="query")
+    @account_blp.response(200, page_schema(FeedSchema))
+    def get(self, args: dict[str, Any]) -> Any:
+        """Your calendar feeds (of one organization with `org_id`), newest first, without
+        their addresses (only their digests are stored)."""
+        return feeds.feeds_page(current_user, args["page"], args["per_page"], args.get("org_id"))
+
+    @account_blp.arguments(FeedCreateSchema)
+    @account_blp.response(201, NewFeedSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """A calendar feed of an organization's roadmap: its `url` (shown only here) opens
+        `roadmap.ics` without a Bearer token, reading what you may read, until revoked."""
+        feed, secret = feeds.create_feed(current_user, data["org_id"], data["name"])
+        return {"id": feed.id, "org_id": feed.org_id, "name": feed.name,
+                "created_at": feed.created_at, "last_used_at": None, "revoked_at": None,
+                "url": url_for("roadmap.RoadmapIcs", org_id=feed.org_id, feed=secret,
+                               _external=True)}
+
+
+@account_blp.route("/me/feeds/<int:feed_id>")
+class MyFeedById(MethodView):
+    @account_blp.response(204)
+    def delete(self, feed_id: int) -> None:
+        """Revoke one of your calendar feeds; calendars stop receiving the roadmap at once."""
+        feeds.revoke_feed(current_user, feed_id)

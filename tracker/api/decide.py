@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError
 
+from tracker.adapters.exporters import xlsx
 from tracker.api import Blueprint
 from tracker.api.access import requires
 from tracker.api.uploads import body_bytes
@@ -310,6 +311,33 @@ class BacklogCsv(MethodView):
                                         sep=args.get("sep")))
 
 
+@backlog_blp.route(f"{ORG}/backlog.xlsx")
+class BacklogXlsx(MethodView):
+    @backlog_blp.arguments(BacklogArgsSchema, location="query")
+    @backlog_blp.response(200, content_type=xlsx.MIMETYPE)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The whole ranked backlog as an Excel workbook (the CSV's columns)."""
+        return _file(backlog.backlog_xlsx(g.org, args.get("method"), **_shown(args)),
+                     xlsx.MIMETYPE, "backlog.xlsx")
+
+
+@backlog_blp.route(f"{ORG}/backlog.jira.csv")
+class BacklogJiraCsv(MethodView):
+    @backlog_blp.response(200, content_type="text/csv")
+    def get(self, org_id: int) -> Any:
+        """Every initiative not archived as Jira's CSV importer reads it (`Summary`, `Issue
+        key`, `Status`, `Description`, `Custom field (Story Points)`, one `Outward issue
+        link (Blocks)` per initiative it blocks); `initiatives/import?preset=jira` reads it
+        back."""
+        return _file(backlog.backlog_jira_csv(g.org), "text/csv", f"backlog-{org_id}.jira.csv")
+
+
+def _file(content: str | bytes, mimetype: str, filename: str) -> Response:
+    """A download with its type and name."""
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def _shown(args: dict[str, Any]) -> dict[str, Any]:
     """What of the backlog the query asks to show (`include_done`, `status`)."""
     return {"include_done": args["include_done"], "status": args.get("status")}
@@ -401,6 +429,16 @@ class DecisionsCsv(MethodView):
         return Response(decisions.decisions_csv(g.org, args, args.get("sep")),
                         mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="decisions-{org_id}.csv"'})
+
+
+@decisions_blp.route(f"{BASE}.xlsx")
+class DecisionsXlsx(MethodView):
+    @decisions_blp.arguments(DecisionListArgsSchema, location="query")
+    @decisions_blp.response(200, content_type=xlsx.MIMETYPE)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The filtered log as an Excel workbook (the CSV's columns)."""
+        return _file(decisions.decisions_xlsx(g.org, args), xlsx.MIMETYPE,
+                     f"decisions-{org_id}.xlsx")
 
 
 @decisions_blp.route(f"{BASE}/<int:decision_id>")

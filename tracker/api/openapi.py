@@ -35,6 +35,7 @@ WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 EXTRA_STATUSES: dict[str, tuple[int, ...]] = {
     "POST /auth/tokens": (401,),  # unknown email or wrong password
     "POST /me/tokens": (403,),  # a Bearer token may not create another
+    "POST /me/feeds": (404,),  # a feed of an organization the caller is not a member of
     "POST /frameworks/import": (403,),  # a SAMM folder on the server: admins only
     # a cookie without CSRF token (400), signed in with another email (403), an account
     # exists already (409), a link used, cancelled or expired (410)

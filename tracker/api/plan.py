@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g
+from flask import Response, g, url_for
 from flask.views import MethodView
 
+from tracker.adapters.exporters import xlsx
 from tracker.api import Blueprint
-from tracker.api.access import requires
+from tracker.api.access import feed_readable, requires
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.plan import (
     BaselineComparisonSchema,
@@ -27,6 +28,7 @@ from tracker.schemas.plan import (
     WhatIfResultSchema,
     WhatIfSchema,
 )
+from tracker.schemas.tenancy import FeedArgsSchema
 from tracker.schemas.trend import ForecastArgsSchema, ForecastSchema
 from tracker.services.plan import forecast, roadmap, trajectory
 from tracker.services.plan.roadmap import PlanParams
@@ -36,7 +38,7 @@ ORG = "/orgs/<int:org_id>"
 BASE = f"{ORG}/roadmap"
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     """A file answer with its type and a download name."""
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -148,14 +150,38 @@ class RoadmapCsv(MethodView):
                          "text/csv", f"roadmap-{org_id}.csv")
 
 
+@roadmap_blp.route(f"{ORG}/roadmap.xlsx")
+class RoadmapXlsx(MethodView):
+    @roadmap_blp.arguments(PlanArgsSchema, location="query")
+    @roadmap_blp.response(200, content_type=xlsx.MIMETYPE)
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The roadmap as an Excel workbook (the CSV's columns, dates as dates)."""
+        return _download(roadmap.roadmap_xlsx(g.org, PlanParams.from_args(args)),
+                         xlsx.MIMETYPE, f"roadmap-{org_id}.xlsx")
+
+
 @roadmap_blp.route(f"{ORG}/roadmap.ics")
 class RoadmapIcs(MethodView):
+    @feed_readable
     @roadmap_blp.arguments(PlanArgsSchema, location="query")
+    @roadmap_blp.arguments(FeedArgsSchema, location="query", as_kwargs=True)
     @roadmap_blp.response(200, content_type="text/calendar")
-    def get(self, args: dict[str, Any], org_id: int) -> Any:
-        """The roadmap as iCalendar: one all-day event per initiative."""
-        return _download(roadmap.roadmap_ical(g.org, PlanParams.from_args(args)),
+    def get(self, args: dict[str, Any], org_id: int, feed: str | None = None) -> Any:
+        """The roadmap as iCalendar: one all-day event per initiative, with its version
+        (`SEQUENCE`), last change and page address; `feed` (a calendar feed's secret, from
+        `POST /me/feeds`) opens it without a Bearer token, for calendar subscriptions, and
+        follows the organization's plan (its saved start and capacity) unless the query
+        gives others."""
+        params = PlanParams.from_args(args)
+        if feed:
+            params = trajectory.plan_in_use(g.org, requested=params).params
+        return _download(roadmap.roadmap_ical(g.org, params, _page_of),
                          "text/calendar", f"roadmap-{org_id}.ics")
+
+
+def _page_of(org_id: int, initiative_id: int) -> str:
+    """The absolute address of an initiative's page, as a calendar event links to it."""
+    return url_for("web.initiative", org_id=org_id, initiative_id=initiative_id, _external=True)
 
 
 @roadmap_blp.route(f"{ORG}/dependencies/graph")

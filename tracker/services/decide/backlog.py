@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import networkx as nx
 from sqlalchemy import select
 
-from tracker.adapters.exporters import csv
+from tracker.adapters.exporters import csv, jira, xlsx
 from tracker.domain.errors import InvalidInput
 from tracker.domain.follow.trend import is_stalled, stall_limit
 from tracker.domain.graph import drop_nodes
@@ -45,6 +46,7 @@ from tracker.extensions import db
 from tracker.models import (
     Axis,
     CriterionScore,
+    Dependency,
     Dimension,
     Initiative,
     Organization,
@@ -258,9 +260,47 @@ def backlog_csv(org: Organization, method: str | None, *, include_done: bool = F
                 status: str | None = None, sep: str | None = None) -> str:
     """The whole ranked backlog as CSV (one row per initiative; lists joined with `;`), in
     the organization's style (`sep` chooses the separator)."""
+    return csv.table(CSV_COLUMNS, backlog_rows(org, method, include_done=include_done,
+                                               status=status),
+                     style=csv.CsvStyle.of(org.locale, sep))
+
+
+def backlog_xlsx(org: Organization, method: str | None, *, include_done: bool = False,
+                 status: str | None = None) -> bytes:
+    """The whole ranked backlog as an Excel workbook: the CSV's columns and rows."""
+    return xlsx.workbook(CSV_COLUMNS, backlog_rows(org, method, include_done=include_done,
+                                                   status=status), sheet="Backlog")
+
+
+def backlog_rows(org: Organization, method: str | None, *, include_done: bool = False,
+                 status: str | None = None) -> list[tuple[Any, ...]]:
+    """The ranked backlog's export rows, cells in the order of `CSV_COLUMNS`."""
     shown = ranked_backlog(org, method, include_done=include_done, status=status).items
-    return csv.table(CSV_COLUMNS, [
-        (item.rank, item.id, item.title, item.status, item.value, item.effort, item.score,
-         item.missing, item.effective_priority, item.class_, item.computed_class, item.quadrant,
-         item.enabler, item.stalled, item.actionable, item.blocked_by) for item in shown],
-        style=csv.CsvStyle.of(org.locale, sep))
+    return [(item.rank, item.id, item.title, item.status, item.value, item.effort, item.score,
+             item.missing, item.effective_priority, item.class_, item.computed_class,
+             item.quadrant, item.enabler, item.stalled, item.actionable, item.blocked_by)
+            for item in shown]
+
+
+def backlog_jira_csv(org: Organization) -> str:
+    """Every initiative not archived (done and dropped ones too) as Jira's CSV importer
+    reads it, in id order: its external key (else `TRK-<id>`; a key already taken falls
+    back the same way), and an `Outward issue link (Blocks)` per initiative waiting on it.
+    Imported back with `preset=jira`, it gives the same initiatives and dependencies."""
+    initiatives = list(db.session.scalars(select(Initiative).where(
+        Initiative.org_id == org.id, Initiative.archived_at.is_(None)).order_by(Initiative.id)))
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for initiative in initiatives:
+        key = initiative.external_key
+        keys[initiative.id] = (key if key and key not in taken
+                               else f"{jira.KEY_PREFIX}-{initiative.id}")
+        taken.add(keys[initiative.id])
+    blocks: dict[int, list[str]] = defaultdict(list)
+    for prerequisite, dependent in db.session.execute(
+            select(Dependency.prerequisite_id, Dependency.dependent_id)
+            .where(Dependency.org_id == org.id).order_by(Dependency.id)):
+        if prerequisite in keys and dependent in keys:
+            blocks[prerequisite].append(keys[dependent])
+    return jira.issues_csv([jira.Issue(keys[i.id], i.title, i.status, i.description,
+                                       i.job_size, tuple(blocks[i.id])) for i in initiatives])

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
-from tracker.adapters.exporters import csv
+from tracker.adapters.exporters import csv, xlsx
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import (
@@ -31,6 +31,7 @@ from tracker.models import (
     User,
 )
 from tracker.services.pagination import Page
+from tracker.services.tenancy import webhooks
 from tracker.services.unit_of_work import transaction
 
 #: The dossier a PMO prepares for a decision (free texts).
@@ -200,12 +201,27 @@ def create_decision(org: Organization, data: Mapping[str, Any]) -> LogEntry:
                             | {"committee": level},
                             **{k: sorted(set(data.get(k) or [])) for k in LINKS})
         session.add(decision)
+        session.flush()
+        webhooks.emit(org.id, "decision.logged", {
+            "decision_id": decision.id, "title": decision.title, "committee": level,
+            "decided_on": decision.decided_on, "initiative_ids": decision.initiative_ids})
     return _entry(decision)
 
 
 def decisions_csv(org: Organization, filters: Mapping[str, Any], sep: str | None = None) -> str:
     """The filtered decision log as CSV (lists joined with `; `), in the organization's
     style (`sep` chooses the separator)."""
-    return csv.table(CSV_COLUMNS, [[getattr(entry, column) for column in CSV_COLUMNS]
-                                   for entry in log_entries(org, filters)], separator="; ",
+    return csv.table(CSV_COLUMNS, decisions_rows(org, filters), separator="; ",
                      style=csv.CsvStyle.of(org.locale, sep))
+
+
+def decisions_xlsx(org: Organization, filters: Mapping[str, Any]) -> bytes:
+    """The filtered decision log as an Excel workbook: the CSV's columns and rows."""
+    return xlsx.workbook(CSV_COLUMNS, decisions_rows(org, filters), sheet="Decisions",
+                         separator="; ")
+
+
+def decisions_rows(org: Organization, filters: Mapping[str, Any]) -> list[list[Any]]:
+    """The filtered log's export rows, cells in the order of `CSV_COLUMNS`."""
+    return [[getattr(entry, column) for column in CSV_COLUMNS]
+            for entry in log_entries(org, filters)]

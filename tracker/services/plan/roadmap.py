@@ -5,22 +5,23 @@ number of queries, computes in `tracker.domain.roadmap`."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import networkx as nx
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
-from tracker.adapters.exporters import csv, graphml, ical
+from tracker.adapters.exporters import csv, graphml, ical, xlsx
 from tracker.domain import graph as graphs
 from tracker.domain import ranking
 from tracker.domain import roadmap as planning
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.extensions import db
 from tracker.models import (
+    AuditEvent,
     BaselineItem,
     Initiative,
     Organization,
@@ -367,25 +368,56 @@ def roadmap_csv(org: Organization, params: PlanParams, sep: str | None = None) -
     """The roadmap as CSV, one row per planned initiative in start order (those it leaves
     out have no dates: the roadmap lists them). A spreadsheet is read by people, so its
     wave counts from 1 as the pages do (the API's JSON `wave` counts from 0)."""
-    return csv.table(CSV_COLUMNS, [
-        (e.initiative_id, e.title, e.start.isoformat(), e.end.isoformat(), e.wave + 1, e.phase,
-         e.slack_weeks, e.critical) for e in get_roadmap(org, params).initiatives],
-        style=csv.CsvStyle.of(org.locale, sep))
+    return csv.table(CSV_COLUMNS, roadmap_rows(org, params),
+                     style=csv.CsvStyle.of(org.locale, sep))
 
 
-def roadmap_ical(org: Organization, params: PlanParams) -> str:
+def roadmap_xlsx(org: Organization, params: PlanParams) -> bytes:
+    """The roadmap as an Excel workbook: the CSV's columns and rows, dates as dates."""
+    return xlsx.workbook(CSV_COLUMNS, roadmap_rows(org, params), sheet="Roadmap")
+
+
+def roadmap_rows(org: Organization, params: PlanParams) -> list[tuple[Any, ...]]:
+    """The roadmap's export rows in start order, cells in the order of `CSV_COLUMNS` (a
+    date writes itself `2025-01-06` in a CSV)."""
+    return [(e.initiative_id, e.title, e.start, e.end, e.wave + 1, e.phase, e.slack_weeks,
+             e.critical) for e in get_roadmap(org, params).initiatives]
+
+
+def roadmap_ical(org: Organization, params: PlanParams,
+                 page_of: Callable[[int, int], str] | None = None) -> str:
     """The roadmap as an iCalendar: one all-day event per planned initiative, with UIDs
-    stable across exports (initiative and organization ids). The description is read by
-    people, so its wave counts from 1 as the pages do (the API's `wave` counts from 0)."""
+    stable across exports (initiative and organization ids), the initiative's `version` as
+    SEQUENCE, its last change as LAST-MODIFIED and, with `page_of(org_id, initiative_id)`,
+    its page as URL. The description is read by people, so its wave counts from 1 as the
+    pages do (the API's `wave` counts from 0)."""
     roadmap = get_roadmap(org, params)
+    revisions = _revisions(org)
     events = [ical.Event(uid=f"initiative-{e.initiative_id}@org-{org.id}.tracker",
                          summary=e.title, start=e.start, end=e.end,
                          description=f"Phase: {e.phase or '-'}; wave {e.wave + 1}; "
                                      f"slack {e.slack_weeks:g} weeks"
-                                     + ("; critical path" if e.critical else ""))
+                                     + ("; critical path" if e.critical else ""),
+                         sequence=revisions[e.initiative_id][0],
+                         last_modified=revisions[e.initiative_id][1],
+                         url=page_of(org.id, e.initiative_id) if page_of else "")
               for e in roadmap.initiatives]
     return ical.calendar(events, prodid="-//tracker//roadmap//EN",
                          name=f"{org.name} roadmap", stamp=datetime.now(UTC))
+
+
+def _revisions(org: Organization) -> dict[int, tuple[int, datetime]]:
+    """Each initiative's version and last change (its latest audited write, else its
+    creation), in one query."""
+    changed = (select(AuditEvent.initiative_id, func.max(AuditEvent.at).label("at"))
+               .where(AuditEvent.org_id == org.id, AuditEvent.initiative_id.is_not(None))
+               .group_by(AuditEvent.initiative_id).subquery())
+    rows = db.session.execute(
+        select(Initiative.id, Initiative.version, Initiative.created_at, changed.c.at)
+        .outerjoin(changed, changed.c.initiative_id == Initiative.id)
+        .where(Initiative.org_id == org.id))
+    return {row.id: (row.version, max(row.created_at, row.at or row.created_at))
+            for row in rows}
 
 
 def dependency_graph(org: Organization, fmt: str) -> str:

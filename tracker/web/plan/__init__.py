@@ -1,3 +1,3 @@
 """plan pages."""
 
-from tracker.web.plan import baselines, phases, roadmap  # noqa: F401  (routes)
+from tracker.web.plan import baselines, feeds, phases, roadmap  # noqa: F401  (routes)
