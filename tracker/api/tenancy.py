@@ -25,10 +25,14 @@ from tracker.schemas.tenancy import (
     JoinedSchema,
     MemberRoleSchema,
     MemberSchema,
+    NewWebhookSchema,
     OrganizationImportSchema,
     OrganizationSchema,
+    WebhookArgsSchema,
+    WebhookDeliverySchema,
+    WebhookSchema,
 )
-from tracker.services.tenancy import invitations, organizations, portability
+from tracker.services.tenancy import invitations, organizations, portability, webhooks
 
 orgs_blp = Blueprint("orgs", __name__, description="Organizations (tenants) and members")
 
@@ -193,3 +197,74 @@ class OrganizationImport(MethodView):
     def post(self, document: dict[str, Any]) -> Any:
         """Recreate an exported organization (all or nothing); you become its lead."""
         return portability.import_organization(current_user, document)
+
+
+def _webhook(webhook: Any, secret: str | None = None) -> dict[str, Any]:
+    """A webhook as the API shows it: the secret masked, or in full once (`secret`)."""
+    shown = {name: getattr(webhook, name) for name in (
+        "id", "url", "events", "format", "active", "archived_at", "created_at")}
+    return {**shown, "secret_hint": webhooks.masked(webhook.secret),
+            **({"secret": secret} if secret else {})}
+
+
+@orgs_blp.route("/orgs/<int:org_id>/webhooks")
+class Webhooks(MethodView):
+    @requires("ops")
+    @orgs_blp.arguments(WebhookArgsSchema, location="query")
+    @orgs_blp.response(200, page_schema(WebhookSchema))
+    def get(self, args: dict[str, Any], org_id: int) -> Any:
+        """The organization's webhooks, or its archived ones (ops and leads)."""
+        page = webhooks.list_webhooks(g.org, args["page"], args["per_page"], args["archived"])
+        return {**page.__dict__, "items": [_webhook(w) for w in page.items]}
+
+    @requires("ops")
+    @orgs_blp.arguments(WebhookSchema)
+    @orgs_blp.response(201, NewWebhookSchema)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        """Add a webhook (ops and leads): the answer carries its signing secret, given or
+        generated, this once."""
+        webhook, secret = webhooks.create_webhook(g.org, current_user, data)
+        return _webhook(webhook, secret)
+
+
+@orgs_blp.route("/orgs/<int:org_id>/webhooks/<int:webhook_id>")
+class WebhookById(MethodView):
+    @requires("ops")
+    @orgs_blp.response(200, WebhookSchema)
+    def get(self, org_id: int, webhook_id: int) -> Any:
+        """A webhook, its secret masked (ops and leads)."""
+        return _webhook(webhooks.get_webhook(g.org, webhook_id))
+
+    @requires("ops")
+    @orgs_blp.arguments(WebhookSchema(partial=True))
+    @orgs_blp.response(200, WebhookSchema)
+    def patch(self, changes: dict[str, Any], org_id: int, webhook_id: int) -> Any:
+        """Change a webhook's URL, events, format or secret, or pause it (ops and leads)."""
+        return _webhook(webhooks.update_webhook(g.org, current_user, webhook_id, changes))
+
+    @requires("ops")
+    @orgs_blp.response(204)
+    def delete(self, org_id: int, webhook_id: int) -> None:
+        """Archive a webhook (ops and leads): it receives nothing more; its deliveries
+        stay readable."""
+        webhooks.archive_webhook(g.org, current_user, webhook_id)
+
+
+@orgs_blp.route("/orgs/<int:org_id>/webhooks/<int:webhook_id>/deliveries")
+class WebhookDeliveries(MethodView):
+    @requires("ops")
+    @orgs_blp.arguments(PageArgsSchema, location="query")
+    @orgs_blp.response(200, page_schema(WebhookDeliverySchema))
+    def get(self, args: dict[str, Any], org_id: int, webhook_id: int) -> Any:
+        """The webhook's delivery log, newest first: status, attempts, last answer or
+        error (ops and leads)."""
+        return webhooks.list_deliveries(g.org, webhook_id, args["page"], args["per_page"])
+
+
+@orgs_blp.route("/orgs/<int:org_id>/webhooks/<int:webhook_id>/test")
+class WebhookTest(MethodView):
+    @requires("ops")
+    @orgs_blp.response(201, WebhookDeliverySchema)
+    def post(self, org_id: int, webhook_id: int) -> Any:
+        """Send a test message to the webhook now (ops and leads); answers its delivery."""
+        return webhooks.send_test(g.org, webhook_id, current_app.config)

@@ -1,4 +1,4 @@
-"""`tracker outbox flush`: deliver the queued emails now."""
+"""`tracker outbox flush`: deliver the queued emails and webhook calls now."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker.services.follow import outbox
+from tracker.services.tenancy import webhooks
 
 
 @click.group(name="outbox")
@@ -17,6 +18,9 @@ def outbox_group() -> None:
 @outbox_group.command("flush")
 @with_appcontext
 def flush() -> None:
-    """Deliver every due pending email now (SMTP, or .eml files without an SMTP host)."""
+    """Deliver every due pending email now (SMTP, or .eml files without an SMTP host),
+    then every due webhook call."""
     result = outbox.deliver_pending(current_app.config)
     click.echo(f"sent {result.sent}, to retry {result.retried}, failed {result.failed}")
+    calls = webhooks.deliver_due(current_app.config)
+    click.echo(f"webhooks: sent {calls.sent}, to retry {calls.retried}, failed {calls.failed}")

@@ -14,6 +14,7 @@ from tracker.domain.errors import NotFound
 from tracker.extensions import db
 from tracker.models import Organization
 from tracker.services.follow import outbox, schedules
+from tracker.services.tenancy import webhooks
 
 log = logging.getLogger(__name__)
 _apps: list[Flask] = []
@@ -63,10 +64,11 @@ def record_failure(schedule_id: int, error: BaseException) -> None:
 
 
 def flush_outbox() -> None:
-    """Deliver the due emails of the outbox (retries included)."""
+    """Deliver the due emails and webhook calls of the outbox (retries included)."""
     app = _apps[0]
     with app.app_context():
         try:
             outbox.deliver_pending(app.config)
+            webhooks.deliver_due(app.config)
         finally:
             db.session.remove()

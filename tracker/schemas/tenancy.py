@@ -163,6 +163,37 @@ class NewTokenSchema(TokenSchema):
     token = fields.String(metadata={"description": "The secret, shown only once"})
 
 
+class FeedCreateSchema(Schema):
+    """A calendar feed of one organization's roadmap."""
+
+    org_id = Id(required=True)
+    name = Line(load_default="", validate=validate.Length(max=100))
+
+
+class FeedSchema(Schema):
+    id = Id()
+    org_id = Id()
+    name = fields.String()
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When a calendar last fetched the feed (to the minute)"})
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class NewFeedSchema(FeedSchema):
+    url = fields.String(metadata={"description": "The feed's address with its secret, shown "
+                                                "only once: give it to a calendar application"})
+
+
+class FeedListArgsSchema(PageArgsSchema):
+    org_id = Id(metadata={"description": "Only the feeds of this organization"})
+
+
+class FeedArgsSchema(Schema):
+    feed = fields.String(metadata={"description": "A calendar feed's secret "
+                                                  "(`POST /me/feeds`), instead of a Bearer token"})
+
+
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, load_only=True, validate=PASSWORD)
     new_password = fields.String(required=True, load_only=True, validate=PASSWORD, metadata={
@@ -195,3 +226,51 @@ class OrganizationImportSchema(Schema):
 
     format_version = fields.Integer(required=True, validate=validate.Range(min=1, max=DB_INT_MAX))
     organization = fields.Dict(required=True)
+
+
+class WebhookSchema(Schema):
+    """An outgoing webhook (PATCH takes any subset). The secret is write-only: reads show
+    its last characters (`secret_hint`); without one, creation generates it."""
+
+    id = Id(dump_only=True)
+    url = fields.String(required=True, validate=validate.Length(max=2000), metadata={
+        "description": "Where the events are posted (http or https)"})
+    events = fields.List(fields.String(validate=validate.Length(max=50)), required=True,
+                         validate=validate.Length(max=20), metadata={
+                             "description": "Among assessment.opened, assessment.closed, "
+                                            "barometer.sent, initiative.status_changed, "
+                                            "pilot.decided, decision.logged"})
+    format = fields.String(metadata={"description": "json (default), slack or teams"})
+    secret = fields.String(load_only=True, validate=validate.Length(max=200), metadata={
+        "description": "Signs each body (`X-Tracker-Signature`); generated when absent"})
+    secret_hint = fields.String(dump_only=True)
+    active = fields.Boolean(metadata={"description": "false pauses the webhook"})
+    archived_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class NewWebhookSchema(WebhookSchema):
+    """A webhook just created, with its secret: shown only this once."""
+
+    secret = fields.String(metadata={"description": "The signing secret, shown only once"})
+
+
+class WebhookArgsSchema(PageArgsSchema):
+    archived = fields.Boolean(load_default=False, metadata={
+        "description": "true lists the archived webhooks instead"})
+
+
+class WebhookDeliverySchema(Schema):
+    """One event sent (or to send) to a webhook, with its attempts."""
+
+    id = Id()
+    webhook_id = Id()
+    event = fields.String()
+    status = fields.String(metadata={"description": "pending, sent or failed"})
+    attempts = fields.Integer()
+    response_status = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    body = fields.String(metadata={"description": "The exact body posted (what is signed)"})

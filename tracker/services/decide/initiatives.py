@@ -47,6 +47,7 @@ from tracker.services.audit import audit, jsonable
 from tracker.services.decide import lifecycle
 from tracker.services.diagnose.scores import latest_target_gaps
 from tracker.services.pagination import Page, paginate
+from tracker.services.tenancy import webhooks
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
 from tracker.services.upsert import upsert
@@ -241,7 +242,18 @@ def update_initiative(org: Organization, actor: User | None, initiative_id: int,
         if diff:
             initiative.version = read_version + 1  # also when only links or uplifts changed
             audit(org, actor, "initiative", initiative.id, initiative.id, "update", diff)
+        if "status" in diff:
+            emit_status_change(org, initiative, *diff["status"])
     return get_initiative(org, initiative.id)
+
+
+def emit_status_change(org: Organization, initiative: Initiative, before: str, after: str,
+                       **extra: Any) -> None:
+    """Queue the `initiative.status_changed` webhooks of a status move, in the caller's
+    transaction (`extra`: what caused it, e.g. a pilot's id)."""
+    webhooks.emit(org.id, "initiative.status_changed", {
+        "initiative_id": initiative.id, "title": initiative.title, "from": before,
+        "to": after, "version": initiative.version, **extra})
 
 
 def ensure_version(initiative: Initiative, version: int | None = None,

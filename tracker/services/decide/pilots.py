@@ -31,8 +31,14 @@ from tracker.extensions import db
 from tracker.models import Initiative, Organization, Pilot, User
 from tracker.models.kpis import Kpi, Measurement
 from tracker.services.decide import lifecycle
-from tracker.services.decide.initiatives import TRANSITIONS, audit, jsonable
+from tracker.services.decide.initiatives import (
+    TRANSITIONS,
+    audit,
+    emit_status_change,
+    jsonable,
+)
 from tracker.services.pagination import Page, paginate
+from tracker.services.tenancy import webhooks
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
 
@@ -230,18 +236,24 @@ def _apply_decision(org: Organization, actor: User | None, initiative: Initiativ
             status = "proposed"
     if status != initiative.status:
         _move(org, actor, initiative, pilot, {"status": status})
+    if pilot.decision:
+        webhooks.emit(org.id, "pilot.decided", {
+            "pilot_id": pilot.id, "initiative_id": initiative.id,
+            "initiative_title": initiative.title, "decision": pilot.decision,
+            "decision_date": pilot.decision_date, "initiative_status": initiative.status})
 
 
 def _move(org: Organization, actor: User | None, initiative: Initiative, pilot: Pilot,
           changes: dict[str, Any]) -> None:
     """Apply a status move a pilot causes, with the actual dates it carries
     (`lifecycle.with_move_dates`), audited old → new with the pilot's id."""
-    changes = lifecycle.with_move_dates(org, initiative, changes)
+    changes, before = lifecycle.with_move_dates(org, initiative, changes), initiative.status
     audit(org, actor, "initiative", initiative.id, initiative.id, "update",
           {**{name: [getattr(initiative, name), value] for name, value in changes.items()},
            "pilot_id": pilot.id})
     for name, value in changes.items():
         setattr(initiative, name, value)
+    emit_status_change(org, initiative, before, initiative.status, pilot_id=pilot.id)
 
 
 def org_pilots(org: Organization, limit: int = 200) -> list[tuple[Pilot, str]]:

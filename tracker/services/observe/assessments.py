@@ -37,7 +37,7 @@ from tracker.models.base import utcnow
 from tracker.services.audit import audit
 from tracker.services.frame import frameworks
 from tracker.services.pagination import Page, paginate
-from tracker.services.tenancy import access
+from tracker.services.tenancy import access, webhooks
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
 from tracker.services.upsert import insert_new
@@ -209,7 +209,16 @@ def update_assessment(org: Organization, assessment_id: int, changes: Mapping[st
         elif before["status"] != status:
             audit(org, actor, "assessment", assessment.id, None, MOVE_ACTIONS[status],
                   {"status": [before["status"], status]})
+            webhooks.emit(org.id, f"assessment.{'opened' if status == 'open' else 'closed'}",
+                          assessment_event(assessment))
     return assessment
+
+
+def assessment_event(assessment: Assessment) -> dict[str, Any]:
+    """What the webhooks of an assessment's opening or closing carry."""
+    return {"assessment_id": assessment.id, "title": assessment.title, "kind": assessment.kind,
+            "status": assessment.status, "opened_at": assessment.opened_at,
+            "closed_at": assessment.closed_at}
 
 
 def _check_move(current: str, status: str) -> None:

@@ -6,4 +6,5 @@ from tracker.web.tenancy import (  # noqa: F401  (routes)
     invitations,
     members,
     organizations,
+    webhooks,
 )
