@@ -89,6 +89,7 @@ def init_app(app: Flask) -> None:
         follow,
         frame,
         health,
+        jobs,
         objectives,
         observe,
         plan,
@@ -107,7 +108,7 @@ def init_app(app: Flask) -> None:
                       diagnose.findings_blp, plan.roadmap_blp, follow.barometer_blp,
                       decide.backlog_blp, frame.playbook_blp, decide.decisions_blp,
                       follow.schedules_blp, diagnose.report_blp, objectives.objectives_blp,
-                      committees.committees_blp):
+                      committees.committees_blp, jobs.jobs_blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)
     app.add_url_rule(f"{API_PREFIX}/docs/assets/<path:filename>", "swagger_ui_assets",

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g
+from flask import Response, g, request
 from flask.views import MethodView
+from flask_login import current_user
 
+from tracker import jobs
 from tracker.adapters.report import CSP
 from tracker.api import Blueprint
+from tracker.api.jobs import JobSchema, accepted
 from tracker.schemas.common import page_schema
 from tracker.schemas.diagnose import (
     BlindSpotsSchema,
@@ -90,10 +93,16 @@ report_blp = Blueprint("report", __name__, description="Diagnostic report (HTML,
 class Report(MethodView):
     @report_blp.arguments(ReportArgsSchema, location="query")
     @report_blp.response(200, content_type="text/html")
+    @report_blp.alt_response(202, schema=JobSchema,
+                             description="`Prefer: respond-async`: the PDF is made by a job")
     @report_blp.alt_response(501, description="PDF asked where Chromium is not installed")
     def get(self, args: dict[str, Any], org_id: int, assessment_id: int) -> Any:
         """The diagnostic report: scores (radar, heatmap), synthesis with verbatims,
-        ambition, backlog, pilots and trajectory; `format=pdf` prints it with Chromium."""
+        ambition, backlog, pilots and trajectory; `format=pdf` prints it with Chromium
+        (with `Prefer: respond-async`, as a background job: 202 and its `Location`)."""
+        if args["format"] == "pdf" and "respond-async" in request.headers.get("Prefer", ""):
+            return accepted(jobs.report_pdf_job(g.org, current_user.id, assessment_id,
+                                                args.get("lang")))
         content, content_type, name = report.report(g.org, assessment_id, args["format"],
                                                 args.get("lang"))
         return Response(content, content_type=content_type,

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask.views import MethodView
+from flask_login import current_user
 
+from tracker import jobs
 from tracker.api import Blueprint
+from tracker.api.jobs import JobSchema, accepted
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.follow import (
     BarometerArgsSchema,
@@ -206,9 +209,15 @@ class RunSchedule(MethodView):
 class ResendSchedule(MethodView):
     @schedules_blp.arguments(ResendSchema)
     @schedules_blp.response(200, ResendResultSchema)
+    @schedules_blp.alt_response(202, schema=JobSchema,
+                                description="`Prefer: respond-async`: sent by a job")
     @schedules_blp.alt_response(409, description="Not a barometer schedule")
     def post(self, data: dict[str, Any], org_id: int, schedule_id: int) -> Any:
         """Send a barometer schedule's email of the current period again, with today's
         data: to `all` its recipients or only the `new` ones; never a second copy of a
-        message still pending (409 for other kinds of schedule)."""
+        message still pending (409 for other kinds of schedule). With
+        `Prefer: respond-async`, a background job sends it: 202 and its `Location`."""
+        if "respond-async" in request.headers.get("Prefer", ""):
+            return accepted(jobs.barometer_send_job(g.org, current_user.id, schedule_id,
+                                                    data["to"]))
         return schedules.resend_schedule(g.org, schedule_id, data["to"], current_app.config)

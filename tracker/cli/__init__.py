@@ -18,6 +18,7 @@ from tracker.cli import (
     scheduler,
     seed,
     users,
+    worker,
 )
 
 
@@ -33,7 +34,7 @@ def cli() -> None:
 COMMANDS: tuple[click.Command, ...] = (
     users.users, users.tokens, seed.seed, frameworks.frameworks_group, ratings.ratings_group,
     report.report_command, outbox.outbox_group, barometer.barometer_group,
-    scheduler.scheduler_command, members.members_group)
+    scheduler.scheduler_command, members.members_group, worker.worker_command)
 
 
 def init_app(app: Flask) -> None:

@@ -13,8 +13,9 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from tracker import jobs
 from tracker.domain.errors import TrackerError
 from tracker.services.follow import committees, outbox, schedules
 from tracker.web.base import bp, org_page
@@ -77,6 +78,10 @@ def resend(org_id: int, schedule_id: int) -> Any:
     to = request.form.get("to", "")
     one = None if to in RESEND_TO else to
     try:
+        if jobs.is_big_campaign(org, schedule_id):
+            job = jobs.barometer_send_job(org, current_user.id, schedule_id,
+                                          "all" if one else to, one)
+            return redirect(url_for("web.job", key=job.key), code=303)
         result = schedules.resend_schedule(org, schedule_id, "all" if one else to,
                                            current_app.config, recipient=one)
     except TrackerError as failure:
