@@ -16,7 +16,7 @@ from tracker.schemas.problems import PROBLEM_JSON
 PREFIX = "/api/v1"
 METHODS = ("get", "post", "put", "patch", "delete")
 #: The operations anyone may call, signed in or not; every other one needs a caller.
-PUBLIC = {"GET /health", "POST /auth/tokens", "POST /auth/password-reset",
+PUBLIC = {"GET /health", "GET /ready", "POST /auth/tokens", "POST /auth/password-reset",
           "POST /auth/password-reset/{token}", "POST /invitations/{token}/accept"}
 #: Where the rate limits of anti-automation apply (429): sign-in, password reset, sending
 #: invitations and creating tokens, accepting invitations.
@@ -96,7 +96,7 @@ def test_errors_are_problem_json_with_the_problem_schema_and_never_json(document
     for name, operation in _operations(document):
         assert "default" not in operation["responses"], name
         for status, response in _responses(document, operation).items():
-            if int(status) < 400 or name == "GET /health":  # 503 says which part is down
+            if int(status) < 400 or name in {"GET /health", "GET /ready"}:  # 503: what is down
                 continue
             assert list(response["content"]) == [PROBLEM_JSON], (name, status)
             assert response["content"][PROBLEM_JSON]["schema"] == {

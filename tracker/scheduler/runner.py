@@ -31,6 +31,8 @@ from tracker.scheduler.periodic import PERSISTENT, VOLATILE, PeriodicJob, period
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x7472_6163  # "trac"
+#: The runner's thread, by which `leadership` finds a scheduler running in this process.
+THREAD_NAME = "tracker-scheduler"
 
 
 class LeaderLock:
@@ -126,7 +128,7 @@ class Runner:
     def start(self) -> Runner:
         """Start in the background: lead now if the lock is free, else stand by."""
         jobs.bind(self.app)
-        self._thread = threading.Thread(target=self._loop, name="tracker-scheduler",
+        self._thread = threading.Thread(target=self._loop, name=THREAD_NAME,
                                         daemon=True)
         self._thread.start()
         return self
