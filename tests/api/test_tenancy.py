@@ -50,6 +50,17 @@ def test_a_member_of_another_organization_gets_404_on_every_org_route(victim, ma
         assert response.mimetype == "application/problem+json"
 
 
+def test_a_head_request_is_checked_like_the_get_it_runs(victim, make_api, client):
+    scenario, ids = victim
+    outsider = make_api("head-outsider@example.org")
+    outsider.post("/api/v1/orgs", json={"name": "Theirs"})
+    reads = [path for method, path in _org_routes(client) if method == "get"]
+    for path in reads:
+        url = _fill(path, scenario.org["id"], ids)
+        assert client.head(url).status_code == 401, path
+        assert outsider.request("HEAD", url).status_code == 404, path
+
+
 def test_an_unknown_organization_is_indistinguishable_from_a_foreign_one(lead):
     assert lead.get("/api/v1/orgs/999999").json["detail"] == "Organization 999999 not found."
 

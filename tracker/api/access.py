@@ -80,9 +80,14 @@ def is_public(view: Any) -> bool:
 
 
 def view_method(app: Flask, endpoint: str, method: str) -> Any:
-    """The function that answers `method` on `endpoint`: a MethodView's method, or the view."""
+    """The function that answers `method` on `endpoint`: a MethodView's method, or the view.
+    HEAD is answered by `get` when the view has no `head` (as Flask dispatches it), so a
+    HEAD request is checked like the GET it runs."""
     view = app.view_functions.get(endpoint)
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
-        return getattr(view_class, method.lower(), None)
+        found = getattr(view_class, method.lower(), None)
+        if found is None and method == "HEAD":
+            found = getattr(view_class, "get", None)
+        return found
     return view
