@@ -80,6 +80,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, worker: str) -> Iterator[Flask
         "TRACKER_MAIL_DIR": str(tmp / "mail"),
         "TRACKER_SCHEDULER": False,
         "TRACKER_BASE_URL": "http://tracker.test",
+        "TRACKER_WEBHOOK_ALLOW_PRIVATE": True,  # the tests' receivers listen on 127.0.0.1
     })
     application.test_client_class = IsolatedClient
     with application.app_context():

@@ -63,6 +63,7 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
     | TRACKER_LOG_FORMAT / TRACKER_LOG_LEVEL | json / INFO (`text` for a console) |
     | TRACKER_PROXY_FIX | none (e.g. `1` or `for=1,proto=1,host=1`: proxies trusted) |
     | TRACKER_WEBHOOK_TIMEOUT | 10 (seconds one webhook call may take) |
+    | TRACKER_WEBHOOK_ALLOW_PRIVATE | off (on: webhooks may call loopback and private addresses) |
     | TRACKER_READY_OUTBOX_SECONDS | 900 (`/ready` fails when the oldest pending message is older) |
     | TRACKER_METRICS_TOKEN | none (set: `/metrics` needs `Authorization: Bearer <token>`) |
     """
@@ -105,6 +106,7 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "TRACKER_LOG_LEVEL": (_env("LOG_LEVEL", "INFO") or "INFO").upper(),
         "TRACKER_PROXY_FIX": _env("PROXY_FIX"),
         "TRACKER_WEBHOOK_TIMEOUT": float(_env("WEBHOOK_TIMEOUT") or 10),
+        "TRACKER_WEBHOOK_ALLOW_PRIVATE": _env_flag("WEBHOOK_ALLOW_PRIVATE", "off"),
         "TRACKER_READY_OUTBOX_SECONDS": float(_env("READY_OUTBOX_SECONDS") or 900),
         "TRACKER_METRICS_TOKEN": _env("METRICS_TOKEN"),
         "TRACKER_ENV": _env("ENV", "development"),

@@ -22,7 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def live_server(app: Flask) -> Iterator[str]:
     """The base URL of a server answering on 127.0.0.1 (a free port) in a thread."""
     served = create_app({key: app.config[key] for key in
-                         ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TRACKER_MAIL_DIR")}
+                         ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TRACKER_MAIL_DIR",
+                          "TRACKER_WEBHOOK_ALLOW_PRIVATE")}
                         | {"TRACKER_SCHEDULER": False, "WTF_CSRF_ENABLED": True})
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

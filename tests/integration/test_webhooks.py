@@ -192,6 +192,21 @@ def test_a_refusing_endpoint_fails_at_once(app, org, receiver):
     assert (delivery.status, delivery.response_status) == ("failed", 410)
 
 
+def test_a_local_address_is_refused_unless_the_operator_allows_it(app, org, receiver):
+    _hook(org, receiver.url, ["decision.logged"])
+    _log_decision(org)
+    app.config["TRACKER_WEBHOOK_ALLOW_PRIVATE"] = False
+    try:
+        assert webhooks.deliver_due(app.config).failed == 1
+    finally:
+        app.config["TRACKER_WEBHOOK_ALLOW_PRIVATE"] = True
+    [delivery] = _deliveries()
+    assert receiver.requests == []
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", 1, None)
+    assert "127.0.0.1" in delivery.last_error
+    assert "TRACKER_WEBHOOK_ALLOW_PRIVATE" in delivery.last_error
+
+
 def test_slack_body_is_an_incoming_webhook_message(app, org, receiver):
     _hook(org, receiver.url, ["decision.logged"], fmt="slack")
     _log_decision(org, "Fund <the> platform")

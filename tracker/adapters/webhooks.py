@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from flask_babel import gettext as _
@@ -173,9 +176,38 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def private_address(url: str) -> str | None:
+    """The first address `url`'s host resolves to that is not on the public internet
+    (loopback, private, link-local such as a cloud's metadata service, reserved), or None;
+    a host that does not resolve gives None (the call then fails and is retried).
+
+    >>> private_address("http://127.0.0.1:8000/hook")
+    '127.0.0.1'
+    >>> private_address("https://[::1]/hook")
+    '::1'
+    """
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            return str(address)
+    return None
+
+
 def post(url: str, body: str, secret: str, event: str, delivery_id: int,
-         timeout: float) -> Outcome:
-    """POST `body` to `url`, signed with `secret`, within `timeout` seconds."""
+         timeout: float, allow_private: bool = False) -> Outcome:
+    """POST `body` to `url`, signed with `secret`, within `timeout` seconds; refused (no
+    retry) when the host is on a loopback or private network, unless `allow_private`, so
+    that a webhook cannot make this server call the services beside it."""
+    if not allow_private and (address := private_address(url)):
+        return Outcome("failed", None, _(
+            "Refused: %(host)s is a private or local network address (%(address)s). An "
+            "operator may allow it with TRACKER_WEBHOOK_ALLOW_PRIVATE=on.",
+            host=urlsplit(url).hostname, address=address))
     raw = body.encode()
     headers = {"Content-Type": "application/json; charset=utf-8",
                "User-Agent": "tracker-webhooks", SIGNATURE_HEADER: signature(secret, raw),

@@ -44,6 +44,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("committees", _l("Committees"), "web.committees"),
     NavItem("decisions", _l("Decisions"), "web.decisions"),
     NavItem("members", _l("Members"), "web.members"),
+    NavItem("webhooks", _l("Webhooks"), "web.webhooks", role="ops"),
     NavItem("settings", _l("Settings"), "web.organization_settings", role="lead"),
     NavItem("audit", _l("Audit log"), "web.audit_log", role="lead"),
 )

@@ -293,7 +293,8 @@ def _attempt(delivery: WebhookDelivery, config: Mapping[str, Any], now: datetime
         outcome = adapter.Outcome("failed", None, "The webhook is archived.")
     else:
         outcome = adapter.post(webhook.url, delivery.body, webhook.secret, delivery.event,
-                               delivery.id, float(config["TRACKER_WEBHOOK_TIMEOUT"]))
+                               delivery.id, float(config["TRACKER_WEBHOOK_TIMEOUT"]),
+                               bool(config.get("TRACKER_WEBHOOK_ALLOW_PRIVATE")))
     delivery.attempts += 1
     delivery.response_status = outcome.response_status
     delivery.last_error = outcome.error

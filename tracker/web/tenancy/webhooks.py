@@ -50,7 +50,7 @@ def _page(org_id: int, status: int = 200, values: Mapping[str, Any] | None = Non
     """The webhooks page, with the form's values and errors when refused, or the secret
     of the webhook just created."""
     org = org_page(org_id, "ops")
-    g.active_nav = "settings"
+    g.active_nav = "webhooks"
     return render_template(
         "tenancy/webhooks.html", org=org,
         hooks=webhooks.list_webhooks(org, 1, SHOWN).items, events=WEBHOOK_EVENTS,
@@ -109,7 +109,7 @@ def webhook_archive(org_id: int, webhook_id: int) -> Response:
 def webhook_log(org_id: int, webhook_id: int) -> str:
     """A webhook's settings and its delivery log, newest first, a page at a time."""
     org = org_page(org_id, "ops")
-    g.active_nav = "settings"
+    g.active_nav = "webhooks"
     webhook = webhooks.get_webhook(org, webhook_id)
     number = max(1, request.args.get("page", 1, type=int) or 1)
     page = webhooks.list_deliveries(org, webhook_id, number, PER_PAGE)
