@@ -1,7 +1,8 @@
 """Subscribing to the roadmap in a real browser (issue 19): the lead creates a calendar
 feed on the roadmap page, copies the address shown once, and a calendar (a plain HTTP
 client, no cookie, no token) fetches it until the lead revokes it from the same block; the
-page has no serious axe-core violation and logs no console error."""
+page has no serious axe-core violation and logs no console error. With TRACKER_SCREENSHOTS=1,
+each step leaves docs/screenshots/feeds-<nn>-<step>.png."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from tests.e2e.accessibility import Watched, assert_accessible
 from tests.e2e.browser import sign_in
+from tests.e2e.campaign_steps import Campaign
 from tracker.seeding import demo
 from tracker.seeding import frameworks as seeds
 
@@ -32,6 +34,7 @@ def test_the_lead_subscribes_then_revokes_from_the_roadmap(live_server, chromium
     org_id = demo.load_demo().org_id
     watched = Watched(chromium.new_page(viewport={"width": 1280, "height": 900}))
     page = watched.page
+    shots = Campaign(app, live_server, watched, prefix="feeds")
     sign_in(page, live_server)
     page.goto(f"{live_server}/orgs/{org_id}/roadmap")
     page.get_by_label("Name of the feed (where you use it)").fill("Outlook at work")
@@ -40,6 +43,8 @@ def test_the_lead_subscribes_then_revokes_from_the_roadmap(live_server, chromium
     assert url.startswith(f"{live_server}/api/v1/orgs/{org_id}/roadmap.ics?feed=cal_")
     assert page.is_visible("#feed-instructions")
     assert_accessible(watched, "roadmap with a new feed")
+    page.locator("#subscribe-title").evaluate("title => title.scrollIntoView()")
+    shots.screenshot(page, "new feed address", number=1, full_page=False)
 
     status, body = _fetch(url)
     assert status == 200
@@ -53,4 +58,6 @@ def test_the_lead_subscribes_then_revokes_from_the_roadmap(live_server, chromium
     page.wait_for_selector("#feeds-table .badge")
     assert "revoked" in page.inner_text("#feeds-table")
     assert_accessible(watched, "roadmap after revoking")
+    page.locator("#subscribe-title").evaluate("title => title.scrollIntoView()")
+    shots.screenshot(page, "feed revoked", number=2, full_page=False)
     assert _fetch(url)[0] == 401

@@ -4,7 +4,8 @@ mapping step pre-filled by the Jira preset with the file's first rows, a slip (n
 column) refused beside its choice, one mapping changed by hand (a team-managed project's
 "Story point estimate" as the job size), then "Import 4 initiatives" lands on the backlog
 with the count. Every page passes axe-core with no
-console error."""
+console error. With TRACKER_SCREENSHOTS=1, each step leaves
+docs/screenshots/backlog-import-<nn>-<step>.png."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.e2e.accessibility import Watched, assert_accessible
 from tests.e2e.browser import signed_in_page
+from tests.e2e.campaign_steps import Campaign
 from tracker.extensions import db
 from tracker.models import Dependency, Initiative
 from tracker.seeding import demo
@@ -42,17 +44,19 @@ def demo_org(app) -> int:
 
 @pytest.mark.e2e
 def test_a_jira_export_is_mapped_by_hand_and_imported_onto_the_backlog(
-        live_server, chromium, demo_org, tmp_path):
+        app, live_server, chromium, demo_org, tmp_path):
     export = tmp_path / "Jira Export CSV (all fields).csv"
     export.write_text(JIRA_EXPORT, encoding="utf-8")
     before = db.session.scalar(db.select(db.func.count()).select_from(Initiative)
                                .where(Initiative.org_id == demo_org))
     page = signed_in_page(chromium, live_server)
     watched = Watched(page)
+    shots = Campaign(app, live_server, watched, prefix="backlog-import")
     page.goto(f"{live_server}/orgs/{demo_org}/backlog")
     page.click("#backlog-import")
     page.wait_for_selector("#backlog-import-form")
     assert_accessible(watched, "upload step")
+    shots.screenshot(page, "upload step", number=1)
 
     page.set_input_files("#f-file", str(export))
     page.select_option("#f-preset", "jira")
@@ -68,6 +72,7 @@ def test_a_jira_export_is_mapped_by_hand_and_imported_onto_the_backlog(
     second = "#preview-table tbody tr:nth-child(2) td:nth-child(2)"
     assert page.text_content(second) == "Enforce MFA"
     assert_accessible(watched, "mapping step")
+    shots.screenshot(page, "mapping with preview", number=2)
 
     page.select_option("#map-title", "")  # a slip: no title column, refused beside it
     page.click("#backlog-import-confirm")
@@ -75,6 +80,7 @@ def test_a_jira_export_is_mapped_by_hand_and_imported_onto_the_backlog(
     assert "Map a column to the title" in page.text_content("#map-title-error")
     assert page.get_attribute("#map-title", "aria-invalid") == "true"
     assert_accessible(watched, "mapping refused")
+    shots.screenshot(page, "missing title named", number=3)
 
     page.select_option("#map-title", "Summary")
     page.select_option("#map-job_size", "Custom field (Story point estimate)")
@@ -84,6 +90,7 @@ def test_a_jira_export_is_mapped_by_hand_and_imported_onto_the_backlog(
     assert page.is_visible("text=4 initiatives imported.")
     assert page.is_visible("#backlog-table >> text=Enforce MFA")
     assert_accessible(watched, "backlog after the import")
+    shots.screenshot(page, "backlog imported", number=4, full_page=False)
 
     db.session.rollback()
     made = {i.external_key: i for i in db.session.scalars(db.select(Initiative).where(
