@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,7 +18,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from tracker.domain.constants import LOCALES
 from tracker.domain.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.models import ApiToken, Membership, User
+from tracker.models import ApiToken, CalendarFeed, Membership, User
 from tracker.models.base import utcnow
 from tracker.services.audit import audit
 from tracker.services.pagination import Page, paginate
@@ -33,6 +33,9 @@ TOKEN_DAYS = 90
 #: `last_used_at` and a session's `last_seen_at` are written at most this often, not on
 #: every request.
 TOUCH_EVERY = timedelta(minutes=1)
+
+#: A credential a user revokes: an API token or a calendar feed.
+Credential = TypeVar("Credential", ApiToken, CalendarFeed)
 
 
 def digest(secret: str) -> str:
@@ -186,12 +189,19 @@ def tokens_page(user: User, page: int, per_page: int) -> Page[ApiToken]:
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's tokens; it stops working at once."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound(_("No such token."))
+    return revoke_owned(ApiToken, user, token_id, _("No such token."))
+
+
+def revoke_owned(model: type[Credential], user: User, credential_id: int,
+                 missing: str) -> Credential:
+    """Revoke one of the user's credentials of `model` (a token, a calendar feed), kept
+    for the record with its revocation time; NotFound(`missing`) when it is not theirs."""
+    credential = db.session.get(model, credential_id)
+    if credential is None or credential.user_id != user.id:
+        raise NotFound(missing)
     with transaction():
-        token.revoked_at = token.revoked_at or utcnow()
-    return token
+        credential.revoked_at = credential.revoked_at or utcnow()
+    return credential
 
 
 def count_users() -> int:

@@ -20,7 +20,7 @@ from tracker.models import CalendarFeed, Organization, User
 from tracker.models.base import utcnow
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import org_for
-from tracker.services.tenancy.accounts import TOUCH_EVERY, digest
+from tracker.services.tenancy.accounts import TOUCH_EVERY, digest, revoke_owned
 from tracker.services.unit_of_work import transaction
 
 FEED_PREFIX = "cal_"
@@ -54,12 +54,7 @@ def feeds_page(user: User, page: int, per_page: int,
 
 def revoke_feed(user: User, feed_id: int) -> CalendarFeed:
     """Revoke one of the user's feeds; calendars stop receiving the roadmap at once."""
-    feed = db.session.get(CalendarFeed, feed_id)
-    if feed is None or feed.user_id != user.id:
-        raise NotFound(_("No such calendar feed."))
-    with transaction():
-        feed.revoked_at = feed.revoked_at or utcnow()
-    return feed
+    return revoke_owned(CalendarFeed, user, feed_id, _("No such calendar feed."))
 
 
 def org_for_feed(secret: str, org_id: int) -> Organization | None:
