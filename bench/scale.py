@@ -345,7 +345,8 @@ def reads(org: Org) -> list[tuple[str, str, bool, str]]:
     ]
 
 
-def measure_reads(app: Flask, org: Org, runs: int, floor: dict[str, float]) -> list[Row]:
+def measure_reads(app: Flask, org: Org, runs: int, floor: dict[str, float],
+                  only: str = "") -> list[Row]:
     """Every read's best CPU ms, statements of one call and bytes, with its floor."""
     browser, api = app.test_client(), app.test_client()
     signed_in = browser.post("/login", data={"email": LEAD_EMAIL, "password": PASSWORD})
@@ -355,6 +356,8 @@ def measure_reads(app: Flask, org: Org, runs: int, floor: dict[str, float]) -> l
         engine = db.engine
     found = []
     for name, url, through_api, floor_name in reads(org):
+        if only not in name:
+            continue
         client: FlaskClient = api if through_api else browser
 
         def get(client: FlaskClient = client, url: str = url, through_api: bool = through_api
@@ -430,6 +433,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--database-url", help="default: a fresh SQLite file under /tmp")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--only", default="", help="measure only the reads whose name "
+                        "contains this text (e.g. 'page', 'API backlog'); the write too if "
+                        "it contains it")
     return parser.parse_args()
 
 
@@ -452,8 +458,9 @@ def main() -> None:
         org = build(initiatives, respondents, assessments, args.history_respondents, args.seed)
         build_seconds = time.perf_counter() - begin
         floor = floors(org, args.runs)
-        write = measure_write(org, respondents, args.seed)
-    rows = [*measure_reads(app, org, args.runs, floor), write]
+        writes = ([measure_write(org, respondents, args.seed)]
+                  if args.only in "write ratings" else [])
+    rows = [*measure_reads(app, org, args.runs, floor, args.only), *writes]
     with app.app_context():
         db.engine.dispose()
     shutil.rmtree(tmp, ignore_errors=True)

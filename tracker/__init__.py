@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_database(app: Flask) -> None:
     """Bind SQLAlchemy and Alembic; on SQLite, enforce foreign keys on every connection."""
     from tracker import models  # noqa: F401  (registers the mappers)
+    from tracker.services import derived  # noqa: F401  (the data version's flush listener)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")),

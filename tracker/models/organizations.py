@@ -31,6 +31,10 @@ class Organization(Timestamped, Model):
     plan_start: Mapped[date | None] = mapped_column(default=None)
     plan_capacity: Mapped[int | None] = mapped_column(default=None)
     plan_points: Mapped[float | None] = mapped_column(default=None)
+    # Bumped in the same transaction as every write of the organization's data, so what is
+    # derived from it (graph, ranking, plan) is computed once per version
+    # (`services.derived`).
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization",
                                                          cascade="all, delete-orphan")

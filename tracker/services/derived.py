@@ -1,0 +1,158 @@
+"""What is derived from an organization's data, computed once per version of that data.
+
+Every write of an organization's data bumps `Organization.data_version` in the same
+transaction (the flush listener below does it for the ORM's writes; `bump_version` for a Core
+statement that writes rows in bulk). A read that derives something costly (the graph, the
+ranking of a method, the plan of some settings) asks `cached(org, name, args, compute)`: the
+answer is kept per process under (organization, version, name, args) and reused by every
+read, page, report and email of any request until the version moves. Several processes stay
+right: each reads the version from the database with the organization, so a write committed
+by one is seen by the others at their next read.
+
+A transaction that has written the organization's data and not yet committed computes from
+what it sees and keeps that only until it ends: a version that a rollback takes back must
+never name other data. Cached values are shared: callers never mutate them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, SessionTransaction
+
+from tracker.models import (
+    AuditEvent,
+    BackgroundJob,
+    Initiative,
+    Organization,
+    OutboxAsset,
+    OutboxMessage,
+    RoadmapBaseline,
+    WebhookDelivery,
+)
+
+T = TypeVar("T")
+
+#: Entries kept per process (the latest version of each organization's derived values).
+MAX_ENTRIES = 256
+#: Rows written alongside other writes or by deliveries, which derive nothing.
+UNTRACKED: tuple[type, ...] = (AuditEvent, BackgroundJob, OutboxAsset, OutboxMessage,
+                               WebhookDelivery)
+_WRITTEN = "tracker.derived.written"
+_LOCAL = "tracker.derived.local"
+
+_lock = threading.Lock()
+_entries: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+_latest: dict[int, int] = {}
+
+
+def cached(org: Organization, name: str, args: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` for this version of the organization's data, computed once per process
+    (or once per transaction while it has uncommitted writes of that data)."""
+    from tracker.extensions import db
+
+    session = db.session()
+    key = (org.id, org.data_version, name, args)
+    if org.id in session.info.get(_WRITTEN, ()):
+        local: dict[tuple[Hashable, ...], Any] = session.info.setdefault(_LOCAL, {})
+        if key not in local:
+            local[key] = compute()
+        return local[key]
+    with _lock:
+        if key in _entries:
+            _entries.move_to_end(key)
+            return _entries[key]
+    value = compute()
+    _store(key, org.id, org.data_version, value)
+    return value
+
+
+def _store(key: tuple[Hashable, ...], org_id: int, version: int, value: Any) -> None:
+    """Keep `value`, forgetting the organization's older versions and the least used."""
+    with _lock:
+        if version > _latest.get(org_id, -1):
+            _latest[org_id] = version
+            for stale in [k for k in _entries if k[0] == org_id and k != key]:
+                del _entries[stale]
+        elif version < _latest[org_id]:
+            return
+        _entries[key] = value
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+
+
+def clear() -> None:
+    """Forget every derived value of this process (tests, and a restore of a database)."""
+    with _lock:
+        _entries.clear()
+        _latest.clear()
+
+
+def bump_version(session: Session, org_id: int) -> None:
+    """Move the organization's data version after a Core statement wrote its rows (the ORM's
+    writes move it by themselves), in the caller's transaction."""
+    session.execute(update(Organization).where(Organization.id == org_id)
+                    .values(data_version=Organization.data_version + 1))
+    _written(session, [org_id])
+    org = session.identity_map.get(session.identity_key(Organization, org_id))
+    if org is not None:
+        session.expire(org, ["data_version"])
+
+
+def _written(session: Session, org_ids: Iterable[int]) -> None:
+    """Remember that this transaction wrote these organizations' data."""
+    session.info.setdefault(_WRITTEN, set()).update(org_ids)
+
+
+def _org_of(session: Session, row: object) -> int | None:
+    """The organization whose data a written row is, or None (shared or untracked rows)."""
+    if isinstance(row, UNTRACKED):
+        return None
+    if isinstance(row, Organization):
+        return row.id
+    org_id = getattr(row, "org_id", None)
+    if org_id is not None:
+        return int(org_id)
+    for attribute, model in (("initiative_id", Initiative), ("baseline_id", RoadmapBaseline)):
+        parent_id = getattr(row, attribute, None)
+        if parent_id is not None:
+            parent = session.identity_map.get(session.identity_key(model, parent_id))
+            if parent is not None:
+                return int(parent.org_id)
+            with session.no_autoflush:
+                found = session.scalar(select(model.org_id).where(model.id == parent_id))
+            return int(found) if found is not None else None
+    return None
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    """Bump the data version of every organization whose data this flush writes."""
+    rows = [*session.new, *session.deleted,
+            *(row for row in session.dirty if session.is_modified(row))]
+    touched = {org_id for row in rows if (org_id := _org_of(session, row)) is not None}
+    if not touched:
+        return
+    _written(session, touched)
+    for org_id in sorted(touched):
+        org = session.identity_map.get(session.identity_key(Organization, org_id))
+        if org is None or org in session.new:
+            if org is None:
+                session.execute(update(Organization).where(Organization.id == org_id)
+                                .values(data_version=Organization.data_version + 1))
+            continue
+        org.data_version = Organization.data_version + 1
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ends (committed, rolled back or closed) leaves nothing of its own
+    derived values behind."""
+    if transaction.parent is not None:
+        return
+    session.info.pop(_WRITTEN, None)
+    session.info.pop(_LOCAL, None)
