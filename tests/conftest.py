@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.extensions import db
+from tracker.services import derived
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -106,6 +107,7 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def _empty_tables() -> None:
+    derived.clear()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":

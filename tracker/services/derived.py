@@ -17,8 +17,9 @@ never name other data. Cached values are shared: callers never mutate them.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import event, select, update
@@ -47,38 +48,72 @@ _LOCAL = "tracker.derived.local"
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
-_latest: dict[int, int] = {}
+#: An organization is known by its id and creation instant: an id that a restore or an
+#: emptied database gives again to another organization never reads the first one's values.
+_Identity = tuple[int, datetime]
+_latest: dict[_Identity, int] = {}
+#: How many times each name was computed in this process (what tests and benches read).
+computes: Counter[str] = Counter()
 
 
-def cached(org: Organization, name: str, args: Hashable, compute: Callable[[], T]) -> T:
+class _Failed:
+    """A computation that raised one of the errors the caller keeps (the same inputs raise
+    it again: a plan whose pinned dates conflict, a method the organization cannot use)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def cached(org: Organization, name: str, args: Hashable, compute: Callable[[], T], *,
+           errors: tuple[type[Exception], ...] = ()) -> T:
     """`compute()` for this version of the organization's data, computed once per process
-    (or once per transaction while it has uncommitted writes of that data)."""
+    (or once per transaction while it has uncommitted writes of that data). An exception of
+    `errors` is kept like a value and raised again at each call."""
     from tracker.extensions import db
 
     session = db.session()
-    key = (org.id, org.data_version, name, args)
+    key = ((org.id, org.created_at), org.data_version, name, args)
     if org.id in session.info.get(_WRITTEN, ()):
         local: dict[tuple[Hashable, ...], Any] = session.info.setdefault(_LOCAL, {})
         if key not in local:
-            local[key] = compute()
-        return local[key]
+            local[key] = _run(name, compute, errors)
+        return _value(local[key])
     with _lock:
-        if key in _entries:
+        found = _entries.get(key, _entries)
+        if found is not _entries:
             _entries.move_to_end(key)
-            return _entries[key]
-    value = compute()
-    _store(key, org.id, org.data_version, value)
-    return value
+    if found is _entries:
+        found = _run(name, compute, errors)
+        _store(key, found)
+    return _value(found)
 
 
-def _store(key: tuple[Hashable, ...], org_id: int, version: int, value: Any) -> None:
+def _run(name: str, compute: Callable[[], T], errors: tuple[type[Exception], ...]) -> Any:
+    computes[name] += 1
+    try:
+        return compute()
+    except errors as error:
+        return _Failed(error)
+
+
+def _value(found: Any) -> Any:
+    if isinstance(found, _Failed):
+        raise found.error.with_traceback(None)
+    return found
+
+
+def _store(key: tuple[Hashable, ...], value: Any) -> None:
     """Keep `value`, forgetting the organization's older versions and the least used."""
+    identity, version = key[0], key[1]
+    assert isinstance(identity, tuple) and isinstance(version, int)
     with _lock:
-        if version > _latest.get(org_id, -1):
-            _latest[org_id] = version
-            for stale in [k for k in _entries if k[0] == org_id and k != key]:
+        if version > _latest.get(identity, -1):
+            _latest[identity] = version
+            for stale in [k for k in _entries if k[0] == identity and k[1] != version]:
                 del _entries[stale]
-        elif version < _latest[org_id]:
+        elif version < _latest[identity]:
             return
         _entries[key] = value
         while len(_entries) > MAX_ENTRIES:
@@ -90,6 +125,7 @@ def clear() -> None:
     with _lock:
         _entries.clear()
         _latest.clear()
+        computes.clear()
 
 
 def bump_version(session: Session, org_id: int) -> None:
