@@ -19,6 +19,9 @@ The floors, in the same run and on the same database:
 - `scores-sql`, `gaps-sql`, `barometer-sql`: one GROUP BY giving count, sum and sum of
   squares per (dimension, source), per (dimension, team), and per (assessment, dimension,
   source) over the closed assessments;
+- `list-sql`: the count of the latest assessment's respondents and one page of 50 of them
+  as tuples (the least a list page does: respondents, assessments, audit trail, findings,
+  outbox);
 - `write-raw`: the ratings of one assessment written with one `executemany` into a scratch
   table, against `services.observe.ratings.upsert_ratings` of the same rows.
 
@@ -28,9 +31,14 @@ assessments, medium 10k / 500 / 12, large 30k / 2,000 / 40.
 
     .venv/bin/python bench/scale.py [--size small|medium|large] [--initiatives N]
         [--respondents R] [--assessments A] [--runs 3] [--json]
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--keep DIR]
 
-The PostgreSQL database must exist; its tables are dropped and created.
+The PostgreSQL database must exist; its tables are dropped and created (unless `--keep DIR`
+finds that the same organization was built there: then it is reused, as a SQLite file
+`DIR/bench.db` is). The API backlog and roadmap are also measured cold: the first read after
+a write (one initiative's title edited through the ORM and committed, which moves the
+organization's data version), best of `--runs`, as a ratio to the raw floor. The last lines
+check each acceptance figure of issue 20 that this bench measures (PASS/FAIL).
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ from typing import Any
 import networkx as nx
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import delete, event, func, insert, select, text
 from sqlalchemy.engine import Engine
 
 from tracker import create_app
@@ -62,12 +70,14 @@ from tracker.domain.prioritization import INPUT_FIELDS, MethodInputs, score_init
 from tracker.extensions import db
 from tracker.models import (
     Assessment,
+    AuditEvent,
     Axis,
     Dependency,
     Dimension,
     Framework,
     Initiative,
     Organization,
+    OutboxMessage,
     Rating,
     Respondent,
 )
@@ -76,6 +86,8 @@ from tracker.seeding import frameworks as seeds
 from tracker.services.observe import ratings
 from tracker.services.tenancy import accounts, organizations
 
+#: The reads also measured cold: the first read after a write.
+COLD = ("API backlog", "API roadmap")
 SIZES: dict[str, tuple[int, int, int]] = {"small": (1_000, 100, 4),
                                           "medium": (10_000, 500, 12),
                                           "large": (30_000, 2_000, 40)}
@@ -111,11 +123,19 @@ class Row:
     floor: str
     floor_ms: float
     topo_ms: float | None = None
+    cold_ms: float | None = None
 
     @property
     def ratio(self) -> float:
         """How many floors the read costs."""
         return self.cpu_ms / self.floor_ms if self.floor_ms else float("inf")
+
+    @property
+    def cold_ratio(self) -> float | None:
+        """How many floors the first read after a write costs (measured for some reads)."""
+        if self.cold_ms is None:
+            return None
+        return self.cold_ms / self.floor_ms if self.floor_ms else float("inf")
 
 
 class StatementCounter:
@@ -230,6 +250,24 @@ def add_assessments(org_id: int, framework_id: int, count: int, respondents: int
     return first + count - 1
 
 
+def add_trail(org_id: int, user_id: int, first: int, initiatives: int, latest: int) -> None:
+    """What the lists of a busy organization hold: one audit event per initiative (its
+    creation) and one survey email per respondent of the latest assessment, sent."""
+    now = datetime.now(UTC)
+    bulk(AuditEvent, ({"org_id": org_id, "entity": "initiative", "entity_id": first + k,
+                       "initiative_id": first + k, "action": "create",
+                       "changes": {"title": [None, f"Initiative {k}"]}, "user_id": user_id,
+                       "at": now} for k in range(initiatives)))
+    people = db.session.execute(select(Respondent.id, Respondent.name).where(
+        Respondent.assessment_id == latest)).all()
+    bulk(OutboxMessage, ({"org_id": org_id, "dedupe_key": f"bench-survey-{pid}",
+                          "recipient": f"r{pid}@bench.example.org",
+                          "subject": f"Survey for {name}", "text": "Your survey link",
+                          "attachments": [], "status": "sent", "attempts": 1,
+                          "next_attempt_at": now, "sent_at": now, "created_at": now}
+                         for pid, name in people))
+
+
 def dimension_ids(framework_id: int) -> list[int]:
     """The ids of a framework's dimensions, in id order."""
     return list(db.session.scalars(select(Dimension.id).join(Axis, Axis.id == Dimension.axis_id)
@@ -250,6 +288,7 @@ def build(initiatives: int, respondents: int, assessments: int, history: int,
     org = organizations.create_organization(lead, {"name": "Bench"})
     first = add_initiatives(org.id, initiatives, rng)
     latest = add_assessments(org.id, framework.id, assessments, respondents, history, rng)
+    add_trail(org.id, lead.id, first, initiatives, latest)
     db.session.commit()
     return Org(org.id, framework.id, latest, first + initiatives // 2, token)
 
@@ -300,6 +339,18 @@ def grouped(columns: Sequence[Any], *where: Any) -> list[tuple[Any, ...]]:
             .where(*where).group_by(*columns))]
 
 
+def list_floor(org: Org) -> tuple[int, list[tuple[Any, ...]]]:
+    """A list page's least work: the count of the latest assessment's respondents and one
+    page of 50 of them as tuples."""
+    where = Respondent.assessment_id == org.latest_assessment
+    with db.engine.connect() as conn:
+        total = conn.scalar(select(func.count()).select_from(Respondent).where(where))
+        rows = [tuple(r) for r in conn.execute(
+            select(Respondent.id, Respondent.name, Respondent.team, Respondent.email)
+            .where(where).order_by(Respondent.name, Respondent.id).limit(50))]
+    return int(total or 0), rows
+
+
 def floors(org: Org, runs: int) -> dict[str, float]:
     """Every floor's best CPU milliseconds."""
     rows, edges = read_items()
@@ -316,6 +367,7 @@ def floors(org: Org, runs: int) -> dict[str, float]:
         "gaps-sql": lambda: grouped((Rating.dimension_id, Respondent.team), latest),
         "barometer-sql": lambda: grouped(
             (Rating.assessment_id, Rating.dimension_id, Respondent.source), closed),
+        "list-sql": lambda: list_floor(org),
     }
     found = {name: best_cpu(call, runs)[0] for name, call in work.items()}
     found["report-raw"] = found["scores-sql"] + found["backlog-raw"] + found["roadmap-raw"]
@@ -342,6 +394,11 @@ def reads(org: Org) -> list[tuple[str, str, bool, str]]:
         ("page diagnostic", f"{page}/{one}", False, "scores-sql"),
         ("page barometer", f"{page}/barometer", False, "barometer-sql"),
         ("page report", f"{page}/{one}/report", False, "report-raw"),
+        ("page respondents", f"{page}/{one}/respondents", False, "list-sql"),
+        ("page assessments", f"{page}/assessments", False, "list-sql"),
+        ("page audit", f"{page}/audit", False, "list-sql"),
+        ("page findings", f"{page}/findings", False, "list-sql"),
+        ("page schedules and outbox", f"{page}/schedules", False, "list-sql"),
     ]
 
 
@@ -370,9 +427,27 @@ def measure_reads(app: Flask, org: Org, runs: int, floor: dict[str, float],
             response = get()
         cpu, _ = best_cpu(get, runs)
         topo = floor["topo"] if floor_name.endswith("-raw") else None
+        cold = cold_cpu(app, org, get, runs) if name in COLD else None
         found.append(Row(name, cpu, counter.count, len(response.data), floor_name,
-                         floor[floor_name], topo))
+                         floor[floor_name], topo, cold))
     return found
+
+
+def cold_cpu(app: Flask, org: Org, get: Callable[[], Any], runs: int) -> float:
+    """The best CPU ms over `runs` of the first read after a write: each time one
+    initiative's title is edited through the ORM and committed (which moves the
+    organization's data version), then the read is timed once."""
+    best = float("inf")
+    for run in range(runs):
+        with app.app_context():
+            initiative = db.session.get(Initiative, org.initiative)
+            assert initiative is not None
+            initiative.title = f"Initiative edited {run} {time.time_ns()}"
+            db.session.commit()
+        begin = time.process_time()
+        get()
+        best = min(best, (time.process_time() - begin) * 1000)
+    return best
 
 
 def measure_write(org: Org, respondents: int, seed: int) -> Row:
@@ -405,18 +480,68 @@ def measure_write(org: Org, respondents: int, seed: int) -> Row:
                           ":value, :comment)"), rows)
         floor = (time.process_time() - begin) * 1000
         conn.execute(text("DROP TABLE floor_rating"))
+    db.session.rollback()
+    for model in (Rating, Respondent, Assessment):  # leave the organization as it was built
+        column = model.__table__.c.id if model is Assessment else model.__table__.c.assessment_id
+        db.session.execute(delete(model).where(column == aid))
+    db.session.commit()
     return Row(f"write {len(rows):,} ratings", cpu, counter.count, 0, "write-raw", floor)
 
 
 def markdown(rows: Sequence[Row], floor: Mapping[str, float], header: str) -> str:
     """The figures as a Markdown table, then the floors."""
     lines = [header, "", "| read | CPU ms | statements | bytes | floor | floor ms | × floor "
-             "| × topo sort |", "|---|---:|---:|---:|---|---:|---:|---:|"]
+             "| × topo sort | cold ms | cold × floor |",
+             "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
     for row in rows:
         topo = f"{row.cpu_ms / row.topo_ms:,.0f}" if row.topo_ms else "–"
+        cold = (f"{row.cold_ms:,.1f} | {row.cold_ratio:,.2f}" if row.cold_ms is not None
+                else "– | –")
         lines.append(f"| {row.read} | {row.cpu_ms:,.1f} | {row.statements:,} | {row.bytes:,} "
-                     f"| {row.floor} | {row.floor_ms:,.1f} | {row.ratio:,.1f} | {topo} |")
+                     f"| {row.floor} | {row.floor_ms:,.1f} | {row.ratio:,.1f} | {topo} "
+                     f"| {cold} |")
     lines += ["", "Floors (CPU ms): " + ", ".join(f"{k} {v:,.2f}" for k, v in floor.items())]
+    return "\n".join(lines)
+
+
+#: Issue 20's budgets: a page's CPU ms and bytes, an API read's warm CPU ms, and the ratios
+#: to the floors (cold graph reads, scores and gaps, the barometer, the write).
+PAGE_MS, PAGE_BYTES, API_MS = 300.0, 300_000, 300.0
+COLD_RATIO, AGGREGATE_RATIO, WRITE_RATIO = 1.5, 3.0, 5.0
+
+
+def acceptance(rows: Sequence[Row]) -> list[tuple[bool, str]]:
+    """Each acceptance line of issue 20 that this bench measures: passed, and its figures."""
+    checks: list[tuple[bool, str]] = []
+    for row in rows:
+        if row.read.startswith("page "):
+            checks.append((row.cpu_ms < PAGE_MS and row.bytes < PAGE_BYTES,
+                           f"{row.read}: {row.cpu_ms:,.1f} ms CPU (< {PAGE_MS:.0f}), "
+                           f"{row.bytes:,} bytes (< {PAGE_BYTES:,})"))
+        elif row.read.startswith("API "):
+            checks.append((row.cpu_ms < API_MS, f"{row.read} warm: {row.cpu_ms:,.1f} ms CPU "
+                           f"(< {API_MS:.0f})"))
+            if row.cold_ratio is not None:
+                checks.append((row.cold_ratio <= COLD_RATIO, (
+                    f"{row.read} cold: {row.cold_ms:,.1f} ms CPU = {row.cold_ratio:,.2f} × "
+                    f"{row.floor} {row.floor_ms:,.1f} ms (≤ {COLD_RATIO}×)")))
+            if row.floor in ("scores-sql", "gaps-sql", "barometer-sql"):
+                checks.append((row.ratio <= AGGREGATE_RATIO, (
+                    f"{row.read}: {row.ratio:,.1f} × {row.floor} {row.floor_ms:,.1f} ms "
+                    f"(≤ {AGGREGATE_RATIO:.0f}×)")))
+        elif row.read.startswith("write "):
+            checks.append((row.ratio <= WRITE_RATIO, (
+                f"{row.read}: {row.ratio:,.1f} × executemany {row.floor_ms:,.1f} ms "
+                f"(≤ {WRITE_RATIO:.0f}×)")))
+    return checks
+
+
+def summary(checks: Sequence[tuple[bool, str]]) -> str:
+    """The acceptance lines as PASS/FAIL, with what this bench does not measure."""
+    lines = ["", f"Acceptance (issue 20): {sum(ok for ok, _ in checks)} of {len(checks)} pass"]
+    lines += [f"- {'PASS' if ok else 'FAIL'} {text}" for ok, text in checks]
+    lines += ["- elsewhere: the mixed load (bench/load.py), constant query counts "
+              "(tests/integration/test_query_counts.py), 1,000 emails (bench/barometer.py)"]
     return "\n".join(lines)
 
 
@@ -432,6 +557,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="best of this many calls")
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--database-url", help="default: a fresh SQLite file under /tmp")
+    parser.add_argument("--keep", metavar="DIR", type=Path,
+                        help="keep the built database (SQLite: DIR/bench.db) and what was built "
+                        "(DIR/built.json); a later run with the same DIR, sizes, seed, "
+                        "database and schema reuses it instead of building")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--only", default="", help="measure only the reads whose name "
                         "contains this text (e.g. 'page', 'API backlog'); the write too if "
@@ -439,24 +568,53 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def schema_fingerprint() -> str:
+    """The tables and columns of the models: a kept database of another schema is rebuilt."""
+    return ";".join(f"{name}:{','.join(sorted(table.c.keys()))}"
+                    for name, table in sorted(Model.metadata.tables.items()))
+
+
+def built_or_build(keep: Path | None, wanted: dict[str, Any]) -> tuple[Org, float, bool]:
+    """The organization kept in `keep` when it was built as `wanted`, else a fresh build;
+    the build's wall seconds and whether it was reused."""
+    record = keep / "built.json" if keep else None
+    if record is not None and record.exists():
+        kept = json.loads(record.read_text())
+        if kept.get("wanted") == wanted:
+            return Org(**kept["org"]), float(kept["build_seconds"]), True
+    db.drop_all()
+    db.create_all()
+    begin = time.perf_counter()
+    org = build(wanted["initiatives"], wanted["respondents"], wanted["assessments"],
+                wanted["history"], wanted["seed"])
+    seconds = time.perf_counter() - begin
+    if record is not None:
+        record.write_text(json.dumps({"wanted": wanted, "org": asdict(org),
+                                      "build_seconds": seconds}))
+    return org, seconds, False
+
+
 def main() -> None:
-    """Build, measure the floors, the write and the reads, and print them."""
+    """Build (or reuse), measure the floors, the write and the reads, and print them."""
     args = arguments()
     size = SIZES[args.size]
     initiatives = args.initiatives or size[0]
     respondents = args.respondents or size[1]
     assessments = max(1, args.assessments or size[2])
     tmp = Path(tempfile.mkdtemp(prefix="scale-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url or f"sqlite:///{tmp}/b.db",
+    home = args.keep or tmp
+    home.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{home}/bench.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url,
                       "SECRET_KEY": "bench", "TRACKER_SCHEDULER": False,
                       "TRACKER_MAIL_DIR": str(tmp / "mail"), "WTF_CSRF_ENABLED": False})
     logging.getLogger("tracker.access").setLevel(logging.WARNING)  # one line per request
+    wanted = {"initiatives": initiatives, "respondents": respondents,
+              "assessments": assessments, "history": args.history_respondents,
+              "seed": args.seed, "database": url, "schema": schema_fingerprint(),
+              "builder": 2}
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        begin = time.perf_counter()
-        org = build(initiatives, respondents, assessments, args.history_respondents, args.seed)
-        build_seconds = time.perf_counter() - begin
+        org, build_seconds, reused = built_or_build(args.keep, wanted)
         floor = floors(org, args.runs)
         writes = ([measure_write(org, respondents, args.seed)]
                   if args.only in "write ratings" else [])
@@ -468,15 +626,21 @@ def main() -> None:
              "respondents": respondents, "assessments": assessments,
              "history_respondents": args.history_respondents, "runs": args.runs,
              "database": "postgresql" if args.database_url else "sqlite",
-             "build_seconds": round(build_seconds, 2)}
+             "build_seconds": round(build_seconds, 2), "reused": reused}
+    checks = acceptance(rows)
     if args.json:
         print(json.dumps({"setup": setup, "floors_ms": floor,
-                          "reads": [{**asdict(r), "ratio": r.ratio} for r in rows]}, indent=2))
+                          "reads": [{**asdict(r), "ratio": r.ratio, "cold_ratio": r.cold_ratio}
+                                    for r in rows],
+                          "acceptance": [{"pass": ok, "check": text} for ok, text in checks]},
+                         indent=2))
         return
     print(markdown(rows, floor, (
         f"{initiatives:,} initiatives, {3 * initiatives:,} dependencies, {respondents:,} "
         f"respondents, {assessments} closed assessments ({setup['database']}; built in "
-        f"{build_seconds:.1f} s wall); CPU ms best of {args.runs}")))
+        f"{build_seconds:.1f} s wall{', reused' if reused else ''}); CPU ms best of "
+        f"{args.runs}")))
+    print(summary(checks))
 
 
 if __name__ == "__main__":

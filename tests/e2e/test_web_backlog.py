@@ -65,9 +65,9 @@ def test_a_dependency_closing_a_cycle_is_shown_and_french_labels_follow(
     page = signed_in_page(chromium, live_server, errors)
     page.goto(f"{live_server}/orgs/{demo_org}/dependencies")
     page.wait_for_selector("#dependency-graph .main-svg")
-    page.select_option('select[name="prerequisite_id"]', "17")
-    page.select_option('select[name="dependent_id"]', "4")
-    page.click("form:has(select[name=prerequisite_id]) button[type=submit]")
+    page.fill("#dep-prerequisite", "#17")  # the pickers take a number, a suggestion or a title
+    page.fill("#dep-dependent", "4")
+    page.click("#dependency-form button[type=submit]")
     page.wait_for_selector("#cycle")
     cycle = page.eval_on_selector_all(".cycle-path li", "items => items.map(i => i.textContent)")
     assert cycle == ["Release autonomy for stream-aligned teams",

@@ -29,7 +29,8 @@ def test_a_title_only_initiative_is_listed_as_left_out(live_server, chromium, ap
     assert "no duration yet" in page.inner_text("#unplanned")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "roadmap-unplanned.png"), full_page=True)
-    page.goto(f"{live_server}/orgs/{org_id}/dependencies")
+    # the dependency page draws focused views only: the idea's neighbourhood greys it
+    page.goto(f"{live_server}/orgs/{org_id}/dependencies?focus={idea_id}")
     page.wait_for_selector("#dependency-graph .main-svg")
     assert page.locator("#dependency-graph .legendtext", has_text="left out of the plan").count()
     page.click("#unplanned >> text=Fresh idea")

@@ -74,7 +74,13 @@ def test_an_archived_initiative_is_listed_in_the_decision_log(client, demo_org, 
 
 def test_the_decision_form_picks_its_links_by_name(client, demo_org):
     page = client.get(f"/orgs/{demo_org}/decisions").text
-    for name in ("initiative_ids", "pilot_ids", "finding_ids"):
+    # initiatives are typed or searched (no select of every initiative), pilots and findings
+    # filtered in their select
+    assert re.search(r'<label for="d-initiative-1">', page)
+    assert re.search(r'<input type="text" id="d-initiative-1" name="initiative_ids" value=""'
+                     r' list="d-initiative-1-options"', page)
+    assert '<select id="d-initiative_ids"' not in page
+    for name in ("pilot_ids", "finding_ids"):
         assert re.search(rf'<label for="d-{name}">', page)
         assert re.search(rf'<select id="d-{name}" name="{name}" multiple size="5" data-picker',
                          page)

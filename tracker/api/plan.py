@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, url_for
+from flask import Response, g, jsonify, url_for
 from flask.views import MethodView
 
 from tracker.adapters.exporters import xlsx
 from tracker.api import Blueprint
 from tracker.api.access import feed_readable, requires
+from tracker.domain.errors import TrackerError
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.plan import (
     BaselineComparisonSchema,
@@ -30,6 +31,7 @@ from tracker.schemas.plan import (
 )
 from tracker.schemas.tenancy import FeedArgsSchema
 from tracker.schemas.trend import ForecastArgsSchema, ForecastSchema
+from tracker.services import derived
 from tracker.services.plan import forecast, roadmap, trajectory
 from tracker.services.plan.roadmap import PlanParams
 
@@ -51,7 +53,12 @@ class RoadmapView(MethodView):
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """The plan: dates, waves, slack, critical path, makespan and phases, and the
         initiatives it leaves out (`unplanned`, with their reasons) instead of failing."""
-        return roadmap.get_roadmap(g.org, PlanParams.from_args(args))
+        params = PlanParams.from_args(args)
+        # The answer's bytes, once per version of the organization's data (issue 20).
+        body = derived.cached(g.org, "roadmap json", params.resolved(g.org), lambda: jsonify(
+            RoadmapSchema().dump(roadmap.get_roadmap(g.org, params))).get_data(),
+            errors=(TrackerError,))
+        return Response(body, mimetype="application/json")
 
 
 @roadmap_blp.route(f"{BASE}/forecast")

@@ -74,7 +74,10 @@ def cached(org: Organization, name: str, args: Hashable, compute: Callable[[], T
     from tracker.extensions import db
 
     session = db.session()
-    key = ((org.id, org.created_at), org.data_version, name, args)
+    if session.autoflush:
+        session.flush()  # as a query would: pending writes bump the version first
+    # (organization, version, name, args, the organization's creation instant)
+    key = (org.id, org.data_version, name, args, org.created_at)
     if org.id in session.info.get(_WRITTEN, ()):
         local: dict[tuple[Hashable, ...], Any] = session.info.setdefault(_LOCAL, {})
         if key not in local:
@@ -106,12 +109,14 @@ def _value(found: Any) -> Any:
 
 def _store(key: tuple[Hashable, ...], value: Any) -> None:
     """Keep `value`, forgetting the organization's older versions and the least used."""
-    identity, version = key[0], key[1]
-    assert isinstance(identity, tuple) and isinstance(version, int)
+    org_id, version, created = key[0], key[1], key[4]
+    assert isinstance(org_id, int) and isinstance(version, int) \
+        and isinstance(created, datetime)
+    identity = (org_id, created)
     with _lock:
         if version > _latest.get(identity, -1):
             _latest[identity] = version
-            for stale in [k for k in _entries if k[0] == identity and k[1] != version]:
+            for stale in [k for k in _entries if (k[0], k[4]) == identity and k[1] != version]:
                 del _entries[stale]
         elif version < _latest[identity]:
             return
@@ -137,6 +142,15 @@ def bump_version(session: Session, org_id: int) -> None:
     org = session.identity_map.get(session.identity_key(Organization, org_id))
     if org is not None:
         session.expire(org, ["data_version"])
+
+
+def bump_once(session: Session, org_id: int) -> None:
+    """`bump_version`, unless this transaction already moved the version and derived
+    nothing from it since: a bulk write of many chunks moves it once."""
+    moved = org_id in session.info.get(_WRITTEN, ())
+    derived_since = any(key[0] == org_id for key in session.info.get(_LOCAL, {}))
+    if not moved or derived_since:
+        bump_version(session, org_id)
 
 
 def _written(session: Session, org_ids: Iterable[int]) -> None:

@@ -29,3 +29,7 @@ def lock_organization_graphs(org: Organization) -> None:
     session = db.session()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(GRAPH_LOCK_SPACE, org.id)))
+    # The graph read next is the one of the data version now, not the request's start's
+    # (a cached graph would miss the edge the writer before us committed).
+    if org in session:
+        session.expire(org, ["data_version"])

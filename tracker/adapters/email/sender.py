@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from tracker.adapters.email.transport import Part, Transport, build_message
+from tracker.adapters.email.transport import Bodies, Part, Transport, prepare_message
 
 Status = Literal["sent", "retry", "failed"]
 
@@ -73,17 +73,19 @@ class Outcome:
 
 
 def send(transport: Transport, from_address: str, message: Outgoing,
-         assets: Mapping[str, Asset], max_attempts: int) -> Outcome:
+         assets: Mapping[str, Asset], max_attempts: int, bodies: Bodies | None = None
+         ) -> Outcome:
     """Send `message` now and say what became of it: `failed` at once when it cannot be
     built (a line break in a header, an invalid address, a missing part) or when the server
     refuses it permanently (a 5xx reply to its recipient or its data); `retry` on any other
     SMTP or network error, a transient one, unless this was attempt number `max_attempts`
-    (then `failed`). Nothing is raised: one bad message never holds back the others."""
+    (then `failed`). Nothing is raised: one bad message never holds back the others.
+    `bodies` keeps the run's bodies, so a mailing's body is encoded once."""
     try:
-        email = build_message(
+        email = prepare_message(
             from_address, message.recipient, message.subject, message.text, message.html,
             [_part(assets[a["asset"]], a["cid"]) for a in message.attachments],
-            message.dedupe_key, message.created_at)
+            message.dedupe_key, message.created_at, bodies)
     except Exception as error:  # any error here is this message's alone
         return Outcome("failed", clean(f"Cannot be built: {_describe(error)}"))
     try:

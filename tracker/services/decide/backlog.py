@@ -17,8 +17,10 @@ targets), then computes in `tracker.domain`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 import networkx as nx
@@ -54,7 +56,8 @@ from tracker.models import (
     ScorecardCriterion,
     Uplift,
 )
-from tracker.services.decide.graph import load_active_graph
+from tracker.services import derived
+from tracker.services.decide.graph import InitiativeRow, load_active_graph, load_plan_graph
 from tracker.services.decide.initiatives import domain_criteria, estimate_of, scorecard
 from tracker.services.diagnose.scores import latest_gaps_and_shares
 
@@ -129,7 +132,8 @@ def load_rater_inputs(org: Organization) -> dict[int, list[MethodInputs]]:
     return found
 
 
-def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[int, Initiative],
+def method_priorities(org: Organization, graph: nx.DiGraph,
+                      initiatives: Mapping[int, InitiativeRow | Initiative],
                       method: str, lifted: dict[int, dict[str, float]]) -> dict[int, Priority]:
     """Value, effort and score of every initiative of `graph` under `method`, loading the
     method's extra inputs (scorecard scores, or the latest gaps and shares) once."""
@@ -150,10 +154,12 @@ def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[in
     gaps, shares = latest_gaps_and_shares(org) if method == "gap" else ({}, {})
     known_gaps = {k: v for k, v in gaps.items() if v is not None}
     raters = load_rater_inputs(org)
+    own_inputs = attrgetter(*INPUT_FIELDS)  # MethodInputs' fields, in order
     priorities = {}
     for node in graph:
-        own = MethodInputs(**{name: getattr(initiatives[node], name) for name in INPUT_FIELDS})
-        inputs = effective_inputs(own, raters.get(node, []))
+        own = MethodInputs(*own_inputs(initiatives[node]))
+        rated = raters.get(node)
+        inputs = effective_inputs(own, rated) if rated else own
         gap = (gap_value(lifted[node], shares, known_gaps)
                if method == "gap" and lifted.get(node) and shares else None)
         priorities[node] = score_initiative(method, inputs, criteria=criteria,
@@ -162,15 +168,96 @@ def method_priorities(org: Organization, graph: nx.DiGraph, initiatives: dict[in
     return priorities
 
 
+def uplifts_of(org: Organization) -> tuple[dict[int, dict[str, float]], dict[int, set[int]]]:
+    """`load_uplifts`, once per version of the organization's data (shared: never change)."""
+    return derived.cached(org, "uplifts", None, lambda: load_uplifts(org))
+
+
+def priorities_of(org: Organization, method: str) -> dict[int, Priority]:
+    """`method_priorities` of every initiative not archived (dropped ones too), once per
+    version of the organization's data and method; an unknown or unusable method raises
+    `InvalidInput` each time. Shared: never change it."""
+    def compute() -> dict[int, Priority]:
+        active, initiatives = load_active_graph(org)
+        return method_priorities(org, active, initiatives, method, uplifts_of(org)[0])
+    return derived.cached(org, "priorities", method, compute, errors=(InvalidInput,))
+
+
 def enabler_ids(org: Organization) -> set[int]:
     """The initiatives at least `ENABLER_MIN_DEPENDENTS` others depend on, directly or
     indirectly, over the graph the backlog ranks (archived and dropped initiatives left
-    out, their precedence kept), in two queries."""
+    out, their precedence kept), computed once per version of the organization's data (the
+    set is the caller's own)."""
+    return set(derived.cached(org, "enabler ids", None, lambda: frozenset(
+        n for n, enough in _enablers(org).items() if enough)))
+
+
+def _enablers(org: Organization) -> dict[int, bool]:
+    return derived.cached(org, "enablers", None, lambda: has_min_descendants(
+        load_plan_graph(org)[0], ENABLER_MIN_DEPENDENTS))
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranking:
+    """A ranking before its lines are made: what every line of it reads."""
+
+    method: str
+    #: the organization's class thresholds (`quick_win_max_weeks`, `structural_min_weeks`)
+    thresholds: tuple[float, float]
+    initiatives: Mapping[int, InitiativeRow]
+    priorities: Mapping[int, Priority]
+    axes_of: Mapping[int, set[int]]
+    enablers: Mapping[int, bool]
+    median_value: float | None
+    median_effort: float | None
+    ranked: list[RankedItem]
+
+    def of_status(self, status: str | None) -> list[RankedItem]:
+        """The ranked initiatives of one status (all of them for None)."""
+        if status is None:
+            return self.ranked
+        return [r for r in self.ranked if self.initiatives[r.id].status == status]
+
+    def items(self, ranked: Iterable[RankedItem], today: date) -> list[BacklogItem]:
+        """The backlog's lines of these ranked initiatives, `stalled` at `today`."""
+        quick_win, structural = self.thresholds
+        median_value, median_effort = self.median_value, self.median_effort
+        items = []
+        for line in ranked:
+            initiative, priority = self.initiatives[line.id], self.priorities[line.id]
+            placed = quadrant(priority.value, priority.effort, median_value, median_effort)
+            computed = classify(duration_weeks=initiative.duration_weeks, quadrant=placed,
+                                lifted_axes=len(self.axes_of.get(line.id, ())),
+                                quick_win_max_weeks=quick_win, structural_min_weeks=structural)
+            items.append(BacklogItem(
+                rank=line.rank, id=line.id, title=initiative.title, status=initiative.status,
+                value=priority.value, effort=priority.effort, score=priority.score,
+                missing=list(priority.missing), effective_priority=line.effective_priority,
+                class_=initiative.class_override or computed, computed_class=computed,
+                quadrant=placed, actionable=line.actionable, blocked_by=list(line.blocked_by),
+                enabler=self.enablers.get(line.id, False), stalled=stalled(initiative, today)))
+        return items
+
+
+def _ranking(org: Organization, method: str | None, with_closed: bool) -> _Ranking:
+    """The ranking under `method` (default: the organization's), once per version of the
+    organization's data (shared: never change it)."""
+    method = method or org.default_method
+    return derived.cached(org, "ranking", (method, with_closed),
+                          lambda: _rank(org, method, with_closed), errors=(InvalidInput,))
+
+
+def _rank(org: Organization, method: str, with_closed: bool) -> _Ranking:
     active, initiatives = load_active_graph(org)
-    dropped = [n for n, i in initiatives.items() if i.status == "dropped"]
-    graph = drop_nodes(active, dropped) if dropped else active
-    return {n for n, enough in has_min_descendants(graph, ENABLER_MIN_DEPENDENTS).items()
-            if enough}
+    graph = load_plan_graph(org)[0]
+    priorities = priorities_of(org, method)
+    still_to_do = [n for n in graph if initiatives[n].status not in CLOSED_STATUSES]
+    ranked = (_ranked_with_closed(active, graph, initiatives, priorities) if with_closed
+              else _ranked_still_to_do(graph, still_to_do, priorities))
+    return _Ranking(method, (org.quick_win_max_weeks, org.structural_min_weeks),
+                    initiatives, priorities, uplifts_of(org)[1], _enablers(org),
+                    median(priorities[n].value for n in still_to_do),
+                    median(priorities[n].effort for n in still_to_do), ranked)
 
 
 def ranked_backlog(org: Organization, method: str | None = None, *,
@@ -178,42 +265,22 @@ def ranked_backlog(org: Organization, method: str | None = None, *,
     """The initiatives still to do, ranked with `method` (default: the organization's);
     `include_done` ranks the done and dropped ones too (see the module's doc), and `status`
     keeps one status (ranks stay those of what was ranked). Classes and quadrants split at
-    the medians of the initiatives still to do, whatever is shown."""
-    method = method or org.default_method
-    active, initiatives = load_active_graph(org)
-    dropped = [n for n, i in initiatives.items() if i.status == "dropped"]
-    graph = drop_nodes(active, dropped) if dropped else active
-    lifted, axes_of = load_uplifts(org)
-    priorities = method_priorities(org, active, initiatives, method, lifted)
-    still_to_do = [n for n in graph if initiatives[n].status not in CLOSED_STATUSES]
-    median_value = median(priorities[n].value for n in still_to_do)
-    median_effort = median(priorities[n].effort for n in still_to_do)
-    enablers = has_min_descendants(graph, ENABLER_MIN_DEPENDENTS)
+    the medians of the initiatives still to do, whatever is shown.
+
+    Computed once per version of the organization's data, method, what is shown and day
+    (`stalled` reads today in the organization's timezone); shared: never change it."""
+    with_closed = include_done or status in CLOSED_STATUSES
+    ranking = _ranking(org, method, with_closed)
     today = datetime.now(org.zone).date()
-    ranking = (_ranked_with_closed(active, graph, initiatives, priorities)
-               if include_done or status in CLOSED_STATUSES
-               else _ranked_still_to_do(graph, still_to_do, priorities))
-    items = []
-    for ranked in ranking:
-        initiative, priority = initiatives[ranked.id], priorities[ranked.id]
-        if status is not None and initiative.status != status:
-            continue
-        placed = quadrant(priority.value, priority.effort, median_value, median_effort)
-        computed = classify(duration_weeks=initiative.duration_weeks, quadrant=placed,
-                            lifted_axes=len(axes_of.get(ranked.id, ())),
-                            quick_win_max_weeks=org.quick_win_max_weeks,
-                            structural_min_weeks=org.structural_min_weeks)
-        items.append(BacklogItem(
-            rank=ranked.rank, id=ranked.id, title=initiative.title, status=initiative.status,
-            value=priority.value, effort=priority.effort, score=priority.score,
-            missing=list(priority.missing), effective_priority=ranked.effective_priority,
-            class_=initiative.class_override or computed, computed_class=computed,
-            quadrant=placed, actionable=ranked.actionable, blocked_by=list(ranked.blocked_by),
-            enabler=enablers.get(ranked.id, False), stalled=stalled(initiative, today)))
-    return Backlog(method, median_value, median_effort, items, len(items))
+
+    def compute() -> Backlog:
+        items = ranking.items(ranking.of_status(status), today)
+        return Backlog(ranking.method, ranking.median_value, ranking.median_effort, items,
+                       len(items))
+    return derived.cached(org, "backlog", (ranking.method, with_closed, status, today), compute)
 
 
-def stalled(initiative: Initiative, today: date) -> bool:
+def stalled(initiative: Initiative | InitiativeRow, today: date) -> bool:
     """Whether an initiative under way has run past its stall limit at `today`."""
     return initiative.status == "in_progress" and is_stalled(
         initiative.actual_start, today,
@@ -230,7 +297,8 @@ def _ranked_still_to_do(graph: nx.DiGraph, still_to_do: list[int],
     return rank_backlog(graph, {n: priorities[n].score for n in still_to_do}, set())
 
 
-def _ranked_with_closed(active: nx.DiGraph, graph: nx.DiGraph, initiatives: dict[int, Initiative],
+def _ranked_with_closed(active: nx.DiGraph, graph: nx.DiGraph,
+                        initiatives: Mapping[int, InitiativeRow],
                         priorities: dict[int, Priority]) -> list[RankedItem]:
     """Every initiative ranked: the done ones in their topological place (never blocking),
     then the dropped ones, out of the graph, best score first; a dropped one is actionable
@@ -249,11 +317,14 @@ def _ranked_with_closed(active: nx.DiGraph, graph: nx.DiGraph, initiatives: dict
 
 def backlog_page(org: Organization, method: str | None, page: int, per_page: int, *,
                  include_done: bool = False, status: str | None = None) -> Backlog:
-    """One page of the ranked backlog (ranks stay those of the whole backlog)."""
-    full = ranked_backlog(org, method, include_done=include_done, status=status)
+    """One page of the ranked backlog (ranks stay those of the whole backlog): only the
+    page's lines are made, over the ranking computed once per version."""
+    ranking = _ranking(org, method, include_done or status in CLOSED_STATUSES)
+    shown = ranking.of_status(status)
     start = (page - 1) * per_page
-    return Backlog(full.method, full.median_value, full.median_effort,
-                   full.items[start:start + per_page], full.total, page, per_page)
+    items = ranking.items(shown[start:start + per_page], datetime.now(org.zone).date())
+    return Backlog(ranking.method, ranking.median_value, ranking.median_effort, items,
+                   len(shown), page, per_page)
 
 
 def backlog_csv(org: Organization, method: str | None, *, include_done: bool = False,

@@ -45,6 +45,7 @@ from tracker.models import (
 from tracker.models.backlog import INITIATIVE_STATUSES
 from tracker.services.audit import audit, jsonable
 from tracker.services.decide import lifecycle
+from tracker.services.decide.graph import InitiativeRow
 from tracker.services.diagnose.scores import latest_target_gaps
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy import webhooks
@@ -114,7 +115,7 @@ def _checked(org: Organization, data: Mapping[str, Any],
     return _with_estimate(lifecycle.with_move_dates(org, current, data))
 
 
-def estimate_of(initiative: Initiative) -> Estimate | None:
+def estimate_of(initiative: Initiative | InitiativeRow) -> Estimate | None:
     """The initiative's three-point estimate, or none while one of its points is missing."""
     points = (initiative.estimate_optimistic, initiative.estimate_likely,
               initiative.estimate_pessimistic)

@@ -235,12 +235,12 @@ def suggest(org: Organization, assessment_id: int) -> SuggestResult:
     with the number of respondents or of suggestions.
     """
     scored = scored_assessment(org, assessment_id)
-    codes = [d.code for axis in scored.axes for d in axis.dimensions]
-    gaps_by = {by: perception.dimension_gaps(org, scored.points, by, codes)
+    grid = perception.grid_from(scored)
+    gaps_by = {by: perception.dimension_gaps(org, grid, by)
                for by in ATTRIBUTES}
     suggestions = suggest_findings(
         scored.scores, scored.targets, gaps_by,
-        perception.dimension_leader_gaps(org, scored.points, codes),
+        perception.dimension_leader_gaps(org, grid),
         tension_stdev=TENSION_STDEV, blind_spot_gap=BLIND_SPOT_GAP,
         source_spread_threshold=org.perception_gap_threshold)
     known: dict[str | None, str] = {key: status for key, status in db.session.execute(

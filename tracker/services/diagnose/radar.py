@@ -3,7 +3,7 @@
 The issue asks the same radar on the dashboard and in the report, so its series are
 computed here once: the assessment's axis scores, the organization's axis targets (when
 any is set) and the axis scores of the closed assessment of the same framework just
-before it (when there is one).
+before it (when there is one), found by one bounded query and scored from its aggregates.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from tracker.domain.frame.targets import axis_targets
 from tracker.domain.scoring import AssessmentScores
+from tracker.extensions import db
 from tracker.models import Assessment, Organization
+from tracker.services.diagnose import aggregates
 from tracker.services.diagnose.scores import ScoredAssessment
-from tracker.services.follow import barometer
+from tracker.services.frame import frameworks
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,23 @@ class AxisRadar:
 def previous_assessment(org: Organization, current: Assessment
                         ) -> tuple[Assessment | None, AssessmentScores | None]:
     """The closed assessment of the same framework just before `current`, with its scores
-    (for an open assessment: the latest closed one)."""
-    series = barometer.load_series(org, current.framework_id)
-    if series is None:
+    (for an open assessment: the latest closed one); one query for it, three for its
+    scores, however many assessments are closed."""
+    query = select(Assessment).where(
+        Assessment.org_id == org.id, Assessment.framework_id == current.framework_id,
+        Assessment.status == "closed", Assessment.id != current.id)
+    if current.closed_at is not None:
+        query = query.where((Assessment.closed_at < current.closed_at)
+                            | Assessment.closed_at.is_(None))
+    previous = db.session.scalar(query.order_by(Assessment.closed_at.desc().nulls_last(),
+                                                Assessment.id.desc()).limit(1))
+    if previous is None:
         return None, None
-    earlier = [(a, s) for a, s in zip(series.assessments, series.scores, strict=True)
-               if a.id != current.id and (current.closed_at is None or a.closed_at is None
-                                          or a.closed_at < current.closed_at)]
-    return earlier[-1] if earlier else (None, None)
+    framework = frameworks.load_framework(previous.framework_id)
+    groups = aggregates.rating_stats(previous.id, aggregates.dimension_codes(framework),
+                                     "source")[previous.id]
+    return previous, aggregates.scores_of(frameworks.axis_specs(framework), groups,
+                                          framework.source_weights)
 
 
 def axis_radar(org: Organization, scored: ScoredAssessment) -> AxisRadar:

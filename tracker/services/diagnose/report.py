@@ -30,7 +30,7 @@ from tracker.services.diagnose.radar import AxisRadar, axis_radar
 from tracker.services.diagnose.scores import assessment_scores, scored_assessment
 from tracker.services.follow import alignment, objectives
 from tracker.services.frame import frameworks
-from tracker.services.observe import assessments, evidence
+from tracker.services.observe import evidence
 from tracker.services.plan import roadmap, trajectory
 
 PERCEPTION_ATTRIBUTES = ("team", "role")
@@ -90,24 +90,29 @@ def report_for_org_id(org_id: int, assessment_id: int, fmt: str,
 # Sections ----------------------------------------------------------------------------------
 
 def _context(org: Organization, assessment_id: int, locale: str) -> dict[str, Any]:
-    """What the report's template shows, the grid's names in `locale`."""
-    assessment = assessments.get_assessment(org, assessment_id)
-    framework = frameworks.load_framework(assessment.framework_id)
+    """What the report's template shows, the grid's names in `locale`. Each thing is
+    computed once: the assessment scored once and its grid passed down to the perception
+    sections, the backlog and the plan from the organization's derived state (computed once
+    per version of its data, `tracker.services.derived`)."""
+    scored = scored_assessment(org, assessment_id, locale)
+    assessment, framework = scored.assessment, scored.framework
+    grid = perception.grid_from(scored)
     scale = (framework.scale_min, framework.scale_max)
     scores = assessment_scores(org, assessment.id, locale)
     names = {d["code"]: d["name"] for axis in scores["axes"] for d in axis["dimensions"]}
-    perceptions = {by: perception.perception(org, assessment.id, by)
+    perceptions = {by: {"by": by, "min_group_size": org.min_group_size,
+                        "threshold": org.perception_gap_threshold,
+                        "dimensions": perception.dimension_gaps(org, grid, by)}
                    for by in PERCEPTION_ATTRIBUTES}
     return {"lang": locale, "org": org, "assessment": assessment,
             "framework": framework,
             "framework_name": frameworks.display_names(framework, locale).framework,
             "scores": scores, "names": names,
             "min_group_size": org.min_group_size,
-            "radar": _radar(axis_radar(org, scored_assessment(org, assessment.id, locale)),
-                            scale),
+            "radar": _radar(axis_radar(org, scored), scale),
             "heatmap": _heatmap(scores, perceptions["team"], scale),
             "perceptions": _perception_tables(perceptions, names),
-            "perspectives": perception.cross_assessment(org, assessment.id),
+            "perspectives": perception.cross_assessment(org, assessment.id, grid),
             "alignment": alignment.alignment(org, code=framework.code),
             "readiness": suggestions.readiness_for(org, assessment.id, names),
             "findings": _findings(org, assessment.id),

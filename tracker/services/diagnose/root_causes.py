@@ -10,12 +10,12 @@ from typing import Any, cast
 
 import networkx as nx
 from sqlalchemy import CursorResult, delete, insert, select
-from sqlalchemy.orm import selectinload
 
 from tracker.domain.errors import Conflict, DependencyCycle, InvalidInput, NotFound
 from tracker.domain.graph import check_new_edge
 from tracker.extensions import db
 from tracker.models import Finding, Initiative, Organization, finding_root_cause
+from tracker.models.backlog import initiative_finding
 from tracker.services.locks import lock_organization_graphs
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
@@ -117,18 +117,22 @@ def symptom_only_initiatives(org: Organization) -> list[dict[str, Any]]:
     """Initiatives (not dropped) whose findings are all symptoms and that leave a root cause
     of them answered by no initiative; each with those untreated root causes."""
     graph, findings = _graph(org)
-    initiatives = list(db.session.scalars(
-        select(Initiative).where(Initiative.org_id == org.id, Initiative.status != "dropped")
-        .options(selectinload(Initiative.findings)).order_by(Initiative.id)))
-    answered = {f.id for i in initiatives for f in i.findings}
+    linked: dict[int, tuple[str, list[int]]] = {}
+    for initiative_id, title, finding_id in db.session.execute(
+            select(Initiative.id, Initiative.title, initiative_finding.c.finding_id)
+            .join(initiative_finding, initiative_finding.c.initiative_id == Initiative.id)
+            .where(Initiative.org_id == org.id, Initiative.status != "dropped")
+            .order_by(Initiative.id)):
+        linked.setdefault(initiative_id, (title, []))[1].append(finding_id)
+    answered = {f for _title, ids in linked.values() for f in ids}
     flagged = []
-    for initiative in initiatives:
-        ids = sorted(f.id for f in initiative.findings)
+    for initiative_id, (title, found) in linked.items():
+        ids = sorted(found)
         if not ids or any(graph.in_degree(i) == 0 for i in ids):
             continue
         untreated = sorted({c for i in ids for c in graph.predecessors(i)} - answered)
         if untreated:
-            flagged.append({"initiative_id": initiative.id, "title": initiative.title,
+            flagged.append({"initiative_id": initiative_id, "title": title,
                             "finding_ids": ids,
                             "untreated_root_causes": [{"id": c, "title": findings[c].title}
                                                       for c in untreated]})

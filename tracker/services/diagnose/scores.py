@@ -1,21 +1,27 @@
-"""Scores of an assessment: every rating loaded in one query, scored by the domain
-(dimension, axis and overall, dispersion, source agreement) beside the organization's
-targets; and the target gaps of the latest closed assessment, which the backlog ranks by."""
+"""Scores of an assessment from SQL aggregates (`services.diagnose.aggregates`: one GROUP BY
+(dimension, source) and the respondents' own axis and overall scores in two more), the
+formulas of the domain (dimension, axis and overall, dispersion, source agreement, 95 %
+intervals) beside the organization's targets; and the target gaps of the latest closed
+assessment, which the backlog ranks by. The per-rating points are loaded only by a caller
+that asks for them (`ScoredAssessment.points`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
 
-from tracker.domain.follow.uncertainty import Interval, assessment_intervals
+from tracker.domain.follow.uncertainty import AssessmentIntervals, Interval
 from tracker.domain.frame.targets import dimension_targets, percent_to_target, score_map
-from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint, score_assessment
+from tracker.domain.scoring import AssessmentScores, AxisSpec, RatingPoint
 from tracker.extensions import db
-from tracker.models import Assessment, Framework, Organization, Rating, Respondent
+from tracker.models import Assessment, Dimension, Framework, Organization, Rating, Respondent
+from tracker.services.diagnose import aggregates
 from tracker.services.frame import frameworks, targets
 from tracker.services.observe import assessments
+from tracker.services.pagination import Page, paginate
 
 
 def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPoint]:
@@ -34,14 +40,30 @@ def rating_points(assessment: Assessment, framework: Framework) -> list[RatingPo
 
 @dataclass(frozen=True)
 class ScoredAssessment:
-    """An assessment with its grid, ratings, scores and the organization's targets."""
+    """An assessment with its grid, scores, intervals and the organization's targets; its
+    per (dimension, source) stats (`groups`), and its rating points on demand."""
 
     assessment: Assessment
     framework: Framework
     axes: list[AxisSpec]
-    points: list[RatingPoint]
     scores: AssessmentScores
     targets: dict[str, float]
+    groups: aggregates.Groups = field(default_factory=dict)
+
+    @cached_property
+    def points(self) -> list[RatingPoint]:
+        """Every rating with its respondent's attributes (one query, on first use): for a
+        caller that needs individual ratings; the aggregates need none."""
+        return rating_points(self.assessment, self.framework)
+
+    @cached_property
+    def intervals(self) -> AssessmentIntervals:
+        """The 95 % intervals of the dimension, axis and overall scores (the respondents'
+        own axis and overall scores are aggregated on first use)."""
+        weights = self.framework.source_weights
+        spread = aggregates.respondent_spreads(self.assessment.id, self.framework,
+                                               weights).get(self.assessment.id)
+        return aggregates.intervals_of(self.axes, self.groups, weights, self.scores, spread)
 
 
 def scored_assessment(org: Organization, assessment_id: int,
@@ -50,11 +72,18 @@ def scored_assessment(org: Organization, assessment_id: int,
     its axis and dimension names in `locale` where translated (default: the grid's own)."""
     assessment = assessments.get_assessment(org, assessment_id)
     framework = frameworks.load_framework(assessment.framework_id)
+    return score_loaded(org, assessment, framework, locale)
+
+
+def score_loaded(org: Organization, assessment: Assessment, framework: Framework,
+                 locale: str | None = None) -> ScoredAssessment:
+    """`scored_assessment` of an assessment and grid already loaded."""
     axes = frameworks.axis_specs(framework, locale)
-    points = rating_points(assessment, framework)
-    return ScoredAssessment(assessment, framework, axes, points,
-                            score_assessment(axes, points, framework.source_weights),
-                            targets.current_targets(org.id, framework))
+    groups = aggregates.rating_stats(assessment.id, aggregates.dimension_codes(framework),
+                                     "source")[assessment.id]
+    return ScoredAssessment(assessment, framework, axes,
+                            aggregates.scores_of(axes, groups, framework.source_weights),
+                            targets.current_targets(org.id, framework), dict(groups))
 
 
 def assessment_scores(org: Organization, assessment_id: int,
@@ -65,8 +94,7 @@ def assessment_scores(org: Organization, assessment_id: int,
     grid's own language)."""
     scored = scored_assessment(org, assessment_id, locale)
     by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores, scored.targets)}
-    intervals = assessment_intervals(scored.axes, scored.points,
-                                     scored.framework.source_weights, scored.scores)
+    intervals = scored.intervals
     axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
              **interval_fields(intervals.axes.get(axis.code)),
              "dimensions": [{**asdict(dim), "target": by_code[dim.code].target,
@@ -108,3 +136,29 @@ def latest_gaps_and_shares(org: Organization) -> tuple[dict[str, float | None],
     scored = scored_assessment(org, assessment.id)
     dims = dimension_targets(scored.axes, scored.scores, scored.targets)
     return {d.code: d.target_gap for d in dims}, {d.code: d.share for d in dims}
+
+
+#: Respondents per page of the diagnostic page's ratings grid.
+GRID_PAGE_SIZE = 40
+
+
+def grid_page(assessment_id: int, sources: tuple[str, ...], page: int,
+              per_page: int = GRID_PAGE_SIZE) -> tuple[Page[Respondent], list[RatingPoint]]:
+    """One page of the ratings grid: the assessment's respondents of `sources` in the order
+    they were added, and their ratings under their dimension codes (three queries; the
+    caller checks that its user may see respondents)."""
+    found = paginate(select(Respondent).where(Respondent.assessment_id == assessment_id,
+                                              Respondent.source.in_(sources))
+                     .order_by(Respondent.id), max(1, page), per_page)
+    if not found.items and found.page > 1:
+        last = max(1, -(-found.total // per_page))
+        return grid_page(assessment_id, sources, last, per_page)
+    ids = [r.id for r in found.items]
+    if not ids:
+        return found, []
+    rows = db.session.execute(
+        select(Rating.respondent_id, Dimension.code, Rating.value)
+        .join(Dimension, Dimension.id == Rating.dimension_id)
+        .where(Rating.assessment_id == assessment_id, Rating.respondent_id.in_(ids)))
+    return found, [RatingPoint(respondent_id, code, value)
+                   for respondent_id, code, value in rows]

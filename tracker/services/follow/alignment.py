@@ -15,7 +15,8 @@ from tracker.domain.follow.uncertainty import change_per_quarter
 from tracker.domain.scoring import RatingPoint
 from tracker.extensions import db
 from tracker.models import Initiative, Organization, Uplift
-from tracker.services.follow.barometer import Series, load_series
+from tracker.services.diagnose import aggregates
+from tracker.services.follow.series import Series, load_series
 from tracker.services.frame import frameworks
 
 
@@ -71,19 +72,26 @@ class Alignment:
 def alignment(org: Organization, framework_id: int | None = None,
               code: str | None = None) -> Alignment:
     """The alignment trend of the barometer's series (`framework_id` alone, or every version
-    of `code`), in a constant number of queries."""
+    of `code`), in a constant number of queries: the current grid's assessments from the
+    series' GROUP BY (assessment, dimension, source, level), an older version's from its
+    carried ratings."""
     series = load_series(org, framework_id, code)
     if series is None:
         return Alignment(framework_id, [])
     targeting, titles = _initiatives_by_dimension(org, series)
-    by_assessment = [_by_dimension(series.ratings.get(a.id, [])) for a in series.assessments]
+    stats = series.levels
+    carried = {aid: _by_dimension(points) for aid, points in series.carried.items()}
+    weights = series.framework.source_weights or {}
     dimensions = []
     for axis in series.axes:
         for spec in axis.dimensions:
             gaps = [GapPoint(a.id, a.closed_at,
-                             alignment_gap(spec, ratings.get(spec.code, []),
-                                           series.framework.source_weights, org.min_group_size))
-                    for a, ratings in zip(series.assessments, by_assessment, strict=True)]
+                             alignment_gap(spec, carried[a.id].get(spec.code, []), weights,
+                                           org.min_group_size) if a.id in carried
+                             else aggregates.alignment_gap_of(
+                                 spec, stats.get(a.id, {}).get(spec.code, {}), weights,
+                                 org.min_group_size))
+                    for a in series.assessments]
             known = [(p.closed_at, p.gap) for p in gaps
                      if p.gap is not None and p.closed_at is not None]
             dimensions.append(DimensionAlignment(

@@ -1,9 +1,11 @@
 """The barometer: maturity over time (every closed assessment of one framework, in time
 order) and whether finished initiatives moved the dimensions they targeted.
 
-Loaded with a constant number of queries whatever the number of assessments: the closed
-assessments, the framework, ALL their ratings in one query, the targets, then the domain
-scores each assessment.
+Loaded with a constant number of queries whatever the number of assessments and ratings:
+the series (`services.follow.series`: GROUP BYs over the closed assessments' ratings, loaded
+once per transaction), and the projection from the plan computed once per data version
+(`services.plan.trajectory.planned_ends`). Only the pilot effects read individual ratings,
+and only when there is a pilot to measure.
 """
 
 from __future__ import annotations
@@ -149,7 +151,11 @@ def barometer(org: Organization, framework_id: int | None = None,
     measured = points(series)
     calibrated = calibration_of(org, uplifts_in(org, series))
     try:
-        projected = trajectory.trajectory(org, series.framework.id, choice, calibrated.factor)
+        projected = trajectory.trajectory(
+            org, series.framework.id, choice, calibrated.factor,
+            known={a.id: scores for a, scores in zip(series.assessments, series.scores,
+                                                     strict=True)
+                   if a.framework_id == series.framework.id}, grid=series.framework)
     except TrackerError as error:
         return Barometer(series.framework.id, measured, [], projection_error=error.detail,
                          calibration=calibrated)
@@ -288,7 +294,7 @@ def uplifts_in(org: Organization, series: Series) -> UpliftReport:
     """The realized uplifts (see `uplifts`) on a loaded series."""
     done = db.session.scalars(
         select(Initiative).where(Initiative.org_id == org.id, Initiative.status == "done")
-        .options(selectinload(Initiative.uplifts).selectinload(Uplift.dimension))
+        .options(selectinload(Initiative.uplifts).joinedload(Uplift.dimension))
         .order_by(Initiative.actual_end, Initiative.id))
     closed_on = [a.closed_at.date() if a.closed_at else None for a in series.assessments]
     maps = [score_map(s) for s in series.scores]
@@ -378,11 +384,13 @@ def pilot_effects(org: Organization, framework_id: int | None = None) -> PilotEf
     """The pilot effect (DESIGN section 3) of every pilot at each closed assessment since it
     started, on the dimensions its initiative lifts; both groups subject to the
     organization's `min_group_size` (a smaller group gives a null effect)."""
+    pilots = list(db.session.scalars(
+        select(Pilot).where(Pilot.org_id == org.id).order_by(Pilot.start, Pilot.id)))
+    if not pilots and framework_id is not None:  # nothing to measure: no series to load
+        return PilotEffectReport(framework_id, association_note(org), org.min_group_size, [])
     series = load_series(org, framework_id)
     if series is None:
         return PilotEffectReport(framework_id, association_note(org), org.min_group_size, [])
-    pilots = db.session.scalars(
-        select(Pilot).where(Pilot.org_id == org.id).order_by(Pilot.start, Pilot.id))
     lifted: dict[int, list[str]] = defaultdict(list)
     for initiative_id, code in db.session.execute(
             select(Uplift.initiative_id, Dimension.code)

@@ -327,7 +327,8 @@ def _queue(org: Organization, config: Mapping[str, Any], period: str, keys: Mapp
     base_url = config["TRACKER_BASE_URL"]
     org_locale = org.locale if org.locale in LOCALES else "en"
     content, shown = digest(org, period, base_url, org_locale)
-    subject, text, _ = render(content, org_locale)
+    first = render(content, org_locale)
+    subject, text, _ = first
     pending = list(keys)
     if dry_run or not pending:
         return SendResult(period, [] if dry_run else pending, skipped, subject, text)
@@ -338,10 +339,11 @@ def _queue(org: Organization, config: Mapping[str, Any], period: str, keys: Mapp
         emails = []
         for recipient in pending:
             locale = locales.get(recipient.lower()) or org_locale
-            if locale not in renderings:
+            if locale not in renderings:  # the organization's rendering is the one above
                 localized, charts_l = ((content, shown) if locale == org_locale
                                        else digest(org, period, base_url, locale))
-                renderings[locale] = (*render(localized, locale),
+                renderings[locale] = (*(first if locale == org_locale
+                                        else render(localized, locale)),
                                       tuple(_chart_assets(org, charts_l, locale)))
             subject_l, text_l, html_l, attachments = renderings[locale]
             emails.append(outbox.Email(keys[recipient], recipient, subject_l, text_l, html_l,

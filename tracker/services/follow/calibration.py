@@ -69,7 +69,7 @@ def calibration_of(org: Organization, report: UpliftReport) -> CalibrationReport
     ids = [item.initiative_id for item in report.initiatives]
     templates: dict[int, str | None] = dict(db.session.execute(
         select(Initiative.id, Initiative.template_code)
-        .where(Initiative.org_id == org.id, Initiative.id.in_(ids))).tuples().all()) if ids else {}
+        .where(Initiative.org_id == org.id, Initiative.id.in_(ids))).all())
     pairs: list[tuple[float | None, float | None]] = []
     by_template: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
     for item in report.initiatives:

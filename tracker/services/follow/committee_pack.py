@@ -44,6 +44,7 @@ from tracker.models.decisions import Committee, Decision
 from tracker.models.roadmap import RoadmapBaseline
 from tracker.models.schedules import Schedule
 from tracker.services.decide import backlog, pilots
+from tracker.services.decide.graph import load_active_graph
 from tracker.services.follow import committees, kpis, outbox
 from tracker.services.plan import forecast, roadmap
 from tracker.services.plan.owner_load import owner_load
@@ -135,10 +136,9 @@ def _blocked(org: Organization) -> list[dict[str, Any]]:
     """Approved or in-progress initiatives waiting on a prerequisite not done, in backlog
     order (the method does not change who waits on whom)."""
     ranked = backlog.ranked_backlog(org, "wsjf")
-    owners = dict(db.session.execute(select(Initiative.id, Initiative.owner).where(
-        Initiative.org_id == org.id)).all())
+    rows = load_active_graph(org)[1]  # shared with the ranking: computed once per version
     return [{"id": item.id, "title": item.title, "status": item.status,
-             "owner": owners.get(item.id), "blocked_by": list(item.blocked_by)}
+             "owner": rows[item.id].owner, "blocked_by": list(item.blocked_by)}
             for item in ranked.items if item.status in UNDER_WAY and item.blocked_by]
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.adapters.email import sender
-from tracker.adapters.email.transport import Transport, transport_for
+from tracker.adapters.email.transport import Bodies, Transport, transport_for
 from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxAsset, OutboxMessage
@@ -95,20 +95,23 @@ def backoff(attempts: int) -> timedelta:
 
 def deliver_pending(config: Mapping[str, Any], now: datetime | None = None,
                     transport: Transport | None = None) -> FlushResult:
-    """Deliver every due pending message, one by one, each outcome committed before the
-    next message is claimed: sent, failed with its reason, or retried after the backoff."""
+    """Deliver every due pending message, one by one over one connection, each outcome
+    committed before the next message is claimed: sent, failed with its reason, or retried
+    after the backoff. A body shared by many messages (a mailing) is encoded once."""
     now = now or utcnow()
     outcomes: Counter[str] = Counter()
     assets: dict[str, sender.Asset] = {}
+    bodies = Bodies()
     active = transport or transport_for(config)
     with active:
-        while (status := _deliver_next(config, active, assets, now)) is not None:
+        while (status := _deliver_next(config, active, assets, bodies, now)) is not None:
             outcomes[status] += 1
     return FlushResult(outcomes["sent"], outcomes["retry"], outcomes["failed"])
 
 
 def _deliver_next(config: Mapping[str, Any], transport: Transport,
-                  assets: dict[str, sender.Asset], now: datetime) -> str | None:
+                  assets: dict[str, sender.Asset], bodies: Bodies,
+                  now: datetime) -> str | None:
     """Claim the next due message, send it and record the outcome, in one transaction;
     the outcome's status, or None when no message is due."""
     with transaction():
@@ -116,7 +119,7 @@ def _deliver_next(config: Mapping[str, Any], transport: Transport,
         if message is None:
             return None
         outcome = sender.send(transport, config["TRACKER_MAIL_FROM"], message,
-                              _load_assets(message, assets), MAX_ATTEMPTS)
+                              _load_assets(message, assets), MAX_ATTEMPTS, bodies)
         _record(message, outcome, now)
     return outcome.status
 

@@ -8,8 +8,16 @@ carry_scores`); its ratings are carried the same way (a rating counts toward eve
 dimension maps to), for the intervals, the alignment gaps and the pilot effects. Where a
 dimension is new in the current grid or an old one is gone, the point says so (`breaks`).
 
-Loaded in a constant number of queries whatever the number of assessments: the closed
-assessments, the grids, all their ratings in one query, the targets.
+Loaded in a constant number of queries whatever the number of assessments and ratings: the
+closed assessments, the grids, the targets, and for the current grid's assessments one
+GROUP BY (assessment, dimension, source) (with the level too, for the alignment gaps, on
+demand: `Series.levels`) and one
+(assessment, respondent, axis) for the respondents' own axis and overall scores
+(`services.diagnose.aggregates`); an older version's assessments, which the
+crosswalks carry rating by rating, load their ratings in one more query. The ratings
+themselves (`Series.ratings`, for the pilot effects) are loaded only when asked for. One
+transaction loads a series once per version of the organization's data (`load_series`
+remembers it until the transaction ends).
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from tracker.domain.errors import NotFound
 from tracker.domain.follow.trajectory import aggregate
@@ -34,7 +44,10 @@ from tracker.domain.scoring import (
 )
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Rating, Respondent
+from tracker.services.diagnose import aggregates
 from tracker.services.frame import frameworks, targets
+
+_MEMO = "tracker.series.memo"
 
 
 @dataclass(frozen=True)
@@ -49,25 +62,75 @@ class Breaks:
 @dataclass(frozen=True)
 class Series:
     """The closed assessments of one framework code, oldest first, with their scores on the
-    current grid (`framework`), their ratings under the current grid's codes, their
-    intervals, and for an older version's assessment, its grid and breaks."""
+    current grid (`framework`), their intervals, for an older version's assessment its
+    grid and breaks, and on demand their ratings under the current grid's codes
+    (`ratings`)."""
 
     framework: Framework
     axes: list[AxisSpec]
     assessments: list[Assessment]
     scores: list[AssessmentScores]
     targets: dict[str, float]
-    ratings: dict[int, list[RatingPoint]]
     intervals: list[AssessmentIntervals] = field(default_factory=list)
     versions: dict[int, Framework] = field(default_factory=dict)
     breaks: dict[int, Breaks] = field(default_factory=dict)
+    #: each current-grid assessment's per (dimension, source) stats, by assessment id
+    groups: dict[int, aggregates.Groups] = field(default_factory=dict)
+    #: an older version's assessment's ratings, carried onto the current grid
+    carried: dict[int, list[RatingPoint]] = field(default_factory=dict)
+
+    @cached_property
+    def levels(self) -> dict[int, aggregates.Groups]:
+        """Each current-grid assessment's per (dimension, (source, level)) stats (one GROUP
+        BY, on first use): what the alignment gaps need."""
+        own = [a.id for a in self.assessments if a.id not in self.carried]
+        found = aggregates.rating_stats(own, aggregates.dimension_codes(self.framework),
+                                        "source", "level")
+        return {aid: dict(dims) for aid, dims in found.items()}
+
+    @cached_property
+    def ratings(self) -> dict[int, list[RatingPoint]]:
+        """Every assessment's ratings under the current grid's codes (one query, on first
+        use): what a per-respondent computation needs (the pilot effects)."""
+        own = [a.id for a in self.assessments if a.framework_id == self.framework.id]
+        loaded = _rating_points(own, [self.framework])
+        return {a.id: list(self.carried[a.id]) if a.id in self.carried
+                else loaded.get(a.id, []) for a in self.assessments}
 
 
 def load_series(org: Organization, framework_id: int | None = None,
                 code: str | None = None) -> Series | None:
     """The series of `framework_id` alone, or of every version of `code` up to the newest
     one the organization has closed an assessment on (default: the code of the latest
-    closed assessment). None when the organization has closed none."""
+    closed assessment). None when the organization has closed none. Loaded once per
+    transaction and version of the organization's data: callers never mutate it."""
+    memo: dict[tuple[int, int, int | None, str | None], Series | None] = (
+        db.session.info.setdefault(_MEMO, {}))
+    key = (org.id, org.data_version, framework_id, code)
+    if key not in memo and framework_id is not None:
+        # the series of one framework is the one already loaded for its code when that
+        # series holds that single version
+        same = [found for (org_id, version, _, _), found in memo.items()
+                if org_id == org.id and version == org.data_version and found is not None
+                and found.framework.id == framework_id and len(found.versions) == 1]
+        if same:
+            memo[key] = same[0]
+    if key not in memo:
+        if len(memo) > 8:
+            memo.clear()
+        memo[key] = _load_series(org, framework_id, code)
+    return memo[key]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """A series loaded in a transaction is not reused by the next one."""
+    if transaction.parent is None:
+        session.info.pop(_MEMO, None)
+
+
+def _load_series(org: Organization, framework_id: int | None,
+                 code: str | None) -> Series | None:
     closed = select(Assessment).where(Assessment.org_id == org.id,
                                       Assessment.status == "closed")
     if framework_id is not None:
@@ -83,23 +146,30 @@ def load_series(org: Organization, framework_id: int | None = None,
     assessments = list(db.session.scalars(closed.where(Assessment.framework_id.in_(ids))
                                           .order_by(Assessment.closed_at, Assessment.id)))
     axes = frameworks.axis_specs(current)
-    points = _rating_points([a.id for a in assessments], chain)
+    own = [a.id for a in assessments if a.framework_id == current.id]
+    stats = aggregates.rating_stats(own, aggregates.dimension_codes(current), "source")
+    spreads = aggregates.respondent_spreads(own, current, current.source_weights)
+    older = [a.id for a in assessments if a.framework_id != current.id]
+    points = _rating_points(older, chain) if older else {}
     by_id = {version.id: version for version in chain}
-    scores, intervals, ratings, breaks = [], [], {}, {}
+    scores, intervals, groups, carried_points, breaks = [], [], {}, {}, {}
     for assessment in assessments:
         grid = by_id[assessment.framework_id]
-        own = points.get(assessment.id, [])
         if grid.id == current.id:
-            result = score_assessment(axes, own, grid.source_weights)
-            carried = own
+            groups[assessment.id] = dict(stats.get(assessment.id, {}))
+            result = aggregates.scores_of(axes, groups[assessment.id], grid.source_weights)
+            intervals.append(aggregates.intervals_of(axes, groups[assessment.id],
+                                                     grid.source_weights, result,
+                                                     spreads.get(assessment.id)))
         else:
-            result, carried, breaks[assessment.id] = _carried(grid, chain, own)
+            result, carried, breaks[assessment.id] = _carried(
+                grid, chain, points.get(assessment.id, []))
+            carried_points[assessment.id] = carried
+            intervals.append(assessment_intervals(axes, carried, grid.source_weights or {},
+                                                  result))
         scores.append(result)
-        ratings[assessment.id] = carried
-        intervals.append(assessment_intervals(axes, carried, grid.source_weights or {},
-                                              result))
     return Series(current, axes, assessments, scores, targets.current_targets(org.id, current),
-                  ratings, intervals, by_id, breaks)
+                  intervals, by_id, breaks, groups, carried_points)
 
 
 def _version_chain(org: Organization, code: str | None) -> list[Framework] | None:

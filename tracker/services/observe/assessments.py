@@ -400,13 +400,19 @@ def new_survey_token() -> str:
 
 
 def list_respondents(org: Organization, assessment_id: int, page: int, per_page: int, *,
-                     actor: User | None) -> Page[Respondent]:
+                     actor: User | None, search: str = "") -> Page[Respondent]:
     """The assessment's respondents, in the order they were added, with their emails and
-    survey tokens: for ops and leads only (403 for the others)."""
+    survey tokens: for ops and leads only (403 for the others); `search`, when given, keeps
+    those whose name, email, team or role contains it (any case)."""
     assessment = get_assessment(org, assessment_id)
     require_seeing_respondents(org, actor)
     stmt = (select(Respondent).where(Respondent.assessment_id == assessment.id)
             .order_by(Respondent.id))
+    if search.strip():
+        pattern = "%" + search.strip().lower().replace("\\", "\\\\").replace(
+            "%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in (
+            Respondent.name, Respondent.email, Respondent.team, Respondent.role))))
     return paginate(stmt, page, per_page)
 
 

@@ -43,7 +43,8 @@ def upsert_ratings(org: Organization, assessment_id: int,
 def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: set[int],
                   rows: Sequence[Mapping[str, Any]]) -> UpsertResult:
     """Check every row, then add or update the ratings in the current transaction (no
-    commit), in one `INSERT … ON CONFLICT` statement: the same new cell written by two
+    commit), in `INSERT … ON CONFLICT` statements of `upsert.CHUNK` rows (and one move of
+the organization's data version): the same new cell written by two
     requests at once gives one rating, the later value. The counts say what the rows were
     when this write began.
 
@@ -65,11 +66,12 @@ def write_ratings(assessment: Assessment, framework: Framework, respondent_ids: 
     existing = {(respondent, dimension) for respondent, dimension in db.session.execute(
         select(Rating.respondent_id, Rating.dimension_id).where(
             Rating.respondent_id.in_({row["respondent_id"] for row in rows})))}
-    values = [{"org_id": assessment.org_id, "assessment_id": assessment.id,
+    org_id, assessment_id = assessment.org_id, assessment.id
+    values = [{"org_id": org_id, "assessment_id": assessment_id,
                "respondent_id": row["respondent_id"],
                "dimension_id": dimension_ids[row["dimension"]], "value": row["value"],
                "comment": row.get("comment") or ""} for row in rows]
-    upsert(Rating, values, key=("respondent_id", "dimension_id"))
+    upsert(Rating, values, key=("respondent_id", "dimension_id"), org_id=org_id)
     created = sum((v["respondent_id"], v["dimension_id"]) not in existing for v in values)
     return UpsertResult(created=created, updated=len(values) - created)
 

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from tracker.adapters.exporters import csv as exported_csv
 from tracker.adapters.importers.documents import check_size
@@ -54,6 +54,7 @@ from tracker.services.observe import assessments
 from tracker.services.observe.assessments import new_survey_token
 from tracker.services.observe.ratings import write_ratings
 from tracker.services.unit_of_work import transaction
+from tracker.services.upsert import insert_returning
 
 Progress = Callable[[Sequence[CsvRespondent]], Iterable[CsvRespondent]]
 T = TypeVar("T")
@@ -281,18 +282,17 @@ def upload_records(data: bytes, filename: str) -> Iterator[list[str]]:
 
 def _insert_respondents(assessment: Assessment, rows: Sequence[CsvRespondent],
                         perspectives: dict[int, str]) -> list[int]:
-    """One INSERT of the rows' respondents (with their perspective, by row number), then one
-    SELECT of their ids by name (unique in the assessment): the ids in the rows' order, on
-    every database."""
-    values = [{"org_id": assessment.org_id, "assessment_id": assessment.id, "name": row.name,
+    """One multi-row INSERT … RETURNING of the rows' respondents (with their perspective, by
+    row number): the ids in the rows' order (mapped by name, unique in the assessment), on
+    every database, with no reading back."""
+    org_id, assessment_id = assessment.org_id, assessment.id
+    values = [{"org_id": org_id, "assessment_id": assessment_id, "name": row.name,
                "email": row.email, "role": row.role, "team": row.team, "level": row.level,
                "source": row.source, "perspective": perspectives.get(row.row),
                "survey_token": new_survey_token()} for row in rows]
-    db.session.execute(insert(Respondent), values)
-    names = [row.name for row in rows]
-    ids = {name: id_ for name, id_ in db.session.execute(select(Respondent.name, Respondent.id)
-           .where(Respondent.assessment_id == assessment.id, Respondent.name.in_(names)))}
-    return [ids[name] for name in names]
+    ids = dict((name, id_) for id_, name in insert_returning(
+        Respondent.__table__, values, ("id", "name"), chunk=len(values)))
+    return [ids[row.name] for row in rows]
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

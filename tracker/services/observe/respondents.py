@@ -36,12 +36,13 @@ from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxMessage
 from tracker.schemas.observe import RespondentSchema
 from tracker.services.audit import audit
+from tracker.services.derived import bump_version
 from tracker.services.follow import outbox
 from tracker.services.frame import frameworks
 from tracker.services.observe import assessments, ratings_import, survey
 from tracker.services.pagination import Page
 from tracker.services.unit_of_work import transaction
-from tracker.services.upsert import insert_new
+from tracker.services.upsert import insert_returning
 
 #: The attributes a respondent is given and edited by.
 FIELDS: tuple[str, ...] = ("name", "email", "role", "team", "level", "source", "perspective")
@@ -90,11 +91,13 @@ class Preview:
 
 
 def overview(org: Organization, assessment_id: int, page: int, per_page: int, *,
-             actor: User | None) -> Overview:
-    """The `page`-th page of the assessment's respondents with their completion (rated
-    dimensions out of the grid's) and last survey email, and the counts of those an
-    invitation and a reminder would go to (ops and leads; 403 otherwise)."""
-    listed = assessments.list_respondents(org, assessment_id, page, per_page, actor=actor)
+             actor: User | None, search: str = "") -> Overview:
+    """The `page`-th page of the assessment's respondents (those matching `search`, see
+    `assessments.list_respondents`) with their completion (rated dimensions out of the
+    grid's) and last survey email, and the counts of those an invitation and a reminder
+    would go to (ops and leads; 403 otherwise)."""
+    listed = assessments.list_respondents(org, assessment_id, page, per_page, actor=actor,
+                                          search=search)
     assessment = assessments.get_assessment(org, assessment_id)
     total = _dimension_count(assessment)
     ids = [r.id for r in listed.items]
@@ -224,32 +227,44 @@ def preview_rows(org: Organization, assessment_id: int, rows: Sequence[FileRow],
     respondent of the assessment (names compare without case)."""
     assessment = assessments.get_assessment(org, assessment_id)
     assessments.require_seeing_respondents(org, actor)
-    taken = {name.casefold(): _("already a respondent of this assessment")
-             for name in db.session.scalars(select(Respondent.name)
-                                            .where(Respondent.assessment_id == assessment.id))}
-    checked, errors = [], {}
+    return _checked(assessment, rows)[0]
+
+
+def _checked(assessment: Assessment,
+             rows: Sequence[FileRow]) -> tuple[Preview, list[dict[str, Any]]]:
+    """`preview_rows` of the list, and each row's loaded values (those of a bad row are
+    left out): each row is loaded once, with one schema."""
+    taken: dict[str, int | None] = dict.fromkeys(
+        (name.casefold() for name in db.session.scalars(
+            select(Respondent.name).where(Respondent.assessment_id == assessment.id))), None)
+    checked, errors, loaded = [], {}, []
+    schema = RespondentSchema()
     for row in rows:
-        problems = _cell_errors(row.cells)
+        data, problems = _loaded(schema, row.cells)
         name = row.cells.get("name", "")
         if name and "name" not in problems:
-            here = _("row %(line)d", line=row.number)
-            where = taken.setdefault(name.casefold(), here)
-            if where != here:
+            where = taken.setdefault(name.casefold(), row.number)
+            if where != row.number:
                 problems["name"] = [_("%(name)s is given twice: %(where)s.", name=name,
-                                      where=where)]
+                                      where=_("row %(line)d", line=where)) if where
+                                    else _("already a respondent of this assessment")]
         checked.append(PreviewRow(row.number, row.cells, problems))
-        errors.update({cell_key(row.number, column): lines for column, lines in problems.items()})
-    return Preview(checked, errors)
+        if problems:
+            errors.update({cell_key(row.number, column): lines
+                           for column, lines in problems.items()})
+        else:
+            loaded.append(data)
+    return Preview(checked, errors), loaded
 
 
-def _cell_errors(cells: Mapping[str, str]) -> dict[str, list[str]]:
-    """What `RespondentSchema` refuses in a row, by column."""
+def _loaded(schema: RespondentSchema,
+            cells: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A row's values as `RespondentSchema` loads them, and what it refuses, by column."""
     try:
-        RespondentSchema().load(_schema_input(cells))
+        return schema.load(_schema_input(cells)), {}
     except ValidationError as invalid:
         messages = invalid.messages if isinstance(invalid.messages, dict) else {}
-        return {column: [str(m) for m in lines] for column, lines in messages.items()}
-    return {}
+        return {}, {column: [str(m) for m in lines] for column, lines in messages.items()}
 
 
 def _schema_input(cells: Mapping[str, str]) -> dict[str, str]:
@@ -264,24 +279,25 @@ def add_respondents(org: Organization, assessment_id: int, rows: Sequence[FileRo
     added meanwhile rolls the whole list back (409). The new ids, in the list's order."""
     assessment = assessments.get_assessment(org, assessment_id)
     assessments.ensure_writable(assessment)
-    checked = preview_rows(org, assessment_id, rows, actor=actor)
+    assessments.require_seeing_respondents(org, actor)
+    checked, loaded = _checked(assessment, rows)
     if checked.errors:
         raise InvalidInput(_("%(count)d cell(s) of the list are not valid; nothing was added.",
                              count=len(checked.errors)), errors=checked.errors)
-    ids = []
-    with transaction():
-        for row in rows:
-            data = RespondentSchema().load(_schema_input(row.cells))
-            new_id = insert_new(Respondent, {
-                "org_id": org.id, "assessment_id": assessment.id,
-                "survey_token": assessments.new_survey_token(), **data},
-                key=("assessment_id", "name"))
-            if new_id is None:
+    values = [{"org_id": org.id, "assessment_id": assessment.id,
+               "survey_token": assessments.new_survey_token(), **data} for data in loaded]
+    with transaction() as session:
+        found = {name: new_id for new_id, name in insert_returning(
+            Respondent.__table__, values, ("id", "name"),
+            key=("assessment_id", "name"))}
+        for row, data in zip(rows, values, strict=True):
+            if data["name"] not in found:
                 raise Conflict(_("%(name)s was added meanwhile; nothing was added.",
                                  name=data["name"]),
                                errors={cell_key(row.number, "name"): [_("Already added.")]})
-            ids.append(new_id)
-    return ids
+        if found:
+            bump_version(session, org.id)
+    return [found[data["name"]] for data in values]
 
 
 def send_invitations(org: Organization, assessment_id: int, config: Mapping[str, Any], *,

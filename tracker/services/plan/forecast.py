@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.domain import roadmap as planning
@@ -19,6 +20,7 @@ from tracker.domain.follow.trend import is_stalled, stall_limit
 from tracker.domain.forecast import Event, Forecast, Spread, forecast, histogram
 from tracker.extensions import db
 from tracker.models import Assessment, Initiative, Organization
+from tracker.services import derived
 from tracker.services.decide.initiatives import estimate_of
 from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.frame import frameworks
@@ -31,6 +33,11 @@ MAX_RUNS = 20_000
 #: Runs the roadmap page proposes: enough for steady P50/P85 (a nearest-rank P85 of 500
 #: runs moves by about a week on the demo) and quick to draw.
 PAGE_RUNS = 500
+#: The most initiative-simulations a page's forecast may spend (runs × planned
+#: initiatives; one costs 3 to 8 µs): about 2 to 5 s of CPU, once per version of the data
+#: and arguments (`page_forecast` caches it). At 1,000 initiatives 500 runs fit; at 30,000,
+#: 20 (the API takes up to `MAX_RUNS` whatever the size).
+PAGE_BUDGET = 600_000
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ def roadmap_forecast(org: Organization, params: roadmap.PlanParams, *,
         raise InvalidInput("Too many or too few runs.",
                            errors={"runs": [f"Give between 1 and {MAX_RUNS} runs."]})
     network, plan = roadmap.plan(org, params)
-    planned = roadmap.roadmap_of(network, plan)
+    planned = roadmap.get_roadmap(org, params)
     start = plan.start
     scheduler = planning.ListScheduler(network.graph, network.items, start,
                                        params.capacity_limit())
@@ -126,6 +133,34 @@ def roadmap_forecast(org: Organization, params: roadmap.PlanParams, *,
     result = forecast(scheduler, estimates, runs=runs, seed=seed, events=events,
                       groups=groups)
     return _answer(result, start, planned, target, estimated=len(estimates))
+
+
+def page_runs(planned: int) -> int:
+    """The most runs a page's forecast may ask for a plan of `planned` initiatives
+    (`PAGE_BUDGET`), at least 1.
+
+    >>> page_runs(1_000), page_runs(30_000), page_runs(0)
+    (600, 20, 20000)
+    """
+    return max(1, min(MAX_RUNS, PAGE_BUDGET // max(1, planned)))
+
+
+def page_forecast(org: Organization, params: roadmap.PlanParams, *, runs: int, seed: int,
+                  target: Target | None = None) -> dict[str, Any]:
+    """`roadmap_forecast` as a page asks for it: refused past `page_runs` runs (naming the
+    field), else once per version of the data and arguments (runs are seeded: the same
+    inputs give the same answer); shared, never change it."""
+    resolved = params.resolved(org)
+    planned = len(roadmap.get_roadmap(org, resolved).initiatives)
+    most = page_runs(planned)
+    if runs > most:
+        raise InvalidInput(_("Too many runs for a plan of this size on the page."), errors={
+            "runs": [_("Runs: give at most %(most)s runs for a plan of %(planned)s "
+                       "initiatives (the API takes more).", most=most, planned=planned)]})
+    return derived.cached(
+        org, "forecast", (resolved, runs, seed, target),
+        lambda: roadmap_forecast(org, resolved, runs=runs, seed=seed, target=target),
+        errors=(InvalidInput,))
 
 
 def _phase_event(members: list[int], end_week: float) -> Event:

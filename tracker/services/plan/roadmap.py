@@ -15,10 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from tracker.adapters.exporters import csv, graphml, ical, xlsx
-from tracker.domain import graph as graphs
 from tracker.domain import ranking
 from tracker.domain import roadmap as planning
-from tracker.domain.errors import Conflict, InvalidInput
+from tracker.domain.errors import Conflict, InvalidInput, TrackerError
 from tracker.extensions import db
 from tracker.models import (
     AuditEvent,
@@ -28,8 +27,9 @@ from tracker.models import (
     Phase,
     RoadmapBaseline,
 )
+from tracker.services import derived
 from tracker.services.decide import backlog
-from tracker.services.decide.graph import load_active_graph, load_graph
+from tracker.services.decide.graph import InitiativeRow, load_graph, load_plan_graph
 from tracker.services.pagination import Page, paginate
 from tracker.services.tenancy.access import get_owned
 from tracker.services.unit_of_work import transaction
@@ -58,6 +58,11 @@ class PlanParams:
         """The start date, today in the organization's timezone by default."""
         return self.start or datetime.now(org.zone).date()
 
+    def resolved(self, org: Organization) -> PlanParams:
+        """These parameters with the start date given (today by default): what a plan is
+        cached under, so that tomorrow's default plan is not today's."""
+        return PlanParams(self.start_for(org), self.capacity, self.points)
+
 
 @dataclass
 class Network:
@@ -66,7 +71,7 @@ class Network:
 
     graph: nx.DiGraph
     items: dict[int, planning.PlanItem]
-    initiatives: dict[int, Initiative]
+    initiatives: dict[int, InitiativeRow]
     phases: list[planning.Phase]
 
 
@@ -122,28 +127,30 @@ class Roadmap:
 
 
 def priorities(org: Organization, graph: nx.DiGraph,
-               initiatives: Mapping[int, Initiative]) -> dict[int, float | None]:
+               initiatives: Mapping[int, InitiativeRow] | None = None
+               ) -> dict[int, float | None]:
     """Effective priorities under the organization's default method, as the backlog ranks
     them: each initiative's own score, raised to the highest score of what depends on it
     (DESIGN "Ranking"). A method the organization cannot use yet (a scorecard without
-    criteria) leaves every initiative unscored."""
-    lifted, _ = backlog.load_uplifts(org)
+    criteria) leaves every initiative unscored. The scores are the backlog's, computed once
+    per version (`backlog.priorities_of`); `initiatives` is not read any more."""
     try:
-        scored = backlog.method_priorities(org, graph, dict(initiatives), org.default_method,
-                                           lifted)
+        scored = backlog.priorities_of(org, org.default_method)
     except InvalidInput:
         return ranking.effective_priorities(graph, {})
-    return ranking.effective_priorities(graph, {n: p.score for n, p in scored.items()})
+    return ranking.effective_priorities(graph, {n: scored[n].score for n in graph})
 
 
 def load_network(org: Organization) -> Network:
-    """The graph, plan items and phases of the organization, in three queries. Archived and
-    dropped initiatives leave the plan, their precedence kept (`graph.drop_nodes`)."""
-    graph, initiatives = load_active_graph(org)
-    dropped = [n for n, i in initiatives.items() if i.status == planning.DROPPED]
-    graph = graphs.drop_nodes(graph, dropped) if dropped else graph
-    kept = {n: i for n, i in initiatives.items() if n in graph}
-    priority = priorities(org, graph, kept)
+    """The graph, plan items and phases of the organization, in three queries once per
+    version of its data (shared: never change it). Archived and dropped initiatives leave
+    the plan, their precedence kept (`graph.drop_nodes`)."""
+    return derived.cached(org, "network", None, lambda: _network(org))
+
+
+def _network(org: Organization) -> Network:
+    graph, kept = load_plan_graph(org)
+    priority = priorities(org, graph)
     items = {n: planning.PlanItem(
         id=n, duration_weeks=i.duration_weeks, priority=priority.get(n),
         load=1.0 if i.load is None else i.load, pinned_start=i.pinned_start,
@@ -192,16 +199,24 @@ def unplanned_entries(network: Network,
 
 def plan(org: Organization, params: PlanParams) -> tuple[Network, planning.Plan]:
     """The network and its schedule; a pinned date before a prerequisite ends is a
-    `Conflict` listing every such case."""
-    network = load_network(org)
-    return network, planning.schedule(network.graph, network.items, params.start_for(org),
-                                      params.capacity_limit())
+    `Conflict` listing every such case. Once per version of the organization's data and
+    parameters (the start resolved: today by default); shared: never change them."""
+    resolved = params.resolved(org)
+
+    def compute() -> tuple[Network, planning.Plan]:
+        network = load_network(org)
+        return network, planning.schedule(network.graph, network.items, resolved.start_for(org),
+                                          resolved.capacity_limit())
+    return derived.cached(org, "plan", resolved, compute, errors=(TrackerError,))
 
 
 def get_roadmap(org: Organization, params: PlanParams) -> Roadmap:
     """The roadmap: dates, waves, slack, critical path, makespan and phases, and the
-    initiatives it leaves out (no duration yet, or waiting on one without)."""
-    return roadmap_of(*plan(org, params))
+    initiatives it leaves out (no duration yet, or waiting on one without). Once per
+    version of the organization's data and parameters; shared: never change it."""
+    resolved = params.resolved(org)
+    return derived.cached(org, "roadmap", resolved, lambda: roadmap_of(*plan(org, resolved)),
+                          errors=(TrackerError,))
 
 
 # Phases ------------------------------------------------------------------------------------

@@ -12,16 +12,18 @@ leaves out (`unplanned`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
+from tracker.domain import roadmap as planning
 from tracker.domain.constants import PLAN_SOURCES
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.follow.trajectory import Checkpoint, aggregate, project_trajectory
-from tracker.domain.scoring import AxisSpec
+from tracker.domain.scoring import AssessmentScores, AxisSpec
 from tracker.extensions import db
 from tracker.models import (
     Assessment,
@@ -32,6 +34,7 @@ from tracker.models import (
     RoadmapBaseline,
     Uplift,
 )
+from tracker.services import derived
 from tracker.services.diagnose.scores import scored_assessment
 from tracker.services.frame import frameworks
 from tracker.services.plan import roadmap
@@ -86,11 +89,17 @@ def _baseline_plan(org: Organization, name: str) -> PlanChoice:
 
 
 def trajectory(org: Organization, framework_id: int, choice: PlanChoice,
-               factor: float | None = None) -> dict[str, Any]:
+               factor: float | None = None,
+               known: Mapping[int, AssessmentScores] | None = None,
+               grid: Framework | None = None) -> dict[str, Any]:
     """The trajectory projected from the latest closed assessment of the framework under
     the chosen plan (`NotFound` when none is closed yet); with `factor`, also the
-    calibrated one, every expected uplift multiplied by it (`calibrated`)."""
-    framework = frameworks.framework_for_org(org.id, framework_id)
+    calibrated one, every expected uplift multiplied by it (`calibrated`). `known`: scores
+    the caller already has, by assessment id (the barometer's series), not recomputed;
+    `grid`: the framework when the caller has it loaded."""
+    framework = (grid if grid is not None and grid.id == framework_id
+                 and grid.org_id in (None, org.id)
+                 else frameworks.framework_for_org(org.id, framework_id))
     assessment = db.session.scalar(
         select(Assessment).where(Assessment.org_id == org.id,
                                  Assessment.framework_id == framework.id,
@@ -98,13 +107,41 @@ def trajectory(org: Organization, framework_id: int, choice: PlanChoice,
         .order_by(Assessment.closed_at.desc(), Assessment.id.desc()).limit(1))
     if assessment is None:
         raise NotFound("No closed assessment on this framework yet: nothing to project from.")
-    return project(org, framework, assessment, choice,
-                   roadmap.get_roadmap(org, choice.params), factor)
+    return project(org, framework, assessment, choice, planned_ends(org, choice.params),
+                   factor, scores=(known or {}).get(assessment.id))
+
+
+@dataclass(frozen=True)
+class PlannedEnds:
+    """What a projection needs of a plan: its start, each planned initiative's end by id,
+    the phases (name, end) and what it leaves out. Shared between reads: never mutated."""
+
+    start: date
+    ends: dict[int, date]
+    phases: tuple[tuple[str, date], ...]
+    unplanned: tuple[roadmap.UnplannedEntry, ...]
+
+
+def planned_ends(org: Organization, params: roadmap.PlanParams) -> PlannedEnds:
+    """The plan of `params` reduced to what the projection reads, computed once per version
+    of the organization's data (`services.derived`), not once per read."""
+    start = params.start_for(org)
+
+    def compute() -> PlannedEnds:
+        network, plan = roadmap.plan(org, params)
+        phases = network.phases or planning.default_phases(plan)
+        return PlannedEnds(plan.start, {item.id: item.end for item in plan.items},
+                           tuple((phase.name, phase.end) for phase in phases),
+                           tuple(roadmap.unplanned_entries(network, plan.unplanned)))
+
+    return derived.cached(org, "trajectory.planned_ends",
+                          (start, params.capacity, params.points), compute)
 
 
 def project(org: Organization, framework: Framework, assessment: Assessment,
-            choice: PlanChoice, planned: roadmap.Roadmap,
-            factor: float | None = None) -> dict[str, Any]:
+            choice: PlanChoice, planned: roadmap.Roadmap | PlannedEnds,
+            factor: float | None = None, *,
+            scores: AssessmentScores | None = None) -> dict[str, Any]:
     """For each phase end of `planned`, the projected dimension, axis and overall scores:
     `assessment`'s own scores (it must be closed) plus the uplifts of the initiatives
     finished by then, capped at the scale maximum; with the plan used and what it leaves
@@ -112,11 +149,16 @@ def project(org: Organization, framework: Framework, assessment: Assessment,
     if assessment.status != "closed":
         raise InvalidInput(f"The assessment “{assessment.title}” is not closed yet: "
                            "nothing to project from.")
-    scores = scored_assessment(org, assessment.id).scores
+    if scores is None:
+        scores = scored_assessment(org, assessment.id).scores
     measured = {d.code: d.score for axis in scores.axes for d in axis.dimensions}
     gains = uplifts_by_initiative(org, framework.id)
-    ends = {entry.initiative_id: entry.end for entry in planned.initiatives}
-    phases = [(phase.name, phase.end) for phase in planned.phases]
+    if isinstance(planned, PlannedEnds):
+        ends = {node: planned.ends[node] for node in gains if node in planned.ends}
+        phases = list(planned.phases)
+    else:
+        ends = {entry.initiative_id: entry.end for entry in planned.initiatives}
+        phases = [(phase.name, phase.end) for phase in planned.phases]
     specs = frameworks.axis_specs(framework)
     points = _points(project_trajectory(measured, gains, ends, phases, framework.scale_max),
                      specs)
@@ -127,7 +169,7 @@ def project(org: Organization, framework: Framework, assessment: Assessment,
     return {"framework_id": framework.id, "assessment_id": assessment.id,
             "measured_overall": scores.overall, "scale_max": framework.scale_max,
             "checkpoints": points, "calibrated": calibrated,
-            "plan": choice.describe(planned.start), "unplanned": planned.unplanned}
+            "plan": choice.describe(planned.start), "unplanned": list(planned.unplanned)}
 
 
 def _points(checkpoints: list[Checkpoint], specs: list[AxisSpec]) -> list[dict[str, Any]]:

@@ -82,7 +82,9 @@ SOFT_REFERENCES: dict[tuple[str, str], str] = {("baseline_item", "initiative_id"
 NESTED_REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("pilot", "criteria"): ("kpi_id", "kpi")}
 GONE = "#gone-"
-LEFT_OUT_COLUMNS = frozenset({"id", "org_id", "created_at"})
+#: Never exported nor imported: ids, the owner, creation times and the organization's data
+#: version (a cache's counter, meaningless elsewhere).
+LEFT_OUT_COLUMNS = frozenset({"id", "org_id", "created_at", "data_version"})
 REGENERATED: dict[tuple[str, str], Callable[[], Any]] = {
     ("respondent", "survey_token"): new_survey_token}
 NATURAL_KEYED = ("framework", "axis", "dimension", "question")

@@ -9,6 +9,8 @@ translated labels and page links to the figure builders of `tracker.adapters.cha
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -21,17 +23,18 @@ from marshmallow import ValidationError
 from tracker.adapters.charts import matrix, network
 from tracker.adapters.charts.figures import Legend
 from tracker.domain.errors import Conflict, DependencyCycle, StaleVersion, TrackerError
-from tracker.domain.graph import drop_nodes, waves
+from tracker.domain.graph import build_graph, waves
 from tracker.domain.prioritization import CLASSES, INPUT_FIELDS, METHODS, QUADRANTS
 from tracker.models.backlog import INITIATIVE_STATUSES, PILOT_DECISIONS, PILOT_STATUSES
 from tracker.schemas.decide import DependencySchema, InitiativeSchema
 from tracker.services.decide import archive, backlog, dependencies, initiatives, trail
-from tracker.services.decide.graph import load_graph
 from tracker.services.diagnose import findings, root_causes
+from tracker.services.pagination import DEFAULT_PER_PAGE, page_args, page_of
 from tracker.services.plan import forecast, roadmap
 from tracker.services.tenancy import organizations
 from tracker.web.audit_words import event_lines
 from tracker.web.base import bp, org_page
+from tracker.web.decide.pickers import pick_initiative
 from tracker.web.decide.pilot_section import pilot_context
 from tracker.web.forms import form_float, form_numbers, number_errors
 from tracker.web.labels import (
@@ -57,6 +60,12 @@ RELATION_FIELDS: tuple[str, ...] = ("finding_ids", "uplifts")
 #: Blank uplift rows offered below the initiative's own, and added by "Add a row" without
 #: JavaScript (with it, the page shows one at a time: static/js/uplifts.js).
 BLANK_UPLIFT_ROWS = 3
+#: Levels of prerequisites and dependents the dependencies page shows around its focus.
+FOCUS_LEVELS = 2
+#: Initiatives the critical chain's chart draws at most (the list beside it has them all).
+CHART_NODES = 40
+#: Initiatives left out of the plan that the dependencies page lists (it counts them all).
+UNPLANNED_SHOWN = 20
 #: Sortable columns of the backlog table and the item attribute each sorts by.
 SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "value",
              "effort": "effort", "score": "score", "priority": "effective_priority",
@@ -66,44 +75,74 @@ SORT_KEYS = {"rank": "rank", "title": "title", "status": "status", "value": "val
 @bp.get("/orgs/<int:org_id>/backlog", endpoint="backlog")
 @login_required
 def backlog_page(org_id: int) -> Any:
-    """The ranked backlog under the chosen method, filtered and sorted as asked: the
-    initiatives still to do, unless the filter asks for the done and dropped ones too."""
+    """One page of the ranked backlog under the chosen method, filtered (status, class,
+    quadrant, stalled, text in the title) and sorted as asked over the whole ranking: the
+    initiatives still to do, unless the filter asks for the done and dropped ones too. The
+    ranking comes from the service's cache; only the page shown is rendered, and the matrix
+    draws the page's items beside the counts per quadrant of every match."""
     org = org_page(org_id)
     g.active_nav = "backlog"
     method = request.args.get("method") or org.default_method
     if method not in METHODS:
         method = org.default_method
-    include_done = _include_done()
-    filters: dict[str, Any] = {
-        "status": request.args.get("status", ""), "class": request.args.get("class", ""),
-        "quadrant": request.args.get("quadrant", ""), "include_done": include_done,
-        "stalled": request.args.get("stalled", "") in ("1", "on", "true")}
+    filters = _backlog_filters()
     sort = request.args.get("sort", "rank")
     descending = request.args.get("dir") == "desc"
     error = None
     try:
-        ranked = backlog.ranked_backlog(org, method, include_done=include_done or (
+        ranked = backlog.ranked_backlog(org, method, include_done=filters["include_done"] or (
             filters["status"] in backlog.CLOSED_STATUSES))
     except TrackerError as failure:
         ranked, error = None, failure.detail
     items = ranked.items if ranked else []
-    shown = [item for item in items
-             if (not filters["status"] or item.status == filters["status"])
-             and (not filters["class"] or item.class_ == filters["class"])
-             and (not filters["quadrant"] or item.quadrant == filters["quadrant"])
-             and (not filters["stalled"] or item.stalled)]
+    shown = _filtered(items, filters)
     if sort in SORT_KEYS:
         shown = _sorted(shown, SORT_KEYS[sort], descending)
-    titles = {item.id: item.title for item in items}
-    figure = _matrix(org_id, shown, ranked) if shown and ranked else None
+    page = page_of(shown, *page_args(request.args))
     symptom_only = {row["initiative_id"]: row["untreated_root_causes"]
                     for row in root_causes.symptom_only_initiatives(org)}
+    query: dict[str, Any] = {"method": method, "status": filters["status"] or None,
+             "class": filters["class"] or None, "quadrant": filters["quadrant"] or None,
+             "q": filters["q"] or None, "include_done": 1 if filters["include_done"] else None,
+             "stalled": 1 if filters["stalled"] else None, "sort": sort,
+             "dir": "desc" if descending else None,
+             "per_page": page.per_page if page.per_page != DEFAULT_PER_PAGE else None}
+    blocked = {n for item in page.items for n in item.blocked_by}
     return render_template(
-        "decide/backlog.html", org=org, method=method, methods=METHODS, items=shown,
-        symptom_only=symptom_only,
+        "decide/backlog.html", org=org, method=method, methods=METHODS, items=page.items,
+        page=page, query=query, symptom_only=symptom_only, matched=len(shown),
         total=len(items), backlog=ranked, error=error, filters=filters, sort=sort,
-        descending=descending, titles=titles, figure=figure, labels=BACKLOG_LABELS,
-        statuses=INITIATIVE_STATUSES, classes=CLASSES, quadrants=QUADRANTS)
+        descending=descending,
+        titles={n: ref.title for n, ref in dependencies.initiative_refs(org, blocked).items()},
+        figure=_matrix(org_id, page.items, ranked) if page.items and ranked else None,
+        quadrant_counts=Counter(item.quadrant for item in shown),
+        page_url=lambda number: url_for("web.backlog", org_id=org.id, page=number, **query),
+        labels=BACKLOG_LABELS, statuses=INITIATIVE_STATUSES, classes=CLASSES,
+        quadrants=QUADRANTS)
+
+
+def _backlog_filters() -> dict[str, Any]:
+    """The backlog's filters from the query string (unknown codes are ignored)."""
+    status = request.args.get("status", "")
+    klass = request.args.get("class", "")
+    quadrant = request.args.get("quadrant", "")
+    return {"status": status if status in INITIATIVE_STATUSES else "",
+            "class": klass if klass in CLASSES else "",
+            "quadrant": quadrant if quadrant in QUADRANTS else "",
+            "q": request.args.get("q", "").strip()[:200], "include_done": _include_done(),
+            "stalled": request.args.get("stalled", "") in ("1", "on", "true")}
+
+
+def _filtered(items: list[backlog.BacklogItem],
+              filters: dict[str, Any]) -> list[backlog.BacklogItem]:
+    """The items matching every filter given (the text in the title, any case)."""
+    text = filters["q"].casefold()
+    return [item for item in items
+            if (not filters["status"] or item.status == filters["status"])
+            and (not filters["class"] or item.class_ == filters["class"])
+            and (not filters["quadrant"] or item.quadrant == filters["quadrant"])
+            and (not filters["stalled"] or item.stalled)
+            and (not text or text in item.title.casefold())]
 
 
 @bp.get("/orgs/<int:org_id>/backlog.csv", endpoint="backlog_csv")
@@ -250,16 +289,17 @@ def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
     submission is refused (`tracker.web.decide.pilots`), or why a delete was refused."""
     g.active_nav = "backlog"
     initiative = initiatives.get_initiative(org, initiative_id)
-    graph, by_id = load_graph(org)
-    prerequisites = [by_id[n] for n in sorted(graph.predecessors(initiative.id))]
-    dependents = [by_id[n] for n in sorted(graph.successors(initiative.id))]
+    around = dependencies.neighbourhood(org, initiative.id, levels=1)
+    prerequisites = [ref for _level, ref in around.prerequisites]
+    dependents = [ref for _level, ref in around.dependents]
     lines = event_lines(trail.initiative_trail(org, initiative.id), org.timezone,
                         {code: d.name for code, d in initiatives.usable_dimensions(org).items()})
     return render_template(
         "decide/initiative.html", org=org, initiative=initiative,
         findings=sorted(initiative.findings, key=lambda f: f.id),
         uplifts=sorted(initiative.uplifts, key=lambda u: u.dimension.code),
-        prerequisites=prerequisites, dependents=dependents, trail=lines,
+        prerequisites=prerequisites, dependents=dependents, more_links=around.truncated,
+        trail=lines,
         backlog_item=_backlog_item(org, initiative), stall=_stall(org, initiative),
         spread=initiatives.spread(initiative), inputs=INPUT_FIELDS, labels=BACKLOG_LABELS,
         used=initiatives.effective_inputs(initiative), history=archive.history(org, initiative.id),
@@ -271,8 +311,11 @@ def render_initiative(org: Any, initiative_id: int, **forms: Any) -> str:
 @bp.route("/orgs/<int:org_id>/dependencies", methods=["GET", "POST"], endpoint="dependencies")
 @login_required
 def dependencies_page(org_id: int) -> Any:
-    """The dependency graph in waves with the critical path and what the plan leaves out
-    (and why); a form adds a dependency and a cycle it would close is refused and shown in
+    """Focused views of the dependency graph: the waves as counts, the critical chain with
+    its duration and what the plan leaves out (all from the service's plan), one
+    initiative's neighbourhood (`focus`, two levels each side) with a small chart, and a
+    page of the dependency list (`q` filters on either end's title). A form adds a
+    dependency, its two ends typed or picked; a cycle it would close is refused and shown in
     order."""
     org = org_page(org_id, "ops" if request.method == "POST" else "viewer")
     g.active_nav = "backlog"
@@ -281,9 +324,9 @@ def dependencies_page(org_id: int) -> Any:
     status = 200
     chosen = {"prerequisite_id": "", "dependent_id": ""}
     if request.method == "POST":
-        chosen = {key: request.form.get(key, "") for key in chosen}
+        chosen = {key: request.form.get(key, "").strip() for key in chosen}
         try:
-            data = DependencySchema().load({k: v for k, v in chosen.items() if v != ""})
+            data = DependencySchema().load(_picked_ends(org, chosen))
             dependencies.add_dependency(org, current_user, data)
             return redirect(url_for("web.dependencies", org_id=org.id), code=303)
         except ValidationError as invalid:
@@ -293,19 +336,30 @@ def dependencies_page(org_id: int) -> Any:
         except TrackerError as failure:
             errors, status = _field_errors(failure.errors or {"": [failure.detail]}), \
                 failure.status
-    graph, by_id = load_graph(org)
-    dropped = [n for n, i in by_id.items() if i.status == "dropped" or i.archived_at]
-    active = drop_nodes(graph, dropped) if dropped else graph
-    critical, unplanned, no_plan = _plan_overview(org)
-    figure = _wave_figure(org.id, active, by_id, critical,
-                          {u.initiative_id for u in unplanned}) if by_id else None
-    edges = [(edge.id, by_id[edge.prerequisite_id], by_id[edge.dependent_id])
-             for edge in dependencies.list_dependencies(org, 1, len(graph.edges) or 1).items]
+    planned, no_plan = _plan_overview(org)
+    text = request.args.get("q", "").strip()[:200]
+    listed = dependencies.dependency_rows(org, *page_args(request.args), text=text)
+    focus_text = request.args.get("focus", "").strip()
+    focus_id, focus_error = pick_initiative(org, focus_text, _("Focus on"), required=False)
+    around = dependencies.neighbourhood(org, focus_id, FOCUS_LEVELS) if focus_id else None
+    critical = list(planned.critical_path["initiative_ids"]) if planned else []
+    chain = dependencies.initiative_refs(org, critical)
+    left_out = planned.unplanned if planned else []
+    query: dict[str, Any] = {"q": text or None, "focus": focus_text or None,
+             "per_page": listed.per_page if listed.per_page != DEFAULT_PER_PAGE else None}
     return render_template(
-        "decide/dependencies.html", org=org, figure=figure, edges=edges,
-        initiatives=sorted(by_id.values(), key=lambda i: i.title.lower()), cycle=cycle,
-        errors=errors, chosen=chosen, critical=[by_id[n] for n in critical if n in by_id],
-        unplanned=unplanned, no_plan=no_plan, reason_labels=UNPLANNED_REASON_LABELS,
+        "decide/dependencies.html", org=org, listed=listed, text=text, query=query,
+        page_url=lambda number: url_for("web.dependencies", org_id=org.id, page=number,
+                                        **query),
+        waves=sorted(Counter(entry.wave for entry in planned.initiatives).items())
+        if planned else [], planned_count=len(planned.initiatives) if planned else 0,
+        critical=[chain[n] for n in critical if n in chain],
+        critical_weeks=planned.critical_path.get("duration_weeks") if planned else None,
+        around=around, focus_text=focus_text, focus_error=focus_error,
+        figure=_focused_figure(org.id, around, critical, chain,
+                               {u.initiative_id for u in left_out}),
+        cycle=cycle, errors=errors, chosen=chosen, unplanned=left_out[:UNPLANNED_SHOWN],
+        unplanned_count=len(left_out), no_plan=no_plan, reason_labels=UNPLANNED_REASON_LABELS,
         labels=BACKLOG_LABELS), status
 
 
@@ -343,24 +397,53 @@ def _matrix(org_id: int, items: list[backlog.BacklogItem],
                                initiative_link(org_id))
 
 
-def _plan_overview(org: Any) -> tuple[list[int], list[roadmap.UnplannedEntry], str | None]:
-    """The roadmap's critical path and the initiatives it leaves out; when no plan can be
-    made (pinned dates in conflict), neither, and why."""
+def _plan_overview(org: Any) -> tuple[roadmap.Roadmap | None, str | None]:
+    """The roadmap the services plan by default (its waves, critical path and what it leaves
+    out); when no plan can be made (pinned dates in conflict), none, and why."""
     try:
-        planned = roadmap.get_roadmap(org, roadmap.PlanParams())
+        return roadmap.get_roadmap(org, roadmap.PlanParams()), None
     except TrackerError as failure:
-        return [], [], failure.detail
-    return list(planned.critical_path["initiative_ids"]), planned.unplanned, None
+        return None, failure.detail
 
 
-def _wave_figure(org_id: int, graph: Any, by_id: dict[int, Any], critical: list[int],
-                 left_out: set[int]) -> dict[str, Any]:
-    """The active graph in waves, the critical path highlighted and what the plan leaves
-    out greyed."""
+def _picked_ends(org: Any, chosen: dict[str, str]) -> dict[str, Any]:
+    """The dependency's two ends as the schema's input, each read from its picker
+    (`#123`, `123`, `#123 Title` or an exact title); a field naming no initiative or several
+    is refused with its name."""
+    data: dict[str, Any] = {}
+    problems: dict[str, list[str]] = {}
+    for field, label in (("prerequisite_id", _("Prerequisite")),
+                         ("dependent_id", _("Dependent (waits for it)"))):
+        found, error = pick_initiative(org, chosen[field], label)
+        if error:
+            problems[field] = [error]
+        else:
+            data[field] = found
+    if problems:
+        raise ValidationError(problems)
+    return data
+
+
+def _focused_figure(org_id: int, around: dependencies.Neighbourhood | None,
+                    critical: list[int], refs: dict[int, Any],
+                    left_out: set[int]) -> dict[str, Any] | None:
+    """A small chart in waves: the focused initiative's neighbourhood, or else the critical
+    chain (its first `CHART_NODES` initiatives); None when there is nothing to draw."""
+    if around is not None:
+        nodes = [around.center] + [ref for _level, ref in
+                                   (*around.prerequisites, *around.dependents)]
+        layers = waves(build_graph([ref.id for ref in nodes], around.edges))
+        edges = around.edges
+        titles = {ref.id: ref.title for ref in nodes}
+    else:
+        chain = [n for n in critical[:CHART_NODES] if n in refs]
+        if not chain:
+            return None
+        layers, edges = [[n] for n in chain], list(itertools.pairwise(chain))
+        titles = {n: refs[n].title for n in chain}
     return network.dependency_waves(
-        waves(graph), graph.edges, {n: i.title for n, i in by_id.items()}, critical,
-        Legend(_("initiative"), _("critical path")), _("Wave"), initiative_link(org_id),
-        left_out, _("left out of the plan"))
+        layers, edges, titles, critical, Legend(_("initiative"), _("critical path")),
+        _("Wave"), initiative_link(org_id), left_out & set(titles), _("left out of the plan"))
 
 
 def initiative_link(org_id: int) -> Callable[[int], str]:

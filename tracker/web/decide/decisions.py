@@ -2,6 +2,7 @@
 a create form whose links are picked by name; archived and restored initiatives listed
 too). Pilot decisions appear in the log; the pilot forms are `tracker.web.decide.pilots`.
 
+Initiatives are typed or picked (`tracker.web.decide.pickers`), never listed whole.
 The rules stay in `services.decisions` and `services.pilots`; forms are loaded with the
 API's schemas so a field error reads the same in the browser and in the API.
 """
@@ -19,11 +20,11 @@ from marshmallow import ValidationError
 from tracker.domain.errors import TrackerError
 from tracker.models.decisions import COMMITTEES
 from tracker.schemas.decide import DecisionListArgsSchema, DecisionSchema
-from tracker.services.decide import decisions, pilots
-from tracker.services.decide.graph import load_graph
+from tracker.services.decide import decisions, dependencies, pilots
 from tracker.services.diagnose import findings
 from tracker.services.follow import committees
 from tracker.web.base import bp, org_page
+from tracker.web.decide.pickers import pick_initiatives
 from tracker.web.labels import COMMITTEE_LABELS, DECISION_LABELS, DOSSIER_LABELS, LOG_KIND_LABELS
 
 PER_PAGE = 20
@@ -34,6 +35,9 @@ KIND_LABELS = {**LOG_KIND_LABELS, "archive": _l("initiative archived"),
 DECISION_FIELDS = ("title", "committee", "decided_on", "participants", "rationale",
                    "committee_id", *decisions.DOSSIER)
 LINK_FIELDS = ("initiative_ids", "pilot_ids", "finding_ids")
+#: Blank initiative pickers offered after the filled ones, and the fewest shown in all.
+BLANK_PICKERS = 1
+MIN_PICKERS = 3
 
 
 @bp.route("/orgs/<int:org_id>/decisions", methods=["GET", "POST"], endpoint="decisions")
@@ -47,7 +51,7 @@ def decisions_page(org_id: int) -> Any:
     if request.method == "POST":
         values = _decision_values()
         try:
-            decisions.create_decision(org, DecisionSchema().load(_decision_data(values)))
+            decisions.create_decision(org, DecisionSchema().load(_decision_data(org, values)))
         except ValidationError as invalid:
             errors = _errors(invalid.messages)
         except TrackerError as failure:
@@ -57,11 +61,13 @@ def decisions_page(org_id: int) -> Any:
             return redirect(url_for("web.decisions", org_id=org.id), code=303)
     filters, filter_errors = _filters()
     page = decisions.list_decisions(org, filters.get("page", 1), PER_PAGE, filters)
-    _graph, by_id = load_graph(org)
+    shown = dependencies.initiative_refs(
+        org, [i for entry in page.items for i in entry.initiative_ids])
     return render_template(
         "decide/decisions.html", org=org, page=page, args=request.args,
         filter_errors=filter_errors, values=values, errors=errors, committees=COMMITTEES,
-        pages=max(1, -(-page.total // PER_PAGE)), initiatives=by_id,
+        pages=max(1, -(-page.total // PER_PAGE)), initiatives=shown,
+        initiative_rows=_picker_rows(values.get("initiative_ids", [])),
         page_url=lambda number: url_for("web.decisions", org_id=org.id,
                                         **_query_with(page=number)),
         pilots=pilots.org_pilots(org), findings=findings.list_findings(org, 1, 500, {}).items,
@@ -105,15 +111,28 @@ def _decision_values() -> dict[str, Any]:
     return values
 
 
-def _decision_data(values: dict[str, Any]) -> dict[str, Any]:
-    """Form values to the schema's input: participants one per line or comma-separated."""
+def _decision_data(org: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Form values to the schema's input: participants one per line or comma-separated;
+    the initiatives typed in their pickers (`#123`, `123` or an exact title), a text that
+    names none or several refused beside the field."""
     data = {k: v for k, v in values.items() if k in DECISION_FIELDS and v != ""}
     if "committee_id" in data and not str(data["committee_id"]).isdigit():
         data.pop("committee_id")
     data["participants"] = [p.strip() for p in values["participants"].replace("\n", ",")
                             .split(",") if p.strip()]
     data.update({k: values[k] for k in LINK_FIELDS})
+    data["initiative_ids"], problems = pick_initiatives(org, values["initiative_ids"],
+                                                        _("Initiatives"))
+    if problems:
+        raise ValidationError({"initiative_ids": problems})
     return data
+
+
+def _picker_rows(typed: list[str]) -> list[str]:
+    """The initiative pickers the form shows: what was typed, then blank ones
+    (`BLANK_PICKERS` more, at least `MIN_PICKERS` in all)."""
+    kept = [text for text in typed if text.strip()]
+    return kept + [""] * max(BLANK_PICKERS, MIN_PICKERS - len(kept))
 
 
 def _errors(messages: Any) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ saved by ops and leads only; viewers and contributors see the aggregates and ver
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from tracker.adapters.charts import figures
 from tracker.domain.constants import DB_INT_MAX, TENSION_STDEV
 from tracker.domain.errors import InvalidInput
-from tracker.domain.follow.uncertainty import Interval, assessment_intervals
+from tracker.domain.follow.uncertainty import Interval
 from tracker.domain.frame.targets import (
     axis_targets,
     dimension_targets,
@@ -29,12 +29,12 @@ from tracker.domain.frame.targets import (
     score_map,
 )
 from tracker.domain.perception import ATTRIBUTES
-from tracker.domain.scoring import RatingPoint
 from tracker.models import Organization, Respondent
 from tracker.services.diagnose import findings, perception, radar, root_causes
-from tracker.services.diagnose.scores import scored_assessment
+from tracker.services.diagnose.scores import grid_page, scored_assessment
 from tracker.services.frame.frameworks import display_names
 from tracker.services.observe import assessments, ratings
+from tracker.services.pagination import Page
 from tracker.web.base import bp, org_page
 from tracker.web.diagnose import root_causes as root_cause_pages
 from tracker.web.forms import form_float
@@ -76,8 +76,12 @@ def save_ratings(org_id: int, assessment_id: int) -> Any:
         else:
             flash(ngettext("%(num)d rating saved.", "%(num)d ratings saved.",
                            result.created + result.updated), "ok")
+            page = request.form.get("grid_page", "")
             return redirect(url_for("web.assessment", org_id=org_id,
-                                    assessment_id=assessment_id, _anchor="ratings"), code=303)
+                                    assessment_id=assessment_id,
+                                    grid_page=int(page) if page.isdigit() and page != "1"
+                                    and int(page) <= DB_INT_MAX else None,
+                                    _anchor="ratings"), code=303)
     return _render(org, assessment_id, errors, request.form), 422
 
 
@@ -201,21 +205,21 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     targets_by_code = {t.code: t for t in dimension_targets(scored.axes, scored.scores,
                                                             scored.targets)}
     names = {d.code: d.name for axis in scored.axes for d in axis.dimensions}
-    codes = list(names)
     axis_target = axis_targets(scored.axes, scored.targets)
     axis_radar = radar.axis_radar(org, scored)
     previous = axis_radar.previous
     radar_figure = figures.radar(axis_radar.names, axis_radar.series, scale)
 
-    gaps = perception.dimension_gaps(org, scored.points, by, codes)
+    grid = perception.with_attributes(perception.grid_from(scored))
+    gaps = perception.dimension_gaps(org, grid, by)
     groups = sorted({group.name for gap in gaps for group in gap.groups})
     values = [[next((grp.mean for grp in gap.groups if grp.name == name), None)
                for name in groups] for gap in gaps]
     heatmap = (figures.heatmap([names[gap.dimension] for gap in gaps], groups, values, scale,
                               _("Mean rating (higher is better)")) if groups else None)
-    blind = {row["dimension"]: row for row in perception.blind_spots(org, assessment_id)
+    blind = {row["dimension"]: row for row in perception.blind_spots(org, assessment_id, grid)
              ["dimensions"]}
-    perspectives = perception.cross_assessment(org, assessment_id, (codes, scored.points))
+    perspectives = perception.cross_assessment(org, assessment_id, grid)
 
     evidence: dict[str, list[Any]] = defaultdict(list)
     for item in assessments.list_evidence(org, assessment_id, 1, 1000,
@@ -223,11 +227,10 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
         for dimension in item.dimensions:
             evidence[dimension.code].append(item)
     sees_respondents = assessments.sees_respondents(org, current_user)
-    respondents, grid_values = (_grid(org, assessment_id, scored.points, form)
-                                if sees_respondents else ([], {}))
+    grid_rows, grid_values = (_grid(assessment_id, form) if sees_respondents
+                              else (None, {}))
 
-    intervals = assessment_intervals(scored.axes, scored.points,
-                                     framework.source_weights, scored.scores)
+    intervals = scored.intervals
     axes = [{"code": axis.code, "name": axis.name, "score": axis.score,
              "margin": _margin(intervals.axes.get(axis.code)),
              "target": axis_target.get(axis.code),
@@ -251,7 +254,9 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
         attributes=ATTRIBUTES, gaps=gaps, names=names, blind=blind, previous=previous,
         perspectives=perspectives,
         evidence=evidence, findings=ordered_findings, finding_links=finding_links,
-        sees_respondents=sees_respondents, respondents=respondents, grid_values=grid_values,
+        sees_respondents=sees_respondents,
+        respondents=grid_rows.items if grid_rows else [], grid_rows=grid_rows,
+        grid_values=grid_values,
         grid_errors=grid_errors,
         writable=assessment.status != "closed", labels=DIAGNOSTIC_LABELS,
         corrections=assessments.corrections(org, assessment_id),
@@ -266,15 +271,16 @@ def _margin(interval: Interval | None) -> float | None:
     return None if interval is None else interval.margin
 
 
-def _grid(org: Organization, assessment_id: int, points: Sequence[RatingPoint],
-          form: Any) -> tuple[list[Respondent], dict[str, str]]:
-    """The grid's respondents (interviews and observations) and its cell values: the saved
-    ratings, overlaid by a refused form's cells (ops and leads only)."""
-    respondents = [r for r in assessments.list_respondents(org, assessment_id, 1, 1000,
-                                                            actor=current_user).items
-                   if r.source in GRID_SOURCES]
+def _grid(assessment_id: int, form: Any) -> tuple[Page[Respondent], dict[str, str]]:
+    """One page of the grid's respondents (interviews and observations, `grid_page` of
+    the query) and its cell values: the saved ratings, overlaid by a refused form's cells
+    (ops and leads only)."""
+    page = request.values.get("grid_page", "1")
+    rows, points = grid_page(assessment_id, GRID_SOURCES,
+                             int(page) if page.isascii() and page.isdigit()
+                             and 0 < int(page) <= DB_INT_MAX else 1)
     values = {f"cell:{p.respondent_id}:{p.dimension}": "" if p.value is None
               else f"{p.value:g}" for p in points}
     if form:
         values.update({k: v for k, v in form.items() if k.startswith("cell:")})
-    return respondents, values
+    return rows, values

@@ -23,6 +23,8 @@ from tracker.web.base import bp, org_page
 KINDS = {"pulse": _l("pulse survey"), "reminder": _l("reminder"), "close": _l("close"),
          "barometer": _l("barometer email"), "committee_pack": _l("committee meeting pack")}
 MAIL_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
+#: Emails shown per page of the outbox table, newest first.
+EMAILS_PER_PAGE = 50
 RESEND_TO = {"new": _l("new recipients only"), "all": _l("all recipients")}
 
 
@@ -33,10 +35,15 @@ def schedules_page(org_id: int) -> str:
     org = org_page(org_id)
     g.active_nav = "schedules"
     status = request.args.get("status") if request.args.get("status") in MAIL_STATUSES else None
+    number = max(request.args.get("emails_page", 1, type=int) or 1, 1)
+    emails = outbox.list_messages(org.id, number, EMAILS_PER_PAGE, status)
     return render_template(
         "follow/schedules.html", org=org,
         schedules=schedules.list_schedules(org, 1, 200).items,
-        emails=outbox.list_messages(org.id, 1, 100, status).items, status=status,
+        emails=emails.items, emails_total=emails.total, emails_page=number,
+        emails_pages=max(1, -(-emails.total // EMAILS_PER_PAGE)),
+        emails_url=lambda n: url_for("web.schedules", org_id=org.id, status=status,
+                                     emails_page=n) + "#emails-title", status=status,
         kinds=KINDS, mail_statuses=MAIL_STATUSES, resend_to=RESEND_TO,
         zone=schedules.safe_zone(org.timezone), zone_warning=schedules.zone_warning(org.timezone),
         files=not current_app.config.get("TRACKER_SMTP_HOST"),

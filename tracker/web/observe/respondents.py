@@ -30,6 +30,8 @@ from tracker.web.forms import encoding_warning
 #: The least role of every respondents page.
 ROLE = "ops"
 PER_PAGE = 50
+#: Characters of the list's search kept (a name, an email, a team or a role).
+SEARCH_MAX = 100
 BASE = "/orgs/<int:org_id>/assessments/<int:assessment_id>/respondents"
 SOURCE_LABELS: dict[str, Any] = {"interview": _l("interview"), "document": _l("document"),
                                  "observation": _l("observation"), "survey": _l("survey")}
@@ -198,16 +200,18 @@ def _list_page(org: Organization, assessment_id: int, *, values: dict[str, Any] 
     """The list page; the add form and the list form keep what was sent when refused."""
     g.active_nav = "diagnostic"
     number = max(request.args.get("page", 1, type=int) or 1, 1)
-    shown = respondents.overview(org, assessment_id, number, PER_PAGE, actor=current_user)
+    search = request.args.get("q", "").strip()[:SEARCH_MAX]
+    shown = respondents.overview(org, assessment_id, number, PER_PAGE, actor=current_user,
+                                 search=search)
     return render_template(
         "observe/respondents.html", org=org, overview=shown, assessment=shown.assessment,
         values=values or {"source": "survey"}, errors=errors or {}, pasted=pasted,
         links={line.respondent.id: respondents.survey_link(current_app.config,
                                                            line.respondent)
                for line in shown.page.items},
-        pages=max(1, -(-shown.page.total // PER_PAGE)),
+        pages=max(1, -(-shown.page.total // PER_PAGE)), search=search,
         page_url=lambda n: url_for("web.respondents", org_id=org.id,
-                                   assessment_id=assessment_id, page=n),
+                                   assessment_id=assessment_id, page=n, q=search or None),
         **_vocabulary())
 
 

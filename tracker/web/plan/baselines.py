@@ -16,12 +16,14 @@ from marshmallow import ValidationError
 
 from tracker.domain.errors import TrackerError
 from tracker.schemas.plan import BaselineCreateSchema
-from tracker.services.plan import baselines, roadmap
+from tracker.services.pagination import page_args
+from tracker.services.plan import listing, roadmap
 from tracker.web.base import bp, org_page
 from tracker.web.plan.roadmap import PLAN_ARGS, SLIP_STATUS_LABELS, render_roadmap
 
 #: Baselines listed per page.
 PER_PAGE = 50
+
 
 @bp.post("/orgs/<int:org_id>/roadmap/baselines", endpoint="baseline_create")
 @login_required
@@ -65,10 +67,22 @@ def baselines_page(org_id: int) -> Any:
 @login_required
 def baseline_page(org_id: int, baseline_id: int) -> Any:
     """The current plan against one baseline, under the baseline's start and capacity:
-    how many slipped and each initiative's slip."""
+    how many slipped (each count lists its status), then one page of the initiatives'
+    slips (`status`, `page`, `per_page` ≤ 200 in the query)."""
     org = org_page(org_id)
     g.active_nav = "roadmap"
-    comparison = roadmap.compare_baseline(org, baseline_id, roadmap.PlanParams())
+    found = listing.comparison(org, baseline_id, roadmap.PlanParams())
+    status = request.args.get("status", "")
+    status = status if status in SLIP_STATUS_LABELS else ""
+    number, per_page = page_args(request.args)
+    comparison = {**found, "status": status,
+                  "page": listing.slips_page(found["items"], status, number, per_page)}
+
+    def address(**changes: Any) -> str:
+        kept = {"status": status or None, "per_page": request.args.get("per_page"), **changes}
+        return url_for("web.baseline", org_id=org.id, baseline_id=baseline_id,
+                       **{k: v for k, v in kept.items() if v})
     return render_template(
-        "plan/baseline.html", org=org, comparison=comparison,
-        counts=baselines.slip_counts(comparison["items"]), status_labels=SLIP_STATUS_LABELS)
+        "plan/baseline.html", org=org, comparison=comparison, status_labels=SLIP_STATUS_LABELS,
+        status_url=lambda chosen: address(status=chosen, page=None),
+        page_url=lambda n: address(page=n))

@@ -8,7 +8,7 @@ translated labels and page links, to `tracker.adapters.charts.gantt`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -22,20 +22,39 @@ from marshmallow import ValidationError
 from tracker.adapters.charts import fan, gantt
 from tracker.adapters.charts.figures import Legend
 from tracker.domain.errors import TrackerError
-from tracker.domain.roadmap import OwnerLoad, week_date
+from tracker.domain.roadmap import week_date
 from tracker.schemas.plan import PlanArgsSchema
 from tracker.schemas.tenancy import PLAN_SETTINGS, OrganizationSchema
 from tracker.schemas.trend import ForecastArgsSchema
-from tracker.services.plan import forecast, roadmap, trajectory
+from tracker.services.pagination import page_args, page_of
+from tracker.services.plan import forecast, listing, owner_load, roadmap, trajectory
 from tracker.services.tenancy import feeds, organizations
 from tracker.web.base import bp, org_page
 from tracker.web.decide.backlog import initiative_link
+from tracker.web.decide.pickers import pick_initiative
 from tracker.web.forms import form_float, form_numbers
 from tracker.web.i18n import day, number
-from tracker.web.labels import PLAN_SETTING_LABELS, UNPLANNED_REASON_LABELS
+from tracker.web.labels import (
+    INITIATIVE_STATUS_LABELS,
+    PLAN_SETTING_LABELS,
+    UNPLANNED_REASON_LABELS,
+)
 
 #: The query arguments a plan is computed with.
 PLAN_ARGS = ("start", "capacity", "points")
+#: The timeline table's filters and sort (`listing.TableQuery`).
+TABLE_ARGS = ("q", "status", "critical", "phase", "sort", "dir")
+#: The what-if form's fields.
+WHAT_IF_ARGS = ("delay_id", "delay_weeks", "drop_id", "new_capacity")
+#: Every argument the page's links and forms keep (each list's page too), not the
+#: forecast's: a link never runs a forecast again.
+KEPT_ARGS = (*PLAN_ARGS, *TABLE_ARGS, "page", "per_page", "baseline", "slip_status",
+             "slips_page", *WHAT_IF_ARGS, "moved_page", "owners_page", "unplanned_page")
+#: Rows of the page's smaller lists (slips, moves, owners, left out) per page.
+LIST_ROWS = 25
+#: How each sort of the timeline table reads.
+SORT_LABELS = {"start": _l("Start"), "end": _l("End"), "slack": _l("Slack"),
+               "priority": _l("Priority")}
 
 #: The forecast form's fields; the forecast is computed only when the form is sent
 #: (`forecast=1`), so the roadmap page costs no Monte Carlo runs by default.
@@ -74,8 +93,7 @@ def render_roadmap(org: Any, status: int = 200,
     and errors when a save was refused, and a calendar feed just created (its address,
     shown once) or refused (its errors)."""
     g.active_nav = "roadmap"
-    form = {key: request.args.get(key, "").strip() for key in
-            (*PLAN_ARGS, "baseline", "delay_id", "delay_weeks", "drop_id", "new_capacity")}
+    form = {key: request.args.get(key, "").strip() for key in KEPT_ARGS}
     errors: dict[str, list[str]] = {}
     try:
         args = PlanArgsSchema().load({k: form[k] for k in PLAN_ARGS if form[k]})
@@ -87,22 +105,94 @@ def render_roadmap(org: Any, status: int = 200,
         plan = roadmap.get_roadmap(org, params)
     except TrackerError as failure:
         error = failure
-    baselines = roadmap.list_baselines(org, 1, 100).items
-    comparison = _comparison(org, form["baseline"], params) if plan else None
-    what_if = _what_if(org, form, args) if plan else None
-    figure = _gantt(org.id, plan) if plan and plan.initiatives else None
-    projection = _forecast(org, args) if plan and plan.initiatives else None
-    if projection and projection["errors"]:
-        status = 422
+    link = _linker(org.id, form)
+    sections: dict[str, Any] = {}
+    if plan is not None:
+        sections = _sections(org, plan, params, args, form, link)
+        if sections["projection"] and sections["projection"]["errors"]:
+            status = 422
     return render_template(
         "plan/roadmap.html", org=org, plan=plan, error=error, errors=errors, form=form,
-        baselines=baselines, comparison=comparison, what_if=what_if, figure=figure,
-        start=params.start_for(org), params=params, plan_in_use=_plan_in_use(org),
-        reason_labels=UNPLANNED_REASON_LABELS, status_labels=SLIP_STATUS_LABELS,
+        baselines=roadmap.list_baselines(org, 1, 100).items, start=params.start_for(org),
+        params=params, plan_in_use=_plan_in_use(org), reason_labels=UNPLANNED_REASON_LABELS,
+        status_labels=SLIP_STATUS_LABELS, initiative_statuses=INITIATIVE_STATUS_LABELS,
+        sort_labels=SORT_LABELS, kept=KEPT_ARGS, link=link,
         new_baseline=new_baseline or {"name": "", "errors": {}},
-        downloads=_downloads(org, params), projection=projection,
-        owner_table=owner_table(plan.owner_load if plan else []),
-        subscribe=_subscribe(org, new_feed)), status
+        downloads=_downloads(org, params), subscribe=_subscribe(org, new_feed),
+        **sections), status
+
+
+def _sections(org: Any, plan: roadmap.Roadmap, params: roadmap.PlanParams,
+              args: Mapping[str, Any], form: dict[str, str],
+              link: Callable[..., str]) -> dict[str, Any]:
+    """The page's sections under a plan: the timeline table's page and its chart, the
+    owner load, the baseline comparison, the what-if, the forecast and what is left out,
+    each bounded to a page."""
+    table = _table(org, params, form)
+    owners = owner_load.owner_table_of(org, params)
+    return {
+        "table": table, "facts": listing.table_facts(org, params),
+        "figure": _gantt(org.id, plan, [row.entry for row in table["page"].items])
+        if table["page"].items else None,
+        "owner_table": {**owners, "page": page_of(
+            owners["rows"], _number(form["owners_page"]), LIST_ROWS)},
+        "comparison": _comparison(org, form, params),
+        "what_if": _what_if(org, form, params),
+        "projection": _forecast(org, args, len(plan.initiatives)) if plan.initiatives
+        else None,
+        "unplanned": _unplanned(org, params, plan, form),
+        "link_status": lambda status: link(_anchor="baseline-title", slip_status=status,
+                                           slips_page=None),
+        "pages": {name: _page_link(link, name, anchor) for name, anchor in (
+            ("page", "timeline"), ("owners_page", "owner-load"),
+            ("slips_page", "baseline-title"), ("moved_page", "whatif-title"),
+            ("unplanned_page", "unplanned"))}}
+
+
+def _number(text: str) -> int:
+    """A page number from the query (1 when blank or unreadable)."""
+    return int(text) if text.isdigit() and len(text) < 7 and int(text) > 0 else 1
+
+
+def _linker(org_id: int, form: Mapping[str, str]) -> Callable[..., str]:
+    """`link(**changes)`: the roadmap's address with the arguments shown, changed by
+    `changes` (a blank or None value drops the argument; `_anchor` names a section)."""
+    def link(_anchor: str | None = None, **changes: Any) -> str:
+        kept = {key: value for key, value in {**form, **changes}.items()
+                if value not in ("", None)}
+        return url_for("web.roadmap", org_id=org_id, _anchor=_anchor, **kept)
+    return link
+
+
+def _page_link(link: Callable[..., str], name: str, anchor: str) -> Callable[[int], str]:
+    """The address of page `n` of one of the page's lists."""
+    return lambda n: link(_anchor=anchor, **{name: n})
+
+
+def _table(org: Any, params: roadmap.PlanParams, form: dict[str, str]) -> dict[str, Any]:
+    """The timeline table's query as read from the form (an unknown sort or status reads
+    as none) and its page."""
+    sort = form["sort"] if form["sort"] in listing.SORTS else "start"
+    natural = listing.SORTS[sort]
+    descending = {"desc": True, "asc": False}.get(form["dir"], natural)
+    query = listing.TableQuery(text=form["q"][:200], status=form["status"],
+                               critical=form["critical"] == "1", phase=form["phase"],
+                               sort=sort, reverse=descending != natural)
+    number, per_page = page_args({"page": form["page"], "per_page": form["per_page"]})
+    page = listing.table_page(org, params, query, number, per_page)
+    return {"query": query, "page": page, "descending": descending,
+            "filtered": bool(query.text or query.status or query.critical or query.phase)}
+
+
+def _unplanned(org: Any, params: roadmap.PlanParams, plan: roadmap.Roadmap,
+               form: dict[str, str]) -> dict[str, Any]:
+    """A page of what the plan leaves out, with the titles of the prerequisites its
+    entries wait on."""
+    page = page_of(plan.unplanned, _number(form["unplanned_page"]), LIST_ROWS)
+    network, _schedule = roadmap.plan(org, params)
+    titles = {n: network.initiatives[n].title for entry in page.items
+              for n in entry.prerequisite_ids if n in network.initiatives}
+    return {"page": page, "titles": titles}
 
 
 def _subscribe(org: Any, new_feed: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -113,15 +203,17 @@ def _subscribe(org: Any, new_feed: Mapping[str, Any] | None) -> dict[str, Any]:
             "new": new_feed or {"name": "", "errors": {}}}
 
 
-def _forecast(org: Any, plan_args: Mapping[str, Any]) -> dict[str, Any]:
-    """The forecast section: its form as typed (defaults `forecast.PAGE_RUNS` runs, seed 0)
-    and, once the form is sent, the forecast of the plan shown, the histogram of its end,
-    its fan of end dates and the latest initiatives; or the form's errors beside their
-    fields, each naming its field."""
+def _forecast(org: Any, plan_args: Mapping[str, Any], planned: int) -> dict[str, Any]:
+    """The forecast section: its form as typed (defaults `forecast.PAGE_RUNS` runs, fewer
+    for a plan too large for them (`forecast.page_runs`), seed 0) and, once the form is
+    sent, the forecast of the plan shown, the histogram of its end, its fan of end dates
+    and the latest initiatives; or the form's errors beside their fields, each naming its
+    field."""
     typed = {key: request.args.get(key, "").strip() for key in FORECAST_ARGS}
-    form = {**typed, "runs": typed["runs"] or str(forecast.PAGE_RUNS),
+    most = forecast.page_runs(planned)
+    form = {**typed, "runs": typed["runs"] or str(min(forecast.PAGE_RUNS, most)),
             "seed": typed["seed"] or "0"}
-    section: dict[str, Any] = {"form": form, "errors": {}, "answer": None}
+    section: dict[str, Any] = {"form": form, "errors": {}, "answer": None, "most": most}
     if request.args.get("forecast") != "1":
         return section
     errors: dict[str, list[str]] = {}
@@ -144,8 +236,8 @@ def _forecast(org: Any, plan_args: Mapping[str, Any]) -> dict[str, Any]:
         return section
     target = forecast.Target(args["level"], args["by"]) if args.get("by") else None
     try:
-        answer = forecast.roadmap_forecast(org, roadmap.PlanParams.from_args(args),
-                                           runs=args["runs"], seed=args["seed"], target=target)
+        answer = forecast.page_forecast(org, roadmap.PlanParams.from_args(args),
+                                        runs=args["runs"], seed=args["seed"], target=target)
     except TrackerError as failure:
         section["errors"] = {key if key in FORECAST_ARGS else "": list(lines) for key, lines
                              in (failure.errors or {"": [failure.detail]}).items()}
@@ -189,18 +281,6 @@ def _deterministic_end(answer: Mapping[str, Any]) -> Any:
     return week_date(answer["start"], answer["deterministic_makespan_weeks"])
 
 
-def owner_table(rows: Sequence[OwnerLoad]) -> dict[str, Any]:
-    """The owner load as a table: the phases as columns (name, length in weeks) and one row
-    per owner with a cell per phase, in the order of `rows` (phase by phase, owners by
-    name)."""
-    cells: dict[str, list[OwnerLoad]] = {}
-    for row in rows:
-        cells.setdefault(row.owner, []).append(row)
-    first = next(iter(cells.values()), [])
-    return {"phases": [{"name": cell.phase, "weeks": cell.phase_weeks} for cell in first],
-            "rows": [{"owner": owner, "cells": line} for owner, line in cells.items()]}
-
-
 def _downloads(org: Any, params: roadmap.PlanParams) -> dict[str, str]:
     """The addresses of the roadmap's files under the plan shown: CSV, Excel and iCalendar
     of the roadmap, GraphML of its dependency graph (the API's, which a signed-in browser may
@@ -241,42 +321,59 @@ def use_as_plan(org_id: int) -> Any:
                     code=303)
 
 
-def _comparison(org: Any, baseline: str, params: roadmap.PlanParams) -> dict[str, Any] | None:
-    """Slips against the chosen baseline (none chosen: nothing)."""
-    if not baseline.isdigit():
+def _comparison(org: Any, form: dict[str, str],
+                params: roadmap.PlanParams) -> dict[str, Any] | None:
+    """Slips against the chosen baseline (none chosen: nothing): their counts by status
+    and a page of them, of the status chosen."""
+    if not form["baseline"].isdigit():
         return None
     try:
-        return roadmap.compare_baseline(org, int(baseline), params)
+        found = listing.comparison(org, int(form["baseline"]), params)
     except TrackerError as failure:
-        return {"error": failure.detail, "items": []}
+        return {"error": failure.detail}
+    status = form["slip_status"] if form["slip_status"] in SLIP_STATUS_LABELS else ""
+    return {**found, "status": status, "page": listing.slips_page(
+        found["items"], status, _number(form["slips_page"]), LIST_ROWS)}
 
 
-def _what_if(org: Any, form: dict[str, str], args: dict[str, Any]) -> dict[str, Any] | None:
-    """The what-if of the form's changes (none given: nothing), never saved."""
-    data: dict[str, Any] = dict(args)
-    try:
-        if form["delay_id"] and form["delay_weeks"]:
-            data["delay"] = {int(form["delay_id"]): form_float(form["delay_weeks"])}
-        if form["drop_id"]:
-            data["drop"] = [int(form["drop_id"])]
-        if form["new_capacity"]:
-            data["new_capacity"] = int(form["new_capacity"])
-    except ValueError:
-        return {"error": _("Enter whole numbers of initiatives and a number of weeks.")}
-    if not {"delay", "drop", "new_capacity"} & set(data):
+def _what_if(org: Any, form: dict[str, str],
+             params: roadmap.PlanParams) -> dict[str, Any] | None:
+    """The what-if of the form's changes (none given: nothing), never saved: how many
+    initiatives move and a page of them; or what is wrong, naming the field."""
+    if not any(form[key] for key in WHAT_IF_ARGS):
         return None
-    if data.get("new_capacity", 1) < 1 or any(w < 0 for w in data.get("delay", {}).values()):
-        return {"error": _("Enter whole numbers of initiatives and a number of weeks.")}
+    wrong = _("Enter whole numbers of initiatives and a number of weeks.")
+    delay_id, delay_error = pick_initiative(org, form["delay_id"], _("Delay"), required=False)
+    drop_id, drop_error = pick_initiative(org, form["drop_id"], _("Drop"), required=False)
+    details = [e for e in (delay_error, drop_error) if e]
     try:
-        return roadmap.what_if(org, data)
+        weeks = form_float(form["delay_weeks"]) if form["delay_weeks"] else None
+        capacity = int(form["new_capacity"]) if form["new_capacity"] else None
+    except ValueError:
+        return {"error": wrong, "details": details}
+    if (capacity is not None and capacity < 1) or (weeks is not None and weeks < 0):
+        return {"error": wrong, "details": details}
+    if delay_id is not None and weeks is None:
+        details.append(_("By (weeks): give how many weeks to delay it."))
+    if details:
+        return {"error": _("Some what-if changes are invalid."), "details": details}
+    change = listing.Change(delay_id, weeks if delay_id is not None else None, drop_id,
+                            capacity)
+    if change == listing.Change():
+        return None
+    try:
+        answer = listing.what_if(org, params, change)
     except TrackerError as failure:
         return {"error": failure.detail,
                 "details": [m for messages in failure.errors.values() for m in messages]}
+    return {**answer, "page": page_of(answer["moved"], _number(form["moved_page"]),
+                                      LIST_ROWS)}
 
 
-def _gantt(org_id: int, plan: roadmap.Roadmap) -> dict[str, Any]:
-    """The timeline of the plan's initiatives in start order over its phases."""
-    return gantt.timeline(plan.initiatives, plan.phases,
+def _gantt(org_id: int, plan: roadmap.Roadmap,
+           entries: list[roadmap.RoadmapEntry]) -> dict[str, Any]:
+    """The timeline of `entries` (the table's page, in its order) over the plan's phases."""
+    return gantt.timeline(entries, plan.phases,
                           Legend(_("initiative"), _("critical path")), _slack,
                           initiative_link(org_id))
 
