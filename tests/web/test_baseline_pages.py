@@ -190,6 +190,9 @@ def test_waves_count_from_one_on_the_table_the_graph_and_the_calendar(client, or
     assert len(xs) >= 3 and xs == {title: waves[title] for title in xs}
     assert figure["layout"]["xaxis"]["range"] == [0.5, 5.5]
     assert "numbered from 1" in graph_page
+    counts = re.findall(r'<tr data-wave="(\d+)"><th scope="row">\1</th><td class="num">(\d+)</td>',
+                        graph_page)
+    assert counts == [("1", "1"), ("2", "2"), ("3", "2"), ("4", "1"), ("5", "1")]
     calendar = client.get(f"/api/v1/orgs/{org}/roadmap.ics?start={START}").get_data(
         as_text=True).replace("\r\n ", "")
     assert "SUMMARY:A\r\nDESCRIPTION:Phase: Phase 2\\; wave 1\\;" in calendar

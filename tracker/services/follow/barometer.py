@@ -11,12 +11,12 @@ and only when there is a pilot to measure.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -40,6 +40,7 @@ from tracker.models import (
     Pilot,
     Uplift,
 )
+from tracker.services import derived
 from tracker.services.follow.calibration import CalibrationReport, calibration_of
 from tracker.services.follow.series import Breaks, Series, load_series
 from tracker.services.plan import roadmap, trajectory
@@ -137,13 +138,29 @@ def _delta(current: float | None, reference: float | None) -> float | None:
     return None if current is None or reference is None else current - reference
 
 
+def read_key(org: Organization, framework_id: int | None, baseline: str | None,
+             code: str | None) -> Hashable:
+    """What a barometer read is cached under beside the organization's data version: its
+    arguments, today in the organization's timezone (the default plan starts today) and
+    the request's language (a projection error is worded in it)."""
+    return (framework_id, baseline, code, datetime.now(org.zone).date(), str(get_locale()))
+
+
 def barometer(org: Organization, framework_id: int | None = None,
               baseline: str | None = None, code: str | None = None) -> Barometer:
     """Overall, axis and dimension scores of every closed assessment in time order, with
     deltas to the previous and to the first, and progress to target from the first; beside
     them the projected trajectory (`services.plan.trajectory`) under the plan in use, or
     under the baseline named `baseline`. A plan that cannot be computed leaves the
-    projection empty and says why; the measured series never fails because of it."""
+    projection empty and says why; the measured series never fails because of it.
+    Computed once per version of the organization's data (shared: never change it)."""
+    return derived.cached(org, "barometer", read_key(org, framework_id, baseline, code),
+                          lambda: _barometer(org, framework_id, baseline, code),
+                          errors=(TrackerError,))
+
+
+def _barometer(org: Organization, framework_id: int | None, baseline: str | None,
+               code: str | None) -> Barometer:
     choice = trajectory.plan_in_use(org, baseline)
     series = load_series(org, framework_id, code)
     if series is None or not series.assessments:

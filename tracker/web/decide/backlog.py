@@ -351,7 +351,7 @@ def dependencies_page(org_id: int) -> Any:
         "decide/dependencies.html", org=org, listed=listed, text=text, query=query,
         page_url=lambda number: url_for("web.dependencies", org_id=org.id, page=number,
                                         **query),
-        waves=sorted(Counter(entry.wave for entry in planned.initiatives).items())
+        waves=sorted(Counter(entry.wave + 1 for entry in planned.initiatives).items())
         if planned else [], planned_count=len(planned.initiatives) if planned else 0,
         critical=[chain[n] for n in critical if n in chain],
         critical_weeks=planned.critical_path.get("duration_weeks") if planned else None,
