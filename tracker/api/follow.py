@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
 
 from tracker import jobs
 from tracker.api import Blueprint
 from tracker.api.jobs import JobSchema, accepted
+from tracker.domain.errors import TrackerError
 from tracker.schemas.common import PageArgsSchema, page_schema
 from tracker.schemas.follow import (
     BarometerArgsSchema,
@@ -33,6 +34,7 @@ from tracker.schemas.follow import (
     UpliftReportSchema,
 )
 from tracker.schemas.trend import AlignmentSchema, CalibrationSchema
+from tracker.services import derived
 from tracker.services.follow import alignment, barometer, kpis, schedules
 
 barometer_blp = Blueprint("barometer", __name__,
@@ -47,8 +49,14 @@ class Barometer(MethodView):
     def get(self, args: dict[str, Any], org_id: int) -> Any:
         """Scores of every closed assessment of a framework in time order, with deltas,
         and the projection under the plan in use (or the baseline named `baseline`)."""
-        return barometer.barometer(g.org, args["framework_id"], args.get("baseline"),
-                                   args.get("framework"))
+        framework_id, baseline, code = (args["framework_id"], args.get("baseline"),
+                                        args.get("framework"))
+        # The answer's bytes, once per version of the organization's data (issue 20).
+        body = derived.cached(
+            g.org, "barometer json", barometer.read_key(g.org, framework_id, baseline, code),
+            lambda: jsonify(BarometerSchema().dump(barometer.barometer(
+                g.org, framework_id, baseline, code))).get_data(), errors=(TrackerError,))
+        return Response(body, mimetype="application/json")
 
 
 @barometer_blp.route(f"{BASE}/uplifts")

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from tracker.models import (
     AuditEvent,
     BackgroundJob,
+    Framework,
     Initiative,
     Organization,
     OutboxAsset,
@@ -43,6 +44,12 @@ MAX_ENTRIES = 256
 #: Rows written alongside other writes or by deliveries, which derive nothing.
 UNTRACKED: tuple[type, ...] = (AuditEvent, BackgroundJob, OutboxAsset, OutboxMessage,
                                WebhookDelivery)
+#: How a row without an `org_id` finds its organization: through the initiative, the
+#: baseline or the framework it belongs to (a shared framework belongs to none: its rows
+#: never change once an assessment uses them, a new version is new rows).
+PARENTS: tuple[tuple[str, Any], ...] = (("initiative_id", Initiative),
+                                        ("baseline_id", RoadmapBaseline),
+                                        ("framework_id", Framework))
 _WRITTEN = "tracker.derived.written"
 _LOCAL = "tracker.derived.local"
 
@@ -167,14 +174,15 @@ def _org_of(session: Session, row: object) -> int | None:
     org_id = getattr(row, "org_id", None)
     if org_id is not None:
         return int(org_id)
-    for attribute, model in (("initiative_id", Initiative), ("baseline_id", RoadmapBaseline)):
+    for attribute, model in PARENTS:
         parent_id = getattr(row, attribute, None)
         if parent_id is not None:
             parent = session.identity_map.get(session.identity_key(model, parent_id))
             if parent is not None:
-                return int(parent.org_id)
-            with session.no_autoflush:
-                found = session.scalar(select(model.org_id).where(model.id == parent_id))
+                found = parent.org_id
+            else:
+                with session.no_autoflush:
+                    found = session.scalar(select(model.org_id).where(model.id == parent_id))
             return int(found) if found is not None else None
     return None
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert
 
 from tracker.adapters.importers.documents import check_size
 from tracker.adapters.importers.initiatives_file import (
@@ -206,7 +205,7 @@ def import_backlog(org: Organization, actor: User | None,
 
 def _insert_initiatives(org: Organization, rows: list[dict[str, Any]]) -> list[int]:
     """Insert the initiatives, `CHUNK` per multi-row `INSERT … RETURNING`: their ids in the
-    rows' order. PostgreSQL returns them in that order (`sort_by_parameter_order`); SQLite
+    rows' order. PostgreSQL inserts each chunk in its order (`ordered`); SQLite
     gives each row of a statement the next rowid in the order of its VALUES, and each chunk
     comes after the previous one, so its ids sorted are in the rows' order (SQLAlchemy
     would otherwise send one statement per row there)."""
@@ -215,5 +214,5 @@ def _insert_initiatives(org: Organization, rows: list[dict[str, Any]]) -> list[i
                                     if k in row}} for row in rows)
     if session.get_bind().dialect.name == "sqlite":
         return sorted(id_ for (id_,) in insert_returning(Initiative.__table__, values, ("id",)))
-    statement = insert(Initiative).returning(Initiative.id, sort_by_parameter_order=True)
-    return [id_ for part in chunks(values) for id_ in session.scalars(statement, part)]
+    return [id_ for part in chunks(values) for id_ in sorted(
+        id_ for (id_,) in insert_returning(Initiative.__table__, part, ("id",), ordered=True))]

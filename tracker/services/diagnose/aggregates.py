@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -41,7 +41,8 @@ from tracker.domain.scoring import (
     DimensionSpec,
 )
 from tracker.extensions import db
-from tracker.models import Dimension, Framework, Rating, Respondent
+from tracker.models import Dimension, Framework, Organization, Rating, Respondent
+from tracker.services import derived
 
 
 class Stat(NamedTuple):
@@ -112,6 +113,41 @@ def rating_stats(assessment_ids: int | Sequence[int], codes: Mapping[int, str],
         result[row[0]][code][key] = Stat(int(n), float(total), float(squares), float(low),
                                          float(high))
     return result
+
+
+def grid_key(framework: Framework) -> Hashable:
+    """What the aggregates read of a grid, as a cache key: its id, every axis' and
+    dimension's id, code and weight, and the source weights (an edit of an organization's
+    own grid changes the key even where it does not move the data version)."""
+    return (framework.id,
+            tuple((axis.id, axis.code, axis.weight,
+                   tuple((d.id, d.code, d.weight) for d in axis.dimensions))
+                  for axis in framework.axes),
+            tuple(sorted((framework.source_weights or {}).items())))
+
+
+def cached_stats(org: Organization, assessment_ids: int | Sequence[int],
+                 framework: Framework, *by: str) -> dict[int, Groups]:
+    """`rating_stats` of these assessments on `framework`'s codes, computed once per
+    version of the organization's data (`services.derived`; the ratings' writes move it).
+    Shared: callers never mutate it."""
+    ids = tuple(_ids(assessment_ids))
+
+    def compute() -> dict[int, Groups]:
+        found = rating_stats(ids, dimension_codes(framework), *by)
+        return {aid: {code: dict(cells) for code, cells in dims.items()}
+                for aid, dims in found.items()}
+
+    return derived.cached(org, "rating stats", (ids, grid_key(framework), by), compute)
+
+
+def cached_spreads(org: Organization, assessment_ids: int | Sequence[int],
+                   framework: Framework) -> dict[int, Spread]:
+    """`respondent_spreads` of these assessments under the grid's source weights, computed
+    once per version of the organization's data. Shared: callers never mutate it."""
+    ids = tuple(_ids(assessment_ids))
+    return derived.cached(org, "respondent spreads", (ids, grid_key(framework)),
+                          lambda: respondent_spreads(ids, framework, framework.source_weights))
 
 
 def folded(groups: Groups, position: int) -> Groups:

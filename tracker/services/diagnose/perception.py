@@ -9,6 +9,7 @@ from tracker.domain.constants import BLIND_SPOT_GAP
 from tracker.domain.errors import InvalidInput
 from tracker.domain.perception import ATTRIBUTES, DimensionGap, LeaderGap, at_least
 from tracker.models import Organization
+from tracker.services import derived
 from tracker.services.diagnose import aggregates
 from tracker.services.diagnose.scores import ScoredAssessment
 from tracker.services.frame import frameworks
@@ -62,11 +63,17 @@ def group_stats(grid: Grid, by: str) -> aggregates.Groups:
     return dict(aggregates.rating_stats(grid.assessment_id, grid.ids, by)[grid.assessment_id])
 
 
-def with_attributes(grid: Grid) -> Grid:
+def with_attributes(grid: Grid, org: Organization | None = None) -> Grid:
     """The grid with its ratings' stats per combination of every attribute, in ONE GROUP
-    BY: a page that groups by several attributes reads them all from it."""
-    stats = aggregates.rating_stats(grid.assessment_id, grid.ids, *ATTRIBUTES)
-    return Grid(grid.assessment_id, grid.codes, grid.ids, dict(stats[grid.assessment_id]))
+    BY: a page that groups by several attributes reads them all from it. With `org`,
+    computed once per version of its data (shared: never change them)."""
+    def compute() -> aggregates.Groups:
+        stats = aggregates.rating_stats(grid.assessment_id, grid.ids, *ATTRIBUTES)
+        return {code: dict(cells) for code, cells in stats[grid.assessment_id].items()}
+
+    found = compute() if org is None else derived.cached(
+        org, "attribute stats", (grid.assessment_id, tuple(grid.ids.items())), compute)
+    return Grid(grid.assessment_id, grid.codes, grid.ids, found)
 
 
 def dimension_gaps(org: Organization, grid: Grid, by: str) -> list[DimensionGap]:
@@ -130,7 +137,9 @@ def cross_assessment(org: Organization, assessment_id: int,
     stats = group_stats(grid, "perspective")
     gaps = {gap.dimension: gap for gap in aggregates.gaps_of(
         stats, grid.codes, org.min_group_size, org.perception_gap_threshold)}
-    counted = aggregates.respondents_by(grid.assessment_id, "perspective")
+    counted = derived.cached(org, "respondents by", (grid.assessment_id, "perspective"),
+                             lambda: aggregates.respondents_by(grid.assessment_id,
+                                                               "perspective"))
     people = {side: counted.get(side, 0) for side in PERSPECTIVES}
     rows = []
     for code in grid.codes:

@@ -47,8 +47,7 @@ def previous_assessment(org: Organization, current: Assessment
     if previous is None:
         return None, None
     framework = frameworks.load_framework(previous.framework_id)
-    groups = aggregates.rating_stats(previous.id, aggregates.dimension_codes(framework),
-                                     "source")[previous.id]
+    groups = aggregates.cached_stats(org, previous.id, framework, "source").get(previous.id, {})
     return previous, aggregates.scores_of(frameworks.axis_specs(framework), groups,
                                           framework.source_weights)
 

@@ -49,6 +49,8 @@ class ScoredAssessment:
     scores: AssessmentScores
     targets: dict[str, float]
     groups: aggregates.Groups = field(default_factory=dict)
+    #: the organization, whose data version keys the cached aggregates (None: not cached)
+    org: Organization | None = None
 
     @cached_property
     def points(self) -> list[RatingPoint]:
@@ -61,8 +63,10 @@ class ScoredAssessment:
         """The 95 % intervals of the dimension, axis and overall scores (the respondents'
         own axis and overall scores are aggregated on first use)."""
         weights = self.framework.source_weights
-        spread = aggregates.respondent_spreads(self.assessment.id, self.framework,
-                                               weights).get(self.assessment.id)
+        spreads = (aggregates.cached_spreads(self.org, self.assessment.id, self.framework)
+                   if self.org is not None else
+                   aggregates.respondent_spreads(self.assessment.id, self.framework, weights))
+        spread = spreads.get(self.assessment.id)
         return aggregates.intervals_of(self.axes, self.groups, weights, self.scores, spread)
 
 
@@ -79,11 +83,11 @@ def score_loaded(org: Organization, assessment: Assessment, framework: Framework
                  locale: str | None = None) -> ScoredAssessment:
     """`scored_assessment` of an assessment and grid already loaded."""
     axes = frameworks.axis_specs(framework, locale)
-    groups = aggregates.rating_stats(assessment.id, aggregates.dimension_codes(framework),
-                                     "source")[assessment.id]
+    groups = aggregates.cached_stats(org, assessment.id, framework, "source").get(
+        assessment.id, {})
     return ScoredAssessment(assessment, framework, axes,
                             aggregates.scores_of(axes, groups, framework.source_weights),
-                            targets.current_targets(org.id, framework), dict(groups))
+                            targets.current_targets(org.id, framework), dict(groups), org)
 
 
 def assessment_scores(org: Organization, assessment_id: int,

@@ -10,11 +10,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from tracker.domain.errors import TrackerError
 from tracker.domain.follow.trend import alignment_gap
 from tracker.domain.follow.uncertainty import change_per_quarter
 from tracker.domain.scoring import RatingPoint
 from tracker.extensions import db
 from tracker.models import Initiative, Organization, Uplift
+from tracker.services import derived
 from tracker.services.diagnose import aggregates
 from tracker.services.follow.series import Series, load_series
 from tracker.services.frame import frameworks
@@ -74,7 +76,13 @@ def alignment(org: Organization, framework_id: int | None = None,
     """The alignment trend of the barometer's series (`framework_id` alone, or every version
     of `code`), in a constant number of queries: the current grid's assessments from the
     series' GROUP BY (assessment, dimension, source, level), an older version's from its
-    carried ratings."""
+    carried ratings. Computed once per version of the organization's data (shared: never
+    change it)."""
+    return derived.cached(org, "alignment", (framework_id, code),
+                          lambda: _alignment(org, framework_id, code), errors=(TrackerError,))
+
+
+def _alignment(org: Organization, framework_id: int | None, code: str | None) -> Alignment:
     series = load_series(org, framework_id, code)
     if series is None:
         return Alignment(framework_id, [])

@@ -44,6 +44,7 @@ from tracker.domain.scoring import (
 )
 from tracker.extensions import db
 from tracker.models import Assessment, Framework, Organization, Rating, Respondent
+from tracker.services import derived
 from tracker.services.diagnose import aggregates
 from tracker.services.frame import frameworks, targets
 
@@ -78,12 +79,17 @@ class Series:
     groups: dict[int, aggregates.Groups] = field(default_factory=dict)
     #: an older version's assessment's ratings, carried onto the current grid
     carried: dict[int, list[RatingPoint]] = field(default_factory=dict)
+    #: the organization, whose data version keys the cached aggregates
+    org: Organization | None = None
 
     @cached_property
     def levels(self) -> dict[int, aggregates.Groups]:
         """Each current-grid assessment's per (dimension, (source, level)) stats (one GROUP
-        BY, on first use): what the alignment gaps need."""
+        BY, on first use, once per version of the organization's data): what the
+        alignment gaps need."""
         own = [a.id for a in self.assessments if a.id not in self.carried]
+        if self.org is not None:
+            return aggregates.cached_stats(self.org, own, self.framework, "source", "level")
         found = aggregates.rating_stats(own, aggregates.dimension_codes(self.framework),
                                         "source", "level")
         return {aid: dict(dims) for aid, dims in found.items()}
@@ -147,8 +153,9 @@ def _load_series(org: Organization, framework_id: int | None,
                                           .order_by(Assessment.closed_at, Assessment.id)))
     axes = frameworks.axis_specs(current)
     own = [a.id for a in assessments if a.framework_id == current.id]
-    stats = aggregates.rating_stats(own, aggregates.dimension_codes(current), "source")
-    spreads = aggregates.respondent_spreads(own, current, current.source_weights)
+    scored = derived.cached(org, "series scores", (tuple(own), aggregates.grid_key(current),
+                                                    tuple(axes)),
+                            lambda: _scored(own, current, axes))
     older = [a.id for a in assessments if a.framework_id != current.id]
     points = _rating_points(older, chain) if older else {}
     by_id = {version.id: version for version in chain}
@@ -156,11 +163,8 @@ def _load_series(org: Organization, framework_id: int | None,
     for assessment in assessments:
         grid = by_id[assessment.framework_id]
         if grid.id == current.id:
-            groups[assessment.id] = dict(stats.get(assessment.id, {}))
-            result = aggregates.scores_of(axes, groups[assessment.id], grid.source_weights)
-            intervals.append(aggregates.intervals_of(axes, groups[assessment.id],
-                                                     grid.source_weights, result,
-                                                     spreads.get(assessment.id)))
+            groups[assessment.id], result, interval = scored[assessment.id]
+            intervals.append(interval)
         else:
             result, carried, breaks[assessment.id] = _carried(
                 grid, chain, points.get(assessment.id, []))
@@ -169,7 +173,22 @@ def _load_series(org: Organization, framework_id: int | None,
                                                   result))
         scores.append(result)
     return Series(current, axes, assessments, scores, targets.current_targets(org.id, current),
-                  intervals, by_id, breaks, groups, carried_points)
+                  intervals, by_id, breaks, groups, carried_points, org)
+
+
+def _scored(own: list[int], current: Framework, axes: list[AxisSpec]) -> dict[
+        int, tuple[aggregates.Groups, AssessmentScores, AssessmentIntervals]]:
+    """Each current-grid assessment's per (dimension, source) stats, scores and intervals,
+    from the two GROUP BYs (what `derived.cached` keeps per data version)."""
+    stats = aggregates.rating_stats(own, aggregates.dimension_codes(current), "source")
+    spreads = aggregates.respondent_spreads(own, current, current.source_weights)
+    result = {}
+    for aid in own:
+        groups = {code: dict(cells) for code, cells in stats.get(aid, {}).items()}
+        scores = aggregates.scores_of(axes, groups, current.source_weights)
+        result[aid] = (groups, scores, aggregates.intervals_of(
+            axes, groups, current.source_weights, scores, spreads.get(aid)))
+    return result
 
 
 def _version_chain(org: Organization, code: str | None) -> list[Framework] | None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validate
 from sqlalchemy import String, cast, exists, func, literal, or_, select
 
 from tracker.adapters.email import survey as survey_email
@@ -32,8 +32,10 @@ from tracker.adapters.importers.respondents_file import FileRow, cell_key
 from tracker.domain.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import Answer, Assessment, Organization, Rating, Respondent, User
+from tracker.models.assessments import PERSPECTIVES, SOURCES
 from tracker.models.base import utcnow
 from tracker.models.outbox import OutboxMessage
+from tracker.schemas.common import NUL, is_single_line
 from tracker.schemas.observe import RespondentSchema
 from tracker.services.audit import audit
 from tracker.services.derived import bump_version
@@ -260,11 +262,49 @@ def _checked(assessment: Assessment,
 def _loaded(schema: RespondentSchema,
             cells: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """A row's values as `RespondentSchema` loads them, and what it refuses, by column."""
+    given = _schema_input(cells)
+    if (plain := _plain_load(given)) is not None:
+        return plain, {}
     try:
-        return schema.load(_schema_input(cells)), {}
+        return schema.load(given), {}
     except ValidationError as invalid:
         messages = invalid.messages if isinstance(invalid.messages, dict) else {}
         return {}, {column: [str(m) for m in lines] for column, lines in messages.items()}
+
+
+#: What `RespondentSchema` loads for a column a row leaves empty.
+_DEFAULTS: dict[str, str | None] = {"email": None, "role": None, "team": None, "level": None,
+                                    "source": "survey", "perspective": None}
+_EMAIL = validate.Email()
+
+
+def _plain_load(given: Mapping[str, str]) -> dict[str, Any] | None:
+    """What `RespondentSchema` loads from a row's given cells when the row obeys every rule
+    of the schema, checked in plain Python (a list of thousands of rows is checked in a
+    blink); None when any cell may break one, so that the schema itself says which and
+    how, in its own words.
+
+    >>> _plain_load({"name": "Ada", "source": "interview"})["source"]
+    'interview'
+    >>> _plain_load({"name": "Ada", "email": "not an address"}) is None
+    True
+    """
+    name = given.get("name", "")
+    if not 1 <= len(name) <= 200 or any(NUL in value for value in given.values()):
+        return None
+    if any(len(given.get(column, "")) > 100 for column in ("role", "team", "level")):
+        return None
+    if given.get("source", "survey") not in SOURCES or given.get(
+            "perspective", PERSPECTIVES[0]) not in PERSPECTIVES:
+        return None
+    if (email := given.get("email")) is not None:
+        if len(email) > 254 or not is_single_line(email):
+            return None
+        try:
+            _EMAIL(email)
+        except ValidationError:
+            return None
+    return {**_DEFAULTS, **given}
 
 
 def _schema_input(cells: Mapping[str, str]) -> dict[str, str]:

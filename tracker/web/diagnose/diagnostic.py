@@ -210,7 +210,7 @@ def _render(org: Organization, assessment_id: int, grid_errors: dict[str, str],
     previous = axis_radar.previous
     radar_figure = figures.radar(axis_radar.names, axis_radar.series, scale)
 
-    grid = perception.with_attributes(perception.grid_from(scored))
+    grid = perception.with_attributes(perception.grid_from(scored), org)
     gaps = perception.dimension_gaps(org, grid, by)
     groups = sorted({group.name for gap in gaps for group in gap.groups})
     values = [[next((grp.mean for grp in gap.groups if grp.name == name), None)
