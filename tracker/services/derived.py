@@ -165,8 +165,11 @@ def _written(session: Session, org_ids: Iterable[int]) -> None:
     session.info.setdefault(_WRITTEN, set()).update(org_ids)
 
 
-def _org_of(session: Session, row: object) -> int | None:
-    """The organization whose data a written row is, or None (shared or untracked rows)."""
+def _org_of(session: Session, row: object,
+            parents: dict[tuple[Any, int], int | None]) -> int | None:
+    """The organization whose data a written row is, or None (shared or untracked rows);
+    `parents` remembers each parent's organization for the rest of the flush (one query per
+    parent, not per row)."""
     if isinstance(row, UNTRACKED):
         return None
     if isinstance(row, Organization):
@@ -177,14 +180,21 @@ def _org_of(session: Session, row: object) -> int | None:
     for attribute, model in PARENTS:
         parent_id = getattr(row, attribute, None)
         if parent_id is not None:
-            parent = session.identity_map.get(session.identity_key(model, parent_id))
-            if parent is not None:
-                found = parent.org_id
-            else:
-                with session.no_autoflush:
-                    found = session.scalar(select(model.org_id).where(model.id == parent_id))
-            return int(found) if found is not None else None
+            if (model, parent_id) not in parents:
+                parents[model, parent_id] = _parent_org(session, model, parent_id)
+            return parents[model, parent_id]
     return None
+
+
+def _parent_org(session: Session, model: Any, parent_id: int) -> int | None:
+    """The organization of an initiative, baseline or framework (None for a shared one)."""
+    parent = session.identity_map.get(session.identity_key(model, parent_id))
+    if parent is not None:
+        found = parent.org_id
+    else:
+        with session.no_autoflush:
+            found = session.scalar(select(model.org_id).where(model.id == parent_id))
+    return int(found) if found is not None else None
 
 
 @event.listens_for(Session, "before_flush")
@@ -192,7 +202,9 @@ def _bump_on_flush(session: Session, _context: Any, _instances: Any) -> None:
     """Bump the data version of every organization whose data this flush writes."""
     rows = [*session.new, *session.deleted,
             *(row for row in session.dirty if session.is_modified(row))]
-    touched = {org_id for row in rows if (org_id := _org_of(session, row)) is not None}
+    parents: dict[tuple[Any, int], int | None] = {}
+    touched = {org_id for row in rows
+               if (org_id := _org_of(session, row, parents)) is not None}
     if not touched:
         return
     _written(session, touched)
