@@ -86,8 +86,11 @@ from tracker.seeding import frameworks as seeds
 from tracker.services.observe import ratings
 from tracker.services.tenancy import accounts, organizations
 
-#: The reads also measured cold: the first read after a write.
-COLD = ("API backlog", "API roadmap")
+#: The reads also measured cold (the first read after a write), with the floor of that
+#: read: the domain on raw tuples for the graph reads, the GROUP BY for the aggregates (the
+#: barometer's also plans the backlog for its projection: the roadmap's floor besides).
+COLD = {"API backlog": "backlog-raw", "API roadmap": "roadmap-raw", "API scores": "scores-sql",
+        "API perception gaps (team)": "gaps-sql", "API barometer": "barometer-cold"}
 SIZES: dict[str, tuple[int, int, int]] = {"small": (1_000, 100, 4),
                                           "medium": (10_000, 500, 12),
                                           "large": (30_000, 2_000, 40)}
@@ -124,6 +127,8 @@ class Row:
     floor_ms: float
     topo_ms: float | None = None
     cold_ms: float | None = None
+    cold_floor: str | None = None
+    cold_floor_ms: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -133,9 +138,15 @@ class Row:
     @property
     def cold_ratio(self) -> float | None:
         """How many floors the first read after a write costs (measured for some reads)."""
-        if self.cold_ms is None:
+        if self.cold_ms is None or self.cold_floor_ms is None:
             return None
-        return self.cold_ms / self.floor_ms if self.floor_ms else float("inf")
+        return self.cold_ms / self.cold_floor_ms if self.cold_floor_ms else float("inf")
+
+    @property
+    def cold_limit(self) -> float:
+        """The most floors a cold read may cost: 1.5 for the graph reads (the domain on raw
+        tuples), 3 for the aggregates (their GROUP BY)."""
+        return COLD_RATIO if (self.cold_floor or "").endswith("-raw") else AGGREGATE_RATIO
 
 
 class StatementCounter:
@@ -370,6 +381,7 @@ def floors(org: Org, runs: int) -> dict[str, float]:
         "list-sql": lambda: list_floor(org),
     }
     found = {name: best_cpu(call, runs)[0] for name, call in work.items()}
+    found["barometer-cold"] = found["barometer-sql"] + found["roadmap-raw"]
     found["report-raw"] = found["scores-sql"] + found["backlog-raw"] + found["roadmap-raw"]
     found["graph-raw"] = found["backlog-raw"]
     return found
@@ -428,8 +440,10 @@ def measure_reads(app: Flask, org: Org, runs: int, floor: dict[str, float],
         cpu, _ = best_cpu(get, runs)
         topo = floor["topo"] if floor_name.endswith("-raw") else None
         cold = cold_cpu(app, org, get, runs) if name in COLD else None
+        cold_floor = COLD.get(name)
         found.append(Row(name, cpu, counter.count, len(response.data), floor_name,
-                         floor[floor_name], topo, cold))
+                         floor[floor_name], topo, cold, cold_floor,
+                         floor[cold_floor] if cold_floor else None))
     return found
 
 
@@ -491,7 +505,7 @@ def measure_write(org: Org, respondents: int, seed: int) -> Row:
 def markdown(rows: Sequence[Row], floor: Mapping[str, float], header: str) -> str:
     """The figures as a Markdown table, then the floors."""
     lines = [header, "", "| read | CPU ms | statements | bytes | floor | floor ms | × floor "
-             "| × topo sort | cold ms | cold × floor |",
+             "| × topo sort | cold ms | cold × its floor |",
              "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
     for row in rows:
         topo = f"{row.cpu_ms / row.topo_ms:,.0f}" if row.topo_ms else "–"
@@ -522,9 +536,10 @@ def acceptance(rows: Sequence[Row]) -> list[tuple[bool, str]]:
             checks.append((row.cpu_ms < API_MS, f"{row.read} warm: {row.cpu_ms:,.1f} ms CPU "
                            f"(< {API_MS:.0f})"))
             if row.cold_ratio is not None:
-                checks.append((row.cold_ratio <= COLD_RATIO, (
+                checks.append((row.cold_ratio <= row.cold_limit, (
                     f"{row.read} cold: {row.cold_ms:,.1f} ms CPU = {row.cold_ratio:,.2f} × "
-                    f"{row.floor} {row.floor_ms:,.1f} ms (≤ {COLD_RATIO}×)")))
+                    f"{row.cold_floor} {row.cold_floor_ms or 0:,.1f} ms "
+                    f"(≤ {row.cold_limit}×)")))
             if row.floor in ("scores-sql", "gaps-sql", "barometer-sql"):
                 checks.append((row.ratio <= AGGREGATE_RATIO, (
                     f"{row.read}: {row.ratio:,.1f} × {row.floor} {row.floor_ms:,.1f} ms "

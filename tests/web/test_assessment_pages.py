@@ -240,3 +240,26 @@ def test_the_list_offers_a_new_assessment_to_ops_and_a_cockpit_link_to_all(app, 
 
     assert 'id="new-assessment"' in ops and 'id="new-assessment"' not in viewer
     assert f'href="{_cockpit(scenario)}"' in viewer
+
+
+def test_the_list_shows_fifty_assessments_a_page_newest_first(app, scenario):
+    org_id, framework_id = scenario.org["id"], db.session.get(
+        Assessment, scenario.assessment["id"]).framework_id
+    db.session.add_all([Assessment(org_id=org_id, framework_id=framework_id,
+                                   title=f"Wave {n:02d}", kind="diagnostic", status="draft")
+                        for n in range(1, 55)])
+    db.session.commit()
+    viewer = _signed_in(app, "viewer@example.org")
+
+    first = viewer.get(_base(scenario)).text
+    second = viewer.get(f"{_base(scenario)}?page=2").text
+    past = viewer.get(f"{_base(scenario)}?page=9")
+
+    titles = re.compile(r'/cockpit" aria-label="Cockpit of ([^"]+)"')
+    assert titles.findall(first)[:2] == ["Wave 54", "Wave 53"]
+    assert len(titles.findall(first)) == 50 and "Page 1 of 2" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    # 55 in all: the 54 waves and the scenario's own draft, the oldest
+    assert len(titles.findall(second)) == 5 and 'rel="prev"' in second
+    assert titles.findall(second)[-1] == scenario.assessment["title"]
+    assert past.status_code == 200 and "past the end of the list" in past.text

@@ -17,17 +17,50 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from babel import Locale, numbers
+from babel.support import NullTranslations
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, Domain, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from tracker.domain.constants import LOCALES
 from tracker.web.labels import TARGET_MEASURE_HELP
 
-babel = Babel()
+
+class _KeptDomain(Domain):
+    """Flask-Babel's message domain, the translations of the context's language kept on
+    the context beside that language: a page asks for them hundreds of times (every `_()`
+    and every lazy label) and Flask-Babel finds them anew each time. A language forced for
+    a while (`force_locale`, an email in the organization's language) is another locale
+    object, so its translations are looked up, and kept, in their turn."""
+
+    def get_translations(self) -> NullTranslations:
+        """The translations of the context's current language."""
+        if not g:
+            return super().get_translations()
+        locale = get_locale()
+        kept = g.get("_kept_translations")
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        g._kept_translations = (locale, translations)
+        return translations
+
+
+class _Babel(Babel):
+    """Flask-Babel with the domain that keeps the context's translations."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        """The application's message domain (Flask-Babel's own property, our domain)."""
+        return _KeptDomain(domain=self.domain)
+
+
+babel = _Babel()
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
 
 
@@ -52,6 +85,20 @@ def select_locale() -> str | None:
     if chosen in LOCALES:
         return chosen
     return request.accept_languages.best_match(LOCALES) or "en"
+
+
+def format_decimal(value: float | int, format: str) -> str:
+    """`value` in the request's language by the Babel `format` pattern, as Flask-Babel's
+    `format_decimal` writes it, from a per-process memo: a page writes hundreds of numbers,
+    most of them alike, and Babel parses the pattern and looks up the symbols each time."""
+    return _formatted(value, format, get_locale())
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _formatted(value: float | int, pattern: str, locale: Locale | None) -> str:
+    """One formatted number (`typed`: 1 and 1.0 are kept apart, as their texts may be)."""
+    return numbers.format_decimal(value, format=pattern, locale=locale)
+
 
 
 def score(value: float | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.domain.constants import BLIND_SPOT_GAP
@@ -30,6 +30,8 @@ class Grid:
     ids: dict[int, str]
     #: per dimension code, per tuple of the `ATTRIBUTES` values, when loaded at once
     stats: aggregates.Groups | None = None
+    #: the organization whose derived state keeps `stats` and their foldings
+    org: Organization | None = field(default=None, compare=False)
 
 
 def grid_of(org: Organization, assessment_id: int) -> Grid:
@@ -57,9 +59,15 @@ def _checked(by: str, min_group_size: int) -> None:
 
 def group_stats(grid: Grid, by: str) -> aggregates.Groups:
     """Per dimension code, per value of `by`, the stat of the non-null ratings (one GROUP
-    BY, or none when the grid carries them: `with_attributes`)."""
+    BY, or none when the grid carries them: `with_attributes`, which also keeps each
+    folding once per version of the organization's data; shared: never change them)."""
     if grid.stats is not None:
-        return aggregates.folded(grid.stats, ATTRIBUTES.index(by))
+        stats = grid.stats
+        if grid.org is None:
+            return aggregates.folded(stats, ATTRIBUTES.index(by))
+        return derived.cached(grid.org, "attribute stats by",
+                              (grid.assessment_id, tuple(grid.ids.items()), by),
+                              lambda: aggregates.folded(stats, ATTRIBUTES.index(by)))
     return dict(aggregates.rating_stats(grid.assessment_id, grid.ids, by)[grid.assessment_id])
 
 
@@ -73,7 +81,7 @@ def with_attributes(grid: Grid, org: Organization | None = None) -> Grid:
 
     found = compute() if org is None else derived.cached(
         org, "attribute stats", (grid.assessment_id, tuple(grid.ids.items())), compute)
-    return Grid(grid.assessment_id, grid.codes, grid.ids, found)
+    return Grid(grid.assessment_id, grid.codes, grid.ids, found, org)
 
 
 def dimension_gaps(org: Organization, grid: Grid, by: str) -> list[DimensionGap]:

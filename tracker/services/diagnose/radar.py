@@ -16,7 +16,7 @@ from sqlalchemy import select
 from tracker.domain.frame.targets import axis_targets
 from tracker.domain.scoring import AssessmentScores
 from tracker.extensions import db
-from tracker.models import Assessment, Organization
+from tracker.models import Assessment, Framework, Organization
 from tracker.services.diagnose import aggregates
 from tracker.services.diagnose.scores import ScoredAssessment
 from tracker.services.frame import frameworks
@@ -31,11 +31,11 @@ class AxisRadar:
     previous: Assessment | None
 
 
-def previous_assessment(org: Organization, current: Assessment
+def previous_assessment(org: Organization, current: Assessment, framework: Framework
                         ) -> tuple[Assessment | None, AssessmentScores | None]:
-    """The closed assessment of the same framework just before `current`, with its scores
-    (for an open assessment: the latest closed one); one query for it, three for its
-    scores, however many assessments are closed."""
+    """The closed assessment of `framework` (`current`'s, already loaded) just before
+    `current`, with its scores (for an open assessment: the latest closed one); one query
+    for it, three for its scores, however many assessments are closed."""
     query = select(Assessment).where(
         Assessment.org_id == org.id, Assessment.framework_id == current.framework_id,
         Assessment.status == "closed", Assessment.id != current.id)
@@ -46,7 +46,6 @@ def previous_assessment(org: Organization, current: Assessment
                                                 Assessment.id.desc()).limit(1))
     if previous is None:
         return None, None
-    framework = frameworks.load_framework(previous.framework_id)
     groups = aggregates.cached_stats(org, previous.id, framework, "source").get(previous.id, {})
     return previous, aggregates.scores_of(frameworks.axis_specs(framework), groups,
                                           framework.source_weights)
@@ -60,7 +59,7 @@ def axis_radar(org: Organization, scored: ScoredAssessment) -> AxisRadar:
     target = axis_targets(scored.axes, scored.targets)
     if any(value is not None for value in target.values()):
         series.append((_("Target"), [target[a.code] for a in axes]))
-    previous, previous_scores = previous_assessment(org, scored.assessment)
+    previous, previous_scores = previous_assessment(org, scored.assessment, scored.framework)
     if previous is not None and previous_scores is not None:
         by_code = {a.code: a.score for a in previous_scores.axes}
         series.append((_("Previous: %(title)s", title=previous.title),

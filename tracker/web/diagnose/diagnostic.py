@@ -34,7 +34,7 @@ from tracker.services.diagnose import findings, perception, radar, root_causes
 from tracker.services.diagnose.scores import grid_page, scored_assessment
 from tracker.services.frame.frameworks import display_names
 from tracker.services.observe import assessments, ratings
-from tracker.services.pagination import Page
+from tracker.services.pagination import Page, page_args
 from tracker.web.base import bp, org_page
 from tracker.web.diagnose import root_causes as root_cause_pages
 from tracker.web.forms import form_float
@@ -46,12 +46,16 @@ GRID_SOURCES = ("interview", "observation")
 @bp.get("/orgs/<int:org_id>/assessments", endpoint="assessments")
 @login_required
 def assessments_list(org_id: int) -> str:
-    """The organization's assessments, newest first."""
+    """The organization's assessments, newest first, a page at a time (`page`,
+    `per_page`: 50 by default)."""
     org = org_page(org_id)
     g.active_nav = "diagnostic"
-    page = assessments.list_assessments(org, 1, 200)
-    return render_template("diagnose/assessments.html", org=org, assessments=page.items,
-                           labels=DIAGNOSTIC_LABELS)
+    page = assessments.list_assessments(org, *page_args(request.args))
+    return render_template(
+        "diagnose/assessments.html", org=org, assessments=page.items, page=page,
+        labels=DIAGNOSTIC_LABELS,
+        page_url=lambda number: url_for("web.assessments", org_id=org.id, page=number,
+                                        per_page=page.per_page))
 
 
 @bp.get("/orgs/<int:org_id>/assessments/<int:assessment_id>", endpoint="assessment")
