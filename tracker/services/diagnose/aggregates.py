@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select, union_all
 
 from tracker.domain.follow.trajectory import aggregate
 from tracker.domain.follow.uncertainty import (
@@ -41,7 +41,7 @@ from tracker.domain.scoring import (
     DimensionSpec,
 )
 from tracker.extensions import db
-from tracker.models import Dimension, Framework, Organization, Rating, Respondent
+from tracker.models import Axis, Dimension, Framework, Organization, Rating, Respondent
 from tracker.services import derived
 
 
@@ -263,56 +263,58 @@ class Spread:
     overall: Stat | None = None
 
 
-def _stat_of(values: Sequence[float]) -> Stat | None:
-    if not values:
-        return None
-    return Stat(len(values), math.fsum(values), math.fsum(v * v for v in values),
-                min(values), max(values))
-
-
 def respondent_spreads(assessment_ids: int | Sequence[int], framework: Framework,
                        source_weights: Mapping[str, float] | None) -> dict[int, Spread]:
     """Per assessment, the stats of its respondents' own axis scores (`Σ W_d·v / Σ W_d`
     over the dimensions of the axis they rated) and own overall scores (`Σ W_a·s_a / Σ W_a`
-    over their axes with a score), from one GROUP BY (assessment, respondent, axis). A
-    respondent of a source weighing 0 has no score of their own (as in the domain)."""
+    over their axes with a score), in ONE statement: the respondents' axis scores are
+    grouped once (a materialized CTE), then folded in the database into a few rows per
+    assessment, not thousands. A respondent of a source weighing 0 has no score of their
+    own (as in the domain)."""
     ids = _ids(assessment_ids)
     if not ids:
         return {}
-    axes = {axis.id: (axis.code, axis.weight) for axis in framework.axes}
-    silent = [s for s, w in (source_weights or {}).items() if w == 0]
-    query = (
-        select(Rating.assessment_id, Rating.respondent_id, Dimension.axis_id,
-               func.sum(Dimension.weight * Rating.value), func.sum(Dimension.weight))
-        .join(Dimension, Dimension.id == Rating.dimension_id)
-        .where(_where_assessments(ids), Rating.value.is_not(None),
-               Dimension.axis_id.in_(list(axes))))
+    codes = {axis.id: axis.code for axis in framework.axes}
+    result = {aid: Spread() for aid in ids}
+    for aid, axis_id, *stat in db.session.execute(_spreads_statement(
+            ids, list(codes), [s for s, w in (source_weights or {}).items() if w == 0])):
+        n, total, squares, low, high = stat
+        found = Stat(int(n), float(total), float(squares), float(low), float(high))
+        if axis_id is None:
+            result[aid] = Spread(result[aid].axes, found)
+        else:
+            result[aid].axes[codes[axis_id]] = found
+    return result
+
+
+def _spreads_statement(ids: list[int], axis_ids: list[int], silent: list[str]) -> Any:
+    """(assessment, axis or NULL for overall, count, sum, sum of squares, min, max) of the
+    respondents' own axis scores and own overall scores (`respondent_spreads`)."""
+    weight = func.sum(Dimension.weight)
+    query = (select(Rating.assessment_id.label("aid"), Rating.respondent_id.label("rid"),
+                    Dimension.axis_id.label("axis"),
+                    (func.sum(Dimension.weight * Rating.value) / weight).label("score"))
+             .join(Dimension, Dimension.id == Rating.dimension_id)
+             .where(_where_assessments(ids), Rating.value.is_not(None),
+                    Dimension.axis_id.in_(axis_ids)))
     if silent:
         query = query.join(Respondent, Respondent.id == Rating.respondent_id).where(
             Respondent.source.not_in(silent))
-    by_axis: dict[tuple[int, int], list[float]] = defaultdict(list)
-    own: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for assessment_id, respondent_id, axis_id, weighted, weight in db.session.execute(
-            query.group_by(Rating.assessment_id, Rating.respondent_id, Dimension.axis_id)
-            .order_by(Rating.assessment_id, Rating.respondent_id)):
-        if not weight:
-            continue
-        score = float(weighted) / float(weight)
-        by_axis[(assessment_id, axis_id)].append(score)
-        sums = own[(assessment_id, respondent_id)]
-        sums[0] += axes[axis_id][1] * score
-        sums[1] += axes[axis_id][1]
-    overall: dict[int, list[float]] = defaultdict(list)
-    for (assessment_id, _), (weighted, weight) in own.items():
-        if weight:
-            overall[assessment_id].append(weighted / weight)
-    result: dict[int, Spread] = {}
-    for aid in ids:
-        stats = {code: _stat_of(by_axis.get((aid, axis_id), []))
-                 for axis_id, (code, _) in axes.items()}
-        result[aid] = Spread({code: stat for code, stat in stats.items() if stat},
-                             _stat_of(overall.get(aid, [])))
-    return result
+    own = (query.group_by(Rating.assessment_id, Rating.respondent_id, Dimension.axis_id)
+           .having(weight != 0).cte("own_axis").prefix_with("MATERIALIZED"))
+    axis_weight = func.sum(Axis.weight)
+    overall = (select(own.c.aid, (func.sum(Axis.weight * own.c.score) / axis_weight)
+                      .label("score"))
+               .join(Axis, Axis.id == own.c.axis)
+               .group_by(own.c.aid, own.c.rid).having(axis_weight != 0).subquery())
+
+    def stats_of(source: Any, axis: Any) -> Any:
+        score = source.c.score
+        return select(source.c.aid, axis, func.count(), func.sum(score), func.sum(score * score),
+                      func.min(score), func.max(score))
+
+    return union_all(stats_of(own, own.c.axis).group_by(own.c.aid, own.c.axis),
+                     stats_of(overall, null().label("axis")).group_by(overall.c.aid))
 
 
 def intervals_of(axes: Sequence[AxisSpec], groups: Groups,
