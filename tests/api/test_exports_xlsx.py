@@ -12,21 +12,11 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from tests.api.roadmap_helpers import TEXTBOOK, TEXTBOOK_EDGES, add_network
+from tests.api.roadmap_helpers import TEXTBOOK
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"]
 START = "2025-01-06"
-
-
-@pytest.fixture
-def org(lead) -> int:
-    return lead.post("/api/v1/orgs", json={"name": "Acme"}).json["id"]
-
-
-@pytest.fixture
-def ids(org) -> dict[str, int]:
-    return add_network(org, TEXTBOOK, TEXTBOOK_EDGES)
 
 
 def _sheet(response):

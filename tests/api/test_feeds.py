@@ -8,21 +8,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import icalendar
-import pytest
 
-from tests.api.roadmap_helpers import TEXTBOOK, TEXTBOOK_EDGES, add_network
+from tests.api.roadmap_helpers import TEXTBOOK
 
 START = "2025-01-06"
-
-
-@pytest.fixture
-def org(lead) -> int:
-    return lead.post("/api/v1/orgs", json={"name": "Acme"}).json["id"]
-
-
-@pytest.fixture
-def ids(org) -> dict[str, int]:
-    return add_network(org, TEXTBOOK, TEXTBOOK_EDGES)
 
 
 def _feed(lead, org: int, name: str = "Outlook") -> dict:

@@ -17,11 +17,6 @@ from tracker.services.tenancy import accounts
 LINK = re.compile(r"http://tracker\.test/invitations/([\w-]+)")
 
 
-@pytest.fixture
-def org(lead) -> int:
-    return lead.post("/api/v1/orgs", json={"name": "Acme"}).json["id"]
-
-
 def _invite(lead, org: int, email: str, role: str = "viewer", path: str = "/invitations"):
     return lead.post(f"/api/v1/orgs/{org}{path}", json={"email": email, "role": role})
 

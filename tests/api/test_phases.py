@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.api.roadmap_helpers import TEXTBOOK, TEXTBOOK_EDGES, add_network
 from tests.builders import add_member
 
 PHASES = [{"name": "Quick wins and pilots", "start": "2025-01-06", "end": "2025-03-03"},
           {"name": "Generalize", "start": "2025-03-03", "end": "2025-06-02"}]
-
-
-@pytest.fixture
-def org(lead):
-    return lead.post("/api/v1/orgs", json={"name": "Acme"}).json["id"]
 
 
 def test_phases_are_replaced_listed_in_order_and_used_by_the_roadmap(lead, org):

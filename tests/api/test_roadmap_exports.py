@@ -6,19 +6,8 @@ import csv
 import io
 
 import networkx as nx
-import pytest
 
-from tests.api.roadmap_helpers import TEXTBOOK, TEXTBOOK_EDGES, add_network
-
-
-@pytest.fixture
-def org(lead):
-    return lead.post("/api/v1/orgs", json={"name": "Acme"}).json["id"]
-
-
-@pytest.fixture
-def ids(org):
-    return add_network(org, TEXTBOOK, TEXTBOOK_EDGES)
+from tests.api.roadmap_helpers import TEXTBOOK_EDGES
 
 
 def test_the_roadmap_as_csv(lead, org, ids):

@@ -20,11 +20,6 @@ START = "2025-01-06"
 
 
 @pytest.fixture
-def org(lead):
-    return lead.post("/api/v1/orgs", json={"name": "Acme"}).json["id"]
-
-
-@pytest.fixture
 def ids(org):
     """The textbook network where C has no duration yet (so F, E and G wait on it)."""
     return add_network(org, {**TEXTBOOK, "C": None}, TEXTBOOK_EDGES)
