@@ -10,7 +10,8 @@ first one's row, then updates it (or, told to leave it, answers that it existed)
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from itertools import chain, islice
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, Table, TypeDecorator
@@ -82,28 +83,39 @@ def write_many(table: Table | Any, rows: Iterable[Mapping[str, Any]], *,
     sent = 0
     for part in chunks(rows, chunk):
         part = uniform(table, part)
-        columns = tuple(part[0])
-        sql, order, extra, processors = _compiled(table, columns, tuple(key or ()), update,
-                                                  dialect)
-        defaults = {name: _process(processors.get(name), default())
-                    for name, default in extra}
-        given = [(name, processors.get(name)) for name in columns]
+        sql, order, extra = _compiled(table, tuple(part[0]), tuple(key or ()), update, dialect)
+        values = _column_values(table, part, extra, dialect)
         if order is not None:
-            params: list[Any] = [tuple(
-                defaults[name] if name in defaults else _process(processors.get(name),
-                                                                 row[name])
-                for name in order) for row in part]
+            params: list[Any] = list(zip(*(values[name] for name in order), strict=True))
         else:
-            params = [{**{name: _process(processor, row[name]) for name, processor in given},
-                       **defaults} for row in part]
+            params = [dict(zip(values, row, strict=True))
+                      for row in zip(*values.values(), strict=True)]
         connection.exec_driver_sql(sql, params)
         sent += len(part)
     return sent
 
 
-def _process(processor: Callable[[Any], Any] | None, value: Any) -> Any:
-    """A value as the driver takes it (the column type's bind processing)."""
-    return processor(value) if processor is not None and value is not None else value
+def _column_values(table: Table, part: list[Mapping[str, Any]],
+                   extra: Sequence[tuple[str, Callable[[], Any]]],
+                   dialect: Dialect) -> dict[str, list[Any]]:
+    """The chunk's values as the driver takes them, column by column: the given columns
+    (those of the first row), then the Python defaults of `extra` ones (computed once for
+    the chunk), each through its column type's bind processing. Column by column, the
+    work per cell is done by `map`, not by a Python loop: it costs less than the insert."""
+    values: dict[str, list[Any]] = {}
+    for name in part[0]:
+        values[name] = _processed(table, name, list(map(itemgetter(name), part)), dialect)
+    for name, default in extra:
+        values[name] = _processed(table, name, [default()], dialect) * len(part)
+    return values
+
+
+def _processed(table: Table, name: str, values: list[Any], dialect: Dialect) -> list[Any]:
+    """A column's values through its type's bind processing (a null stays null)."""
+    processor = table.columns[name].type._cached_bind_processor(dialect)
+    if processor is None:
+        return values
+    return [processor(value) if value is not None else None for value in values]
 
 
 _COMPILED: dict[Hashable, Any] = {}
@@ -111,15 +123,13 @@ _COMPILED: dict[Hashable, Any] = {}
 
 def _compiled(table: Table, columns: tuple[str, ...], key: tuple[str, ...], update: bool,
               dialect: Dialect) -> tuple[str, tuple[str, ...] | None,
-                                         list[tuple[str, Callable[[], Any]]],
-                                         dict[str, Callable[[Any], Any]]]:
+                                         list[tuple[str, Callable[[], Any]]]]:
     """The driver SQL of the insert (positional order of its parameters, or None for named
-    ones), the Python defaults of the columns not given, and the bind processors by column."""
+    ones) and the Python defaults of the columns not given."""
     cache_key = (table.fullname, columns, key, update, dialect.name, dialect.paramstyle)
     if cache_key in _COMPILED:
         return _COMPILED[cache_key]
-    extra = [(column.key, default) for column in table.columns
-             if column.key not in columns and (default := _python_default(column)) is not None]
+    extra = _defaulted(table, columns)
     names = (*columns, *(name for name, _ in extra))
     statement = _INSERTS[dialect.name](table)
     if key:
@@ -128,28 +138,32 @@ def _compiled(table: Table, columns: tuple[str, ...], key: tuple[str, ...], upda
             set_={name: statement.excluded[name] for name in columns if name not in key},
         ) if update else statement.on_conflict_do_nothing(index_elements=list(key))
     compiled = statement.compile(dialect=dialect, column_keys=list(names))
-    processors: dict[str, Callable[[Any], Any]] = {}
-    for name in names:
-        processor = table.columns[name].type._cached_bind_processor(dialect)
-        if processor is not None:
-            processors[name] = processor
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup \
         else None
-    found = (compiled.string, order, extra, processors)
+    found = (compiled.string, order, extra)
     _COMPILED[cache_key] = found
     return found
+
+
+def _defaulted(table: Table, columns: Sequence[str]) -> list[tuple[str, Callable[[], Any]]]:
+    """The columns not in `columns` that have a Python default, with what gives it."""
+    return [(column.key, default) for column in table.columns
+            if column.key not in columns and (default := _python_default(column)) is not None]
 
 
 def insert_returning(table: Table | Any, rows: Iterable[Mapping[str, Any]],
                      returning: Sequence[str], *, key: Sequence[str] | None = None,
                      chunk: int = CHUNK, ordered: bool = False) -> Iterator[Any]:
-    """Insert `rows` a `chunk` at a time, each chunk one multi-row `INSERT … RETURNING`
-    (SQLAlchemy's insertmanyvalues, on PostgreSQL and SQLite alike): the `returning` columns
-    of each inserted row, in no promised order (return a key of the row to map them); with
-    `key`, a row whose key exists is left out (`ON CONFLICT DO NOTHING`) and returns nothing.
-    `ordered` (PostgreSQL): the rows are inserted in their order, so that the serial ids a
-    chunk returns, sorted, are its rows' in order.
-    """
+    """Insert `rows` a `chunk` at a time, each chunk one statement that returns the
+    `returning` columns of each inserted row, in no promised order (return a key of the row
+    to map them); with `key`, a row whose key exists is left out (`ON CONFLICT DO NOTHING`)
+    and returns nothing. `ordered` (PostgreSQL): the rows are inserted in their order, so
+    that the serial ids a chunk returns, sorted, are its rows' in order.
+
+    On PostgreSQL a chunk whose columns all have array types goes through `unnest`
+    (`_unnest_returning`), on SQLite through one multi-row `INSERT … VALUES … RETURNING`
+    sent to the driver as is (`_values_returning`); otherwise SQLAlchemy's insertmanyvalues
+    writes it. Defaults and bind processing as `write_many`'s."""
     session = db.session()
     session.flush()
     dialect = session.get_bind().dialect
@@ -160,7 +174,9 @@ def insert_returning(table: Table | Any, rows: Iterable[Mapping[str, Any]],
                                     sort_by_parameter_order=ordered)
     for part in chunks(rows, chunk):
         part = uniform(table, part)
-        if dialect.name == "postgresql" and all(
+        if dialect.name == "sqlite":
+            yield from _values_returning(session.connection(), table, part, returning, key)
+        elif dialect.name == "postgresql" and all(
                 isinstance(_plain_type(table.c[name]), _ARRAY_TYPES) for name in part[0]):
             yield from _unnest_returning(session.connection(), table, part, returning, key,
                                          ordered)
@@ -171,12 +187,56 @@ def insert_returning(table: Table | Any, rows: Iterable[Mapping[str, Any]],
 #: Column types PostgreSQL takes as a whole array of values in one parameter.
 _ARRAY_TYPES = (sqltypes.Integer, sqltypes.String, sqltypes.Float, sqltypes.Numeric,
                 sqltypes.Boolean, sqltypes.DateTime, sqltypes.Date)
+#: Most parameters one SQLite statement takes (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32).
+SQLITE_MAX_PARAMETERS = 32766
 
 
 def _plain_type(column: Column[Any]) -> Any:
     """The column's type, as the database sees it (a decorated type's underlying one)."""
     kind = column.type
     return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+
+
+def _insert_head(connection: Any, table: Table, names: Sequence[str]) -> str:
+    """`INSERT INTO table (columns)`, quoted for the connection's dialect."""
+    preparer = connection.dialect.identifier_preparer
+    return (f"INSERT INTO {preparer.format_table(table)} "
+            f"({', '.join(preparer.quote(name) for name in names)})")
+
+
+def _insert_tail(connection: Any, key: Sequence[str] | None, returning: Sequence[str]) -> str:
+    """`ON CONFLICT (key) DO NOTHING` (with a key) and `RETURNING columns`, quoted."""
+    quote = connection.dialect.identifier_preparer.quote
+    conflict = (f" ON CONFLICT ({', '.join(quote(name) for name in key)}) DO NOTHING"
+                if key else "")
+    return f"{conflict} RETURNING {', '.join(quote(name) for name in returning)}"
+
+
+def _values_returning(connection: Any, table: Table, part: list[Mapping[str, Any]],
+                      returning: Sequence[str], key: Sequence[str] | None) -> list[Any]:
+    """Rows as multi-row `INSERT … VALUES (…), (…) … RETURNING` on SQLite, sent to the
+    driver as is (as few statements as `SQLITE_MAX_PARAMETERS` allows, one for a chunk of
+    `CHUNK` rows of a dozen columns): what insertmanyvalues sends, without its per-row
+    bookkeeping (parameters built row by row, a default called per row), which costs
+    more than the insert itself. Only the rows inserted return (`RETURNING` of a row left
+    out by `ON CONFLICT DO NOTHING` gives nothing), and SQLite gives the rows the next
+    rowids in the order of the `VALUES`."""
+    values = _column_values(table, part, _defaulted(table, tuple(part[0])), connection.dialect)
+    width = len(values)
+    flat: list[Any] = [None] * (width * len(part))
+    for position, column in enumerate(values.values()):
+        flat[position::width] = column  # the cells row after row, each row's in column order
+    head = _insert_head(connection, table, tuple(values))
+    tail = _insert_tail(connection, key, returning)
+    group = "(" + ", ".join("?" * width) + ")"
+    per_statement = max(1, SQLITE_MAX_PARAMETERS // width)
+    found: list[Any] = []
+    for start in range(0, len(part), per_statement):
+        count = min(per_statement, len(part) - start)
+        sql = f"{head} VALUES {', '.join([group] * count)}{tail}"
+        found += connection.exec_driver_sql(
+            sql, tuple(flat[start * width:(start + count) * width])).all()
+    return found
 
 
 def _unnest_returning(connection: Any, table: Table, part: list[Mapping[str, Any]],
@@ -187,30 +247,15 @@ def _unnest_returning(connection: Any, table: Table, part: list[Mapping[str, Any
     cell (a multi-row `VALUES` of thousands of placeholders costs more to prepare than the
     database spends writing the rows). Defaults and bind processing as `write_many`'s."""
     dialect = connection.dialect
-    columns = tuple(part[0])
-    extra = [(column.key, default) for column in table.columns
-             if column.key not in columns and (default := _python_default(column)) is not None]
-    names = (*columns, *(name for name, _ in extra))
-    defaults = {name: default() for name, default in extra}
-    arrays = []
-    for name in names:
-        processor = table.c[name].type._cached_bind_processor(dialect)
-        values = ([defaults[name]] * len(part) if name in defaults
-                  else [row[name] for row in part])
-        arrays.append([_process(processor, value) for value in values])
-    quote = dialect.identifier_preparer.quote
+    values = _column_values(table, part, _defaulted(table, tuple(part[0])), dialect)
     casts = ", ".join(f"%s::{_plain_type(table.c[name]).compile(dialect=dialect)}[]"
-                      for name in names)
-    conflict = (f" ON CONFLICT ({', '.join(quote(name) for name in key)}) DO NOTHING"
-                if key else "")
-    aliases = ", ".join(f"c{n}" for n in range(len(names)))
+                      for name in values)
+    aliases = ", ".join(f"c{n}" for n in range(len(values)))
     order = " WITH ORDINALITY AS u(" + aliases + ", n) ORDER BY n" if ordered else \
         " AS u(" + aliases + ")"
-    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-           f"({', '.join(quote(name) for name in names)}) SELECT {aliases} "
-           f"FROM unnest({casts}){order}"
-           f"{conflict} RETURNING {', '.join(quote(name) for name in returning)}")
-    return list(connection.exec_driver_sql(sql, tuple(arrays)))
+    sql = (f"{_insert_head(connection, table, tuple(values))} SELECT {aliases} "
+           f"FROM unnest({casts}){order}{_insert_tail(connection, key, returning)}")
+    return list(connection.exec_driver_sql(sql, tuple(values.values())))
 
 
 def _python_default(column: Column[Any]) -> Callable[[], Any] | None:
@@ -232,7 +277,7 @@ def uniform(table: Table, rows: list[Mapping[str, Any]]) -> list[Mapping[str, An
     """The rows naming the same columns, as one multi-row statement needs: a column some
     rows leave out takes its default there (its scalar or callable Python default, else
     null), as it would in a statement of its own."""
-    names = dict.fromkeys(name for row in rows for name in row)
+    names = dict.fromkeys(chain.from_iterable(rows))
     if all(len(row) == len(names) for row in rows):
         return rows
     filled = {name: default() if (default := _python_default(table.columns[name])) else None

@@ -276,6 +276,8 @@ def _loaded(schema: RespondentSchema,
 _DEFAULTS: dict[str, str | None] = {"email": None, "role": None, "team": None, "level": None,
                                     "source": "survey", "perspective": None}
 _EMAIL = validate.Email()
+#: The two patterns of `_EMAIL`, the address's part before its last `@` and after it.
+_USER_MATCH, _DOMAIN_MATCH = _EMAIL.USER_REGEX.match, _EMAIL.DOMAIN_REGEX.match
 
 
 def _plain_load(given: Mapping[str, str]) -> dict[str, Any] | None:
@@ -290,26 +292,52 @@ def _plain_load(given: Mapping[str, str]) -> dict[str, Any] | None:
     True
     """
     name = given.get("name", "")
-    if not 1 <= len(name) <= 200 or any(NUL in value for value in given.values()):
+    if not 1 <= len(name) <= 200 or NUL in "".join(given.values()):
         return None
-    if any(len(given.get(column, "")) > 100 for column in ("role", "team", "level")):
+    if len(given.get("role", "")) > 100 or len(given.get("team", "")) > 100 \
+            or len(given.get("level", "")) > 100:
         return None
     if given.get("source", "survey") not in SOURCES or given.get(
             "perspective", PERSPECTIVES[0]) not in PERSPECTIVES:
         return None
-    if (email := given.get("email")) is not None:
-        if len(email) > 254 or not is_single_line(email):
-            return None
-        try:
-            _EMAIL(email)
-        except ValidationError:
-            return None
+    email = given.get("email")
+    if email is not None and (len(email) > 254 or not _single_line(email)
+                              or not _is_email(email)):
+        return None
     return {**_DEFAULTS, **given}
+
+
+def _single_line(text: str) -> bool:
+    """`is_single_line`, answered at once for printable ASCII (no control character, no
+    line break, the common case) and by its character-by-character check otherwise.
+
+    >>> _single_line("ada@example.org"), _single_line("ada@example.org\\r\\nBcc: x")
+    (True, False)
+    """
+    return (text.isascii() and text.isprintable()) or is_single_line(text)
+
+
+def _is_email(text: str) -> bool:
+    """Whether marshmallow's `Email` validator takes `text`: its two patterns matched at
+    once (the validator formats its error message before any check, on every call), the
+    validator itself for what they do not take."""
+    user, at, domain = text.rpartition("@")
+    if at and _USER_MATCH(user) and _DOMAIN_MATCH(domain):
+        return True
+    try:
+        _EMAIL(text)
+    except ValidationError:
+        return False
+    return True
+
+
+#: The columns a row of a list gives, as a set (`FIELDS`).
+_FIELD_SET = frozenset(FIELDS)
 
 
 def _schema_input(cells: Mapping[str, str]) -> dict[str, str]:
     """A row's given cells (an empty cell is not given: no email, the default source)."""
-    return {column: value for column, value in cells.items() if column in FIELDS and value}
+    return {column: value for column, value in cells.items() if value and column in _FIELD_SET}
 
 
 def add_respondents(org: Organization, assessment_id: int, rows: Sequence[FileRow], *,
@@ -324,8 +352,9 @@ def add_respondents(org: Organization, assessment_id: int, rows: Sequence[FileRo
     if checked.errors:
         raise InvalidInput(_("%(count)d cell(s) of the list are not valid; nothing was added.",
                              count=len(checked.errors)), errors=checked.errors)
-    values = [{"org_id": org.id, "assessment_id": assessment.id,
-               "survey_token": assessments.new_survey_token(), **data} for data in loaded]
+    owner = {"org_id": org.id, "assessment_id": assessment.id}
+    values = [{**owner, "survey_token": assessments.new_survey_token(), **data}
+              for data in loaded]
     with transaction() as session:
         found = {name: new_id for new_id, name in insert_returning(
             Respondent.__table__, values, ("id", "name"),
